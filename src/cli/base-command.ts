@@ -1,0 +1,20 @@
+import { Command, Flags } from '@oclif/core';
+
+/**
+ * Commands only parse, call the core, and render. `report` prints either the
+ * data as JSON (`--json`) or the human rendering, so every reporting command
+ * offers the same machine-readable form.
+ */
+export abstract class WfCommand extends Command {
+  static override baseFlags = {
+    json: Flags.boolean({ description: 'Print the result as JSON.', default: false }),
+  };
+
+  protected report(json: boolean, data: unknown, human: () => string): void {
+    if (json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    else {
+      const text = human();
+      if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { WfConfig } from '../core/config.js';
+import { loadConfig } from '../core/config-load.js';
+import { openRepo, type Repo } from '../git/repo.js';
+
+export interface Workspace {
+  repo: Repo;
+  config: WfConfig;
+}
+
+/** The repository around the current folder and its validated config. */
+export async function openWorkspace(cwd: string = process.cwd()): Promise<Workspace> {
+  const repo = await openRepo(cwd);
+  return { repo, config: loadConfig(repo.root) };
+}

@@ -1,0 +1,15 @@
+import { Flags } from '@oclif/core';
+import { WfCommand } from '../cli/base-command.js';
+
+export default class Demo extends WfCommand {
+  static override summary = 'Walk a task through all six steps in a throwaway repository, then show the refusals.';
+  static override flags = { keep: Flags.boolean({ description: 'Keep the temporary repository for a look around.', default: false }) };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Demo);
+    const { runDemo } = await import('../demo/run-demo.js');
+    const { makeStyle } = await import('../cli/style.js');
+    const code = await runDemo({ keep: flags.keep, style: makeStyle(), out: (t) => process.stdout.write(`${t}\n`) });
+    if (code !== 0) this.exit(code);
+  }
+}

@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core';
+import { WfCommand } from '../cli/base-command.js';
+
+export default class Hash extends WfCommand {
+  static override summary = 'Print the SHA-256 fingerprint of the staged change (or of a commit).';
+  static override description =
+    'The fingerprint is what a review approves and what the Review-Hash trailer carries. It is defined in docs/fingerprint.md so anyone can recompute it: locally from the index, in CI from a commit.';
+  static override examples = ['<%= config.bin %> hash', '<%= config.bin %> hash --commit HEAD', '<%= config.bin %> hash --json'];
+  static override flags = {
+    commit: Flags.string({ description: 'Fingerprint this commit against its first parent instead of the staged change.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Hash);
+    const { openWorkspace } = await import('../cli/workspace.js');
+    const { computeCommitFingerprint, computeStagedFingerprint } = await import('../git/fingerprint.js');
+    const { repo, config } = await openWorkspace();
+    const excludes = config.fingerprint.exclude;
+    const result = flags.commit
+      ? await computeCommitFingerprint(repo, flags.commit, excludes)
+      : { commit: null, ...(await computeStagedFingerprint(repo, excludes)) };
+    this.report(
+      flags.json,
+      {
+        fingerprint: result.fingerprint,
+        source: flags.commit ? 'commit' : 'index',
+        commit: result.commit,
+        records: result.records.map((r) => ({
+          oldMode: r.oldMode,
+          newMode: r.newMode,
+          oldDigest: r.oldDigest,
+          newDigest: r.newDigest,
+          path: r.pathText,
+          pathBase64: r.path.toString('base64'),
+        })),
+      },
+      () => result.fingerprint,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import { Flags } from '@oclif/core';
+import { WfCommand } from '../cli/base-command.js';
+
+export default class Init extends WfCommand {
+  static override summary = 'Set up wf in this repository: config, state, .gitignore entries and git hooks.';
+  static override description =
+    'Asks a few questions on a terminal; with --yes, CI=true or no TTY it takes the defaults and never waits for input. Running it again changes nothing and says so.';
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --no-hooks'];
+  static override flags = {
+    yes: Flags.boolean({ char: 'y', description: 'Take the defaults without asking.', default: false }),
+    hooks: Flags.boolean({ description: 'Install the git hooks.', default: true, allowNo: true }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Init);
+    const { openRepo } = await import('../git/repo.js');
+    const { initRepository } = await import('../core/init.js');
+    const { existsSync } = await import('node:fs');
+    const { configPath, DEFAULT_CONFIG } = await import('../core/config.js');
+    const repo = await openRepo();
+    const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
+    let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number } } | undefined;
+    if (interactive && !existsSync(configPath(repo.root))) {
+      const { input, select, number } = await import('@inquirer/prompts');
+      const command = await input({ message: 'Test command wf should run:', default: String(DEFAULT_CONFIG.test.command) });
+      const minApprovals = (await number({ message: 'Distinct approving reviewers per commit:', default: 1, min: 1 })) ?? 1;
+      const mode = await select({
+        message: 'Mode:',
+        choices: [
+          { name: 'strict: refuse commits that miss a gate', value: 'strict' as const },
+          { name: 'warn: report but allow (for rolling out to a team)', value: 'warn' as const },
+        ],
+      });
+      config = { mode, test: { command, timeoutSeconds: DEFAULT_CONFIG.test.timeoutSeconds }, review: { minApprovals } };
+    }
+    const result = await initRepository(repo, { hooks: flags.hooks, config });
+    const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed');
+    this.report(flags.json, { changed, ...result }, () => {
+      if (!changed) return 'wf is already set up here: nothing to change';
+      const lines = result.changes.map((c) => `${c.action.padEnd(9)} ${c.path}`);
+      for (const h of result.hooks) lines.push(`${h.action.padEnd(9)} ${h.hook} hook (${h.path})`);
+      lines.push('next: wf task start <id> --title "<what you are doing>"');
+      return lines.join('\n');
+    });
+  }
+}

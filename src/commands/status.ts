@@ -1,0 +1,50 @@
+import { WfCommand } from '../cli/base-command.js';
+import { taskIdFlag } from '../cli/task-flags.js';
+
+export default class Status extends WfCommand {
+  static override summary = 'Show the task, its step, and a checklist of every gate with the command that satisfies each missing one.';
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --task-id PROJ-12 --json'];
+  static override flags = { 'task-id': taskIdFlag };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Status);
+    const { openTaskContext } = await import('../cli/task-context.js');
+    const { collectStagedChange, gateInputsFor } = await import('../core/evidence.js');
+    const { gatesFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
+    const { STEP_INFO } = await import('../core/workflow.js');
+    const { makeStyle } = await import('../cli/style.js');
+    const { repo, config, resolution } = await openTaskContext(flags['task-id']);
+    const { task, rule } = resolution;
+    const staged = await collectStagedChange(repo, config);
+    const gates = gatesFor(gateInputsFor(repo, config, task, staged));
+    const wouldCommit = refusedGates(gates).length === 0;
+    const next = task.status === 'finished' ? null : STEP_INFO[task.step].command;
+    this.report(
+      flags.json,
+      {
+        task: { id: task.id, title: task.title, step: task.step, status: task.status, progress: task.progress, parentId: task.parentId, childIds: task.childIds },
+        pickedBy: rule,
+        mode: config.mode,
+        fingerprint: staged.fingerprint,
+        gates,
+        commitAllowed: wouldCommit,
+        next,
+      },
+      () => {
+        const s = makeStyle();
+        const mark = (status: string) => (status === 'pass' ? s.green('✓') : status === 'fail' ? s.red('✗') : status === 'warn' ? s.yellow('!') : s.dim('-'));
+        return [
+          `${s.bold(`task ${task.id}`)}: ${task.title}   (picked by ${rule})`,
+          `step: ${s.cyan(task.step)}   status: ${task.status}   progress: ${Math.round(task.progress * 100)}%   mode: ${config.mode}`,
+          `staged fingerprint: ${staged.fingerprint}`,
+          'gates:',
+          renderGateChecklist(gates, mark),
+          wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`,
+          next ? `next: ${next}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
+      },
+    );
+  }
+}

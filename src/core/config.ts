@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usageError } from './errors.js';
+import type { EnabledSteps } from './workflow.js';
+
+/**
+ * `.claude/wf.config.json`. The zod schema in config-schema.ts is the public
+ * definition (used by every oclif command and exported as JSON Schema); this
+ * file holds the defaults and a dependency-free reader for the git-hook fast
+ * path, which may not import zod. test/unit/config.test.ts checks that both
+ * accept and refuse the same documents.
+ */
+export const CONFIG_FILE = '.claude/wf.config.json';
+
+export interface WfConfig {
+  version: 1;
+  /** strict refuses; warn reports every gate but lets the commit through (for rolling out). */
+  mode: 'strict' | 'warn';
+  steps: EnabledSteps;
+  review: { minApprovals: number };
+  test: { command: string | string[]; timeoutSeconds: number };
+  plan: { minWords: number };
+  complexity: { maxFiles: number; maxLines: number };
+  context: { warnAt: number; blockAt: number };
+  fingerprint: { exclude: string[] };
+}
+
+export const DEFAULT_CONFIG: WfConfig = {
+  version: 1,
+  mode: 'strict',
+  steps: { 'plan-review': true, test: true, review: true },
+  review: { minApprovals: 1 },
+  test: { command: 'npm test', timeoutSeconds: 900 },
+  plan: { minWords: 30 },
+  complexity: { maxFiles: 8, maxLines: 400 },
+  context: { warnAt: 0.7, blockAt: 0.9 },
+  fingerprint: { exclude: [] },
+};
+
+export function configPath(root: string): string {
+  return join(root, CONFIG_FILE);
+}
+
+type Check = (value: unknown, at: string) => string | null;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const bool: Check = (v, at) => (typeof v === 'boolean' ? null : `${at} must be true or false`);
+const intAtLeast =
+  (min: number): Check =>
+  (v, at) =>
+    Number.isInteger(v) && (v as number) >= min ? null : `${at} must be a whole number >= ${min}`;
+const fraction: Check = (v, at) =>
+  typeof v === 'number' && v > 0 && v <= 1 ? null : `${at} must be a number in (0, 1]`;
+const oneOf =
+  (...values: string[]): Check =>
+  (v, at) =>
+    typeof v === 'string' && values.includes(v) ? null : `${at} must be one of ${values.join(', ')}`;
+const commandCheck: Check = (v, at) =>
+  (typeof v === 'string' && v.trim() !== '') ||
+  (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== ''))
+    ? null
+    : `${at} must be a non-empty string or a non-empty array of strings`;
+const stringList: Check = (v, at) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be an array of non-empty strings`;
+
+const SHAPE: Record<string, Check | Record<string, Check>> = {
+  $schema: (v, at) => (typeof v === 'string' ? null : `${at} must be a string`),
+  version: (v, at) => (v === 1 ? null : `${at} must be 1`),
+  mode: oneOf('strict', 'warn'),
+  steps: { 'plan-review': bool, test: bool, review: bool },
+  review: { minApprovals: intAtLeast(1) },
+  test: { command: commandCheck, timeoutSeconds: intAtLeast(1) },
+  plan: { minWords: intAtLeast(0) },
+  complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1) },
+  context: { warnAt: fraction, blockAt: fraction },
+  fingerprint: { exclude: stringList },
+};
+
+/** The first problem in a parsed config document, or null. Unknown keys are problems: a typo must not silently loosen a gate. */
+export function findConfigProblem(doc: unknown): string | null {
+  if (!isObject(doc)) return 'the document must be a JSON object';
+  for (const [key, value] of Object.entries(doc)) {
+    const check = SHAPE[key];
+    if (!check) return `unknown key "${key}"`;
+    if (typeof check === 'function') {
+      const problem = check(value, key);
+      if (problem) return problem;
+      continue;
+    }
+    if (!isObject(value)) return `${key} must be an object`;
+    for (const [inner, innerValue] of Object.entries(value)) {
+      const innerCheck = check[inner];
+      if (!innerCheck) return `unknown key "${key}.${inner}"`;
+      const problem = innerCheck(innerValue, `${key}.${inner}`);
+      if (problem) return problem;
+    }
+  }
+  const context = isObject(doc.context) ? doc.context : {};
+  const warnAt = (context.warnAt as number | undefined) ?? DEFAULT_CONFIG.context.warnAt;
+  const blockAt = (context.blockAt as number | undefined) ?? DEFAULT_CONFIG.context.blockAt;
+  if (warnAt > blockAt) return 'context.warnAt must not be above context.blockAt';
+  return null;
+}
+
+/** Fills in defaults; `doc` must already have passed findConfigProblem. */
+export function withConfigDefaults(doc: Record<string, unknown>): WfConfig {
+  const d = DEFAULT_CONFIG;
+  const section = <K extends keyof WfConfig>(key: K): WfConfig[K] => {
+    const value = doc[key];
+    if (isObject(value) && isObject(d[key])) return { ...(d[key] as object), ...value } as WfConfig[K];
+    return (value ?? d[key]) as WfConfig[K];
+  };
+  return {
+    version: 1,
+    mode: section('mode'),
+    steps: section('steps'),
+    review: section('review'),
+    test: section('test'),
+    plan: section('plan'),
+    complexity: section('complexity'),
+    context: section('context'),
+    fingerprint: section('fingerprint'),
+  };
+}
+
+/** Parses config text; throws exit 2 naming the file and the first problem. */
+export function parseConfigText(text: string, file: string): WfConfig {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw usageError(`the config file is not valid JSON: ${(err as Error).message}`, {
+      where: file,
+      hint: `fix the JSON by hand (wf never overwrites it), or delete it and run: wf init --yes`,
+    });
+  }
+  const problem = findConfigProblem(doc);
+  if (problem) {
+    throw usageError(`the config file is invalid: ${problem}`, {
+      where: file,
+      hint: 'fix it by hand (see the Configuration section of the README), then run: wf status',
+    });
+  }
+  return withConfigDefaults(doc as Record<string, unknown>);
+}
+
+/** Reads the config; a missing file means the defaults. */
+export function readConfig(root: string): WfConfig {
+  const file = configPath(root);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_CONFIG);
+    throw err;
+  }
+  return parseConfigText(text, file);
+}

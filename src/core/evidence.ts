@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WfConfig } from './config.js';
+import { makeExcluder, type Fingerprint } from './fingerprint.js';
+import type { GateInputs, PlanFile, StagedChange } from './gates.js';
+import { SUBTASKS_DIR, type Task } from './state.js';
+import { computeStagedFingerprint } from '../git/fingerprint.js';
+import { headCommit, emptyTreeId, type Repo } from '../git/repo.js';
+import { runGit } from '../git/git.js';
+
+/**
+ * Gathers what the gates judge, from git and the file system, so the gates
+ * themselves stay pure. Shared by the oclif commands and the hook fast path.
+ */
+export const PLAN_TEMPLATE_FILE = fileURLToPath(new URL('../../templates/plan.md', import.meta.url));
+
+let templateCache: string | undefined;
+export function planTemplate(): string {
+  templateCache ??= readFileSync(PLAN_TEMPLATE_FILE, 'utf8');
+  return templateCache;
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function subtaskDir(root: string, taskId: string): string {
+  return join(root, SUBTASKS_DIR, taskId);
+}
+
+export function readPlanFile(root: string, task: Task): PlanFile {
+  if (!task.plan) return { text: null, digest: null };
+  try {
+    const bytes = readFileSync(join(root, task.plan.path));
+    return { text: bytes.toString('utf8'), digest: sha256Hex(bytes) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: null, digest: null };
+    throw err;
+  }
+}
+
+/** Lines added plus removed in the staged change, excluded paths left out (binary files count 0). */
+async function stagedLineCount(repo: Repo, base: string, excluded: (path: string) => boolean): Promise<number> {
+  const out = (await runGit(['diff-index', '--cached', '--numstat', '-z', '--no-renames', base, '--'], { cwd: repo.root, env: repo.env })).stdout;
+  let lines = 0;
+  for (const record of out.toString('utf8').split('\0')) {
+    const match = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(record);
+    if (!match || excluded(match[3]!)) continue;
+    lines += (match[1] === '-' ? 0 : Number(match[1])) + (match[2] === '-' ? 0 : Number(match[2]));
+  }
+  return lines;
+}
+
+export interface StagedEvidence extends StagedChange {
+  head: string | null;
+  records: Fingerprint['records'];
+}
+
+export async function collectStagedChange(repo: Repo, config: WfConfig): Promise<StagedEvidence> {
+  const head = await headCommit(repo);
+  const excludes = config.fingerprint.exclude;
+  const [fp, lines] = await Promise.all([
+    computeStagedFingerprint(repo, excludes, head),
+    stagedLineCount(repo, head ?? emptyTreeId(repo), makeExcluder(excludes)),
+  ]);
+  const files = new Map(fp.records.map((r) => [r.pathText, r.newDigest]));
+  return { head, fingerprint: fp.fingerprint, files, lines, records: fp.records };
+}
+
+export function gateInputsFor(repo: Repo, config: WfConfig, task: Task, staged: StagedChange): GateInputs {
+  return {
+    task,
+    config,
+    staged,
+    plan: readPlanFile(repo.root, task),
+    planTemplate: planTemplate(),
+    subtaskDirExists: existsSync(subtaskDir(repo.root, task.id)),
+  };
+}
+
+/** A capped path → digest map stored with a review, so a later refusal can name the files that changed. */
+export function reviewedFiles(staged: StagedChange, cap = 300): Record<string, string> | undefined {
+  if (staged.files.size > cap) return undefined;
+  return Object.fromEntries(staged.files);
+}

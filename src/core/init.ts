@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig } from './config.js';
+import { loadConfig } from './config-load.js';
+import { installHooks, type HookChange } from './hook-install.js';
+import { mutateStore } from './store.js';
+import { STATE_FILE, statePath } from './state.js';
+import type { Repo } from '../git/repo.js';
+
+/** What `wf init` adds to .gitignore: lock folders and temp files are per machine, never history. */
+export const GITIGNORE_BLOCK = ['# wf-gate: per-machine lock and temp files', '.claude/*.lock', '.claude/.*.tmp'];
+
+export interface InitChange {
+  what: string;
+  action: 'created' | 'unchanged' | 'updated';
+  path: string;
+}
+
+export interface InitOptions {
+  config?: Partial<Pick<WfConfig, 'mode' | 'test' | 'review'>>;
+  hooks: boolean;
+}
+
+export async function initRepository(repo: Repo, options: InitOptions): Promise<{ changes: InitChange[]; hooks: HookChange[] }> {
+  const changes: InitChange[] = [];
+  mkdirSync(join(repo.root, '.claude'), { recursive: true });
+
+  const cfgPath = configPath(repo.root);
+  if (existsSync(cfgPath)) {
+    // Validates it: a broken config is reported (exit 2), never overwritten.
+    loadConfig(repo.root);
+    changes.push({ what: 'config', action: 'unchanged', path: CONFIG_FILE });
+  } else {
+    const config = { ...structuredClone(DEFAULT_CONFIG), ...options.config };
+    writeFileAtomic(cfgPath, `${JSON.stringify(config, null, 2)}\n`);
+    changes.push({ what: 'config', action: 'created', path: CONFIG_FILE });
+  }
+
+  const hadState = existsSync(statePath(repo.root));
+  await mutateStore(repo.root, () => undefined);
+  changes.push({ what: 'state', action: hadState ? 'unchanged' : 'created', path: STATE_FILE });
+
+  const ignorePath = join(repo.root, '.gitignore');
+  const ignore = existsSync(ignorePath) ? readFileSync(ignorePath, 'utf8') : '';
+  const have = new Set(ignore.split('\n').map((l) => l.trim()));
+  const missing = GITIGNORE_BLOCK.filter((l) => !have.has(l));
+  if (missing.length > 0) {
+    writeFileSync(ignorePath, `${ignore}${ignore === '' || ignore.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`);
+    changes.push({ what: '.gitignore', action: ignore === '' ? 'created' : 'updated', path: '.gitignore' });
+  } else changes.push({ what: '.gitignore', action: 'unchanged', path: '.gitignore' });
+
+  const hooks = options.hooks ? await installHooks(repo) : [];
+  return { changes, hooks };
+}

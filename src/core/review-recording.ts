@@ -1,0 +1,80 @@
+import { loadConfig } from './config-load.js';
+import { refused } from './errors.js';
+import { collectStagedChange, readPlanFile, reviewedFiles } from './evidence.js';
+import type { ReviewStatus, ReviewStep } from './state.js';
+import { mutateStore, readState } from './store.js';
+import { assertReviewInput, getTask, recordReview } from './task-ops.js';
+import { resolveTask } from './task-resolution.js';
+import { currentBranch, openRepo } from '../git/repo.js';
+
+export interface RecordReviewRequest {
+  taskId?: string | undefined;
+  step?: ReviewStep | undefined;
+  reviewer: string;
+  continuationId: string;
+  status: ReviewStatus;
+  notes?: string | undefined;
+  /** When set, the review is recorded only if the staged fingerprint still equals it (wf review run). */
+  expectedFingerprint?: string | undefined;
+  cwd?: string;
+}
+
+export interface RecordedReview {
+  taskId: string;
+  step: ReviewStep;
+  status: ReviewStatus;
+  reviewer: string;
+  continuationId: string;
+  fingerprint: string;
+  taskStep: string;
+  auditHash: string;
+}
+
+/**
+ * Binds a verdict to evidence: a code review to the staged fingerprint, a
+ * plan review to the plan file's digest. The evidence is gathered before the
+ * lock (git can be slow) and the task re-read inside it.
+ */
+export async function recordReviewForTask(req: RecordReviewRequest): Promise<RecordedReview> {
+  assertReviewInput(req.reviewer, req.continuationId);
+  const repo = await openRepo(req.cwd);
+  const config = loadConfig(repo.root);
+  const state = readState(repo.root);
+  const { task } = resolveTask(state, { explicit: req.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
+  const step: ReviewStep = req.step ?? (task.step === 'plan-review' || task.step === 'plan' ? 'plan-review' : 'review');
+  let fingerprint: string;
+  let files: Record<string, string> | undefined;
+  if (step === 'plan-review') {
+    const plan = readPlanFile(repo.root, task);
+    if (!task.plan || plan.digest === null) throw refused(`task ${task.id} has no registered plan to review`, { hint: `wf plan --task-id ${task.id}` });
+    if (plan.digest !== task.plan.digest) {
+      throw refused(`the plan ${task.plan.path} changed after it was registered`, { where: task.plan.path, hint: `register the new text first: wf plan --task-id ${task.id}` });
+    }
+    fingerprint = plan.digest;
+  } else {
+    const staged = await collectStagedChange(repo, config);
+    if (staged.files.size === 0) throw refused('nothing is staged, so there is no code to bind a review to', { hint: 'git add <files>, then record the review' });
+    if (req.expectedFingerprint && staged.fingerprint !== req.expectedFingerprint) {
+      throw refused('the staged change moved while the reviewer ran; the verdict was about other code and is not recorded', {
+        hint: 'stop editing, then run the review again: wf review run',
+      });
+    }
+    fingerprint = staged.fingerprint;
+    files = reviewedFiles(staged);
+  }
+  const { value, entries } = await mutateStore(repo.root, (tx) => {
+    const fresh = getTask(tx.state, task.id);
+    recordReview(tx, fresh, { step, reviewer: req.reviewer, continuationId: req.continuationId, status: req.status, fingerprint, notes: req.notes, files }, config);
+    return fresh.step;
+  });
+  return {
+    taskId: task.id,
+    step,
+    status: req.status,
+    reviewer: req.reviewer,
+    continuationId: req.continuationId,
+    fingerprint,
+    taskStep: value,
+    auditHash: entries[0]!.hash,
+  };
+}

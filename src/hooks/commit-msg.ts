@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { ExitCode, refused, usageError } from '../core/errors.js';
+import { approvalsFor } from '../core/gates.js';
+import { isPlaceholderId } from '../core/placeholder-id.js';
+import { parseReviewTrailers, trailerLines, isWellFormedHash } from '../core/trailers.js';
+import { computeStagedFingerprint } from '../git/fingerprint.js';
+import { runGit } from '../git/git.js';
+import { commitParents, headCommit } from '../git/repo.js';
+import { isAmendInProgress } from './amend.js';
+import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
+
+const REDO_AMEND =
+  'to change the code of a reviewed commit, undo it and go through the gates again: git reset --soft HEAD~1 && wf test && wf review run && wf commit -m "<message>"';
+
+/**
+ * `wf hook commit-msg <file>`: appends `Review-Hash:` and `Review-Id:`
+ * trailers when approved reviews match exactly what is being committed (as
+ * Gerrit's hook appends Change-Id), refuses a present trailer that does not
+ * match, and refuses when nothing approved matches.
+ */
+export async function runCommitMsg(args: string[]): Promise<number> {
+  const file = args[0];
+  if (!file || args.length > 1) throw usageError('usage: wf hook commit-msg <message-file>', { hint: 'wf hooks install   (git passes the file)' });
+  const message = readFileSync(file, 'utf8');
+  const ctx = await loadHookContext();
+  const { repo, config } = ctx;
+  const excludes = config.fingerprint.exclude;
+  const trailers = parseReviewTrailers(message);
+  if (trailers.hashes.length > 1) {
+    throw refused('the message has more than one Review-Hash trailer', { where: file, hint: 'keep one Review-Hash line (or none: wf adds it)' });
+  }
+  for (const id of trailers.ids) {
+    if (isPlaceholderId(id.continuationId)) {
+      throw refused(`Review-Id "${id.raw}" names a placeholder continuation id`, { where: file, hint: 'remove the line; wf writes Review-Id from recorded reviews' });
+    }
+  }
+
+  if (isAmendInProgress()) {
+    const head = await headCommit(repo);
+    const parent = head ? ((await commitParents(repo, head))[0] ?? null) : null;
+    const expected = (await computeStagedFingerprint(repo, excludes, parent)).fingerprint;
+    if (trailers.hashes[0] === expected) return ExitCode.Ok;
+    throw refused(
+      trailers.hashes.length === 0
+        ? 'an amended commit needs the Review-Hash of its whole change, and wf cannot bind a review to an amend'
+        : 'the amend changes the code, so the kept Review-Hash no longer matches the commit',
+      { hint: `rewording an amend keeps the original trailers and the same code; ${REDO_AMEND}` },
+    );
+  }
+
+  if (await isCleanMergeInProgress(repo)) return ExitCode.Ok;
+
+  const head = await headCommit(repo);
+  const fingerprint = (await computeStagedFingerprint(repo, excludes, head)).fingerprint;
+  const present = trailers.hashes[0];
+  if (present !== undefined) {
+    if (!isWellFormedHash(present)) throw refused(`Review-Hash "${present}" is not 64 lowercase hex digits`, { where: file, hint: 'remove the line; wf writes it' });
+    if (present !== fingerprint) {
+      throw refused(`the Review-Hash trailer (${present.slice(0, 12)}…) does not match the change being committed (${fingerprint.slice(0, 12)}…)`, {
+        where: file,
+        hint: 'remove the Review-Hash and Review-Id lines from the message; wf adds the right ones when the staged code is reviewed (wf status)',
+      });
+    }
+    return ExitCode.Ok;
+  }
+
+  const { task } = resolveHookTask(ctx);
+  const approvals = config.steps.review ? approvalsFor(task, 'review', fingerprint) : [];
+  const enough = !config.steps.review || approvals.length >= config.review.minApprovals;
+  if (!enough) {
+    const err = refused(
+      approvals.length === 0
+        ? `no approved review of task ${task.id} matches the change being committed (fingerprint ${fingerprint.slice(0, 12)}…)`
+        : `${approvals.length} of ${config.review.minApprovals} distinct approving reviewers for this change`,
+      { hint: 'wf status   (lists what is missing), then: wf review run  or  wf record-review …' },
+    );
+    if (config.mode === 'warn') {
+      process.stderr.write(`wf (mode: warn, not refusing): ${err.message}\n`);
+      return ExitCode.Ok;
+    }
+    throw err;
+  }
+  const args2 = ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent'];
+  for (const line of trailerLines(fingerprint, approvals)) args2.push('--trailer', line);
+  await runGit([...args2, file], { cwd: repo.root, env: repo.env });
+  return ExitCode.Ok;
+}

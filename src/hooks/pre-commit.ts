@@ -1,0 +1,28 @@
+import { gateInputsFor, collectStagedChange } from '../core/evidence.js';
+import { ExitCode, usageError } from '../core/errors.js';
+import { gatesFor, refusedGates, renderGateChecklist } from '../core/gates.js';
+import { isAmendInProgress } from './amend.js';
+import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
+
+/** `wf hook pre-commit`: gates 1–5 on exactly what git is about to commit (GIT_INDEX_FILE honoured). */
+export async function runPreCommit(args: string[]): Promise<number> {
+  if (args.length > 0) throw usageError(`wf hook pre-commit takes no arguments (got ${args.join(' ')})`, { hint: 'wf hooks install' });
+  const ctx = await loadHookContext();
+  if (await isCleanMergeInProgress(ctx.repo)) {
+    process.stderr.write('wf: clean merge (identical to git\'s automatic merge): no gates apply\n');
+    return ExitCode.Ok;
+  }
+  if (isAmendInProgress()) {
+    // The amended commit's change is HEAD^ → index; commit-msg checks its trailer against exactly that.
+    return ExitCode.Ok;
+  }
+  const { task, rule } = resolveHookTask(ctx);
+  const staged = await collectStagedChange(ctx.repo, ctx.config);
+  const results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, staged));
+  const failures = refusedGates(results);
+  const warnings = results.filter((r) => r.status === 'warn');
+  if (failures.length === 0 && warnings.length === 0) return ExitCode.Ok;
+  const header = failures.length > 0 ? `wf: commit refused for task ${task.id} (picked by ${rule}):` : `wf: task ${task.id} (picked by ${rule}), gates warn${ctx.config.mode === 'warn' ? ' (mode: warn)' : ''}:`;
+  process.stderr.write(`${header}\n${renderGateChecklist(results)}\n`);
+  return failures.length > 0 ? ExitCode.Refused : ExitCode.Ok;
+}
