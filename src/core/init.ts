@@ -8,8 +8,20 @@ import { mutateStore } from './store.js';
 import { STATE_FILE, statePath } from './state.js';
 import type { Repo } from '../git/repo.js';
 
-/** What `wf init` adds to .gitignore: lock folders and temp files are per machine, never history. */
-export const GITIGNORE_BLOCK = ['# wf-gate: per-machine lock and temp files', '.claude/*.lock', '.claude/.*.tmp'];
+/**
+ * What `wf init` adds to .gitignore. The state and the audit log change with
+ * every wf command, including right after a commit, so tracking them would
+ * leave every checkout dirty and make branches conflict line by line; they are
+ * per-checkout by default. A team that wants the log in history removes its
+ * line, and `wf verify` then checks that the log only grows.
+ */
+export const GITIGNORE_BLOCK = [
+  '# wf-gate: per-checkout workflow state, locks and temp files',
+  '.claude/task-state.json',
+  '.claude/workflow-audit.log',
+  '.claude/*.lock',
+  '.claude/.*.tmp',
+];
 
 export interface InitChange {
   what: string;
