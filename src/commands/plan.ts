@@ -32,7 +32,7 @@ export default class Plan extends WfCommand {
       return task;
     });
     this.report(flags.json, { registered: true, created: false, path: prepared.path, digest: prepared.digest, step: task.step }, () =>
-      `registered plan ${prepared.path} for task ${task.id}; step: ${task.step}\n  next: ${config.steps['plan-review'] ? 'wf review run --step plan-review   (or wf record-review --step plan-review …)' : 'implement, git add, then: wf test'}`,
+      `registered plan ${prepared.path} for task ${task.id}; step: ${task.step}\n  next: ${config.steps['plan-review'] ? 'wf record-review --step plan-review --reviewer <name> --continuation-id <id> --status approved' : 'implement, git add, then: wf test'}`,
     );
   }
 }

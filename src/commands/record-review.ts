@@ -5,7 +5,7 @@ import { taskIdFlag } from '../cli/task-flags.js';
 export default class RecordReview extends WfCommand {
   static override summary = 'Record a review verdict, bound to the staged fingerprint (review) or the plan digest (plan-review).';
   static override description =
-    'The continuation id must name the real reviewer session: placeholders (empty, short, "test-123", "<id>", 12345678, the nil UUID, …) are refused with exit 2 and nothing is written. Prefer `wf review run`, which runs the reviewer itself.';
+    'The continuation id must name the real reviewer session: placeholders (empty, short, "test-123", "<id>", 12345678, the nil UUID, …) are refused with exit 2 and nothing is written.';
   static override examples = [
     '<%= config.bin %> record-review --step plan-review --reviewer gemini --continuation-id 3f2b8c1e-9a4d-4e7b-8c21-5d9e0f6a7b13 --status approved',
     '<%= config.bin %> record-review --reviewer codex --continuation-id thread_01J9ZK3V6QW8E2R4 --status needs-revision --notes "missing error path"',

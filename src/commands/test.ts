@@ -40,7 +40,7 @@ export default class Test extends WfCommand {
     );
     this.report(flags.json, { taskId: task.id, ...record }, () =>
       outcome.passed
-        ? `tests passed (${Math.round(outcome.durationMs)} ms), recorded for ${before.fingerprint.slice(0, 12)}…\n  next: wf review run  (or wf record-review …)`
+        ? `tests passed (${Math.round(outcome.durationMs)} ms), recorded for ${before.fingerprint.slice(0, 12)}…\n  next: wf record-review --reviewer <name> --continuation-id <id> --status approved`
         : `tests ${outcome.timedOut ? `timed out after ${config.test.timeoutSeconds} s` : `failed (exit ${outcome.exitCode})`}; recorded`,
     );
     if (!outcome.passed) {

@@ -71,7 +71,7 @@ export function isComplex(task: Task, staged: StagedChange, config: WfConfig): {
 }
 
 const REVIEW_CMD = (step: 'plan-review' | 'review', id: string) =>
-  `wf review run --step ${step}   (or: wf record-review --task-id ${id} --step ${step} --reviewer <name> --continuation-id <id> --status approved)`;
+  `wf record-review --task-id ${id} --step ${step} --reviewer <name> --continuation-id <id> --status approved`;
 
 export function gatesFor(inputs: GateInputs): GateResult[] {
   const { task, config, staged, plan } = inputs;

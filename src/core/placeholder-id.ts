@@ -7,7 +7,7 @@
 export const PLACEHOLDER_WORDS = [
   'test', 'testing', 'fake', 'placeholder', 'dummy', 'example', 'sample', 'todo', 'tbd', 'xxx', 'xxxx', 'none', 'null', 'nil',
   'undefined', 'unknown', 'foo', 'bar', 'baz', 'qux', 'lorem', 'ipsum', 'changeme', 'mock', 'stub', 'fixme', 'temp', 'tmp',
-  'abc', 'asdf', 'qwerty', 'random', 'whatever', 'blah', 'default', 'replace', 'redacted',
+  'asdf', 'qwerty', 'random', 'whatever', 'blah', 'default', 'replace', 'redacted',
 ] as const;
 
 /** Words that say what the id is rather than being it; an id made of only these (and digits) is a label, not an id. */
@@ -34,6 +34,26 @@ function segments(id: string): string[] {
     .map((s) => s.toLowerCase());
 }
 
+/**
+ * A segment glued together from placeholder and label words (`foobar`,
+ * `testid`, `fakesession`): returns the placeholder word in it, else null.
+ */
+function placeholderCompound(segment: string): string | null {
+  if (segment.length > 32 || !/^[a-z]+$/.test(segment)) return null;
+  // reach[i]: the segment's first i letters split into known words; the value is a placeholder word used, or '' if none yet.
+  const reach: Array<string | undefined> = [''];
+  for (let i = 0; i < segment.length; i++) {
+    const sofar = reach[i];
+    if (sofar === undefined) continue;
+    for (let j = i + 1; j <= segment.length; j++) {
+      const piece = segment.slice(i, j);
+      const found = WORDS.has(piece) ? piece : GENERIC_WORDS.has(piece) ? sofar : undefined;
+      if (found !== undefined && !reach[j]) reach[j] = found;
+    }
+  }
+  return reach[segment.length] || null;
+}
+
 export function placeholderReason(id: string): string | null {
   const trimmed = id.trim();
   if (trimmed === '') return 'is empty';
@@ -50,7 +70,7 @@ export function placeholderReason(id: string): string | null {
     return 'is a run of consecutive letters';
   }
   const parts = segments(trimmed);
-  const word = parts.find((p) => WORDS.has(p));
+  const word = parts.find((p) => WORDS.has(p)) ?? parts.map(placeholderCompound).find((w) => w !== null);
   if (word) return `contains the placeholder word "${word}"`;
   // Whatever is left once labels and digits are removed must be something: `session-0001` is a label and a counter.
   const body = parts.filter((p) => !GENERIC_WORDS.has(p) && !/^[0-9]+$/.test(p));

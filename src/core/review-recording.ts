@@ -56,7 +56,7 @@ export async function recordReviewForTask(req: RecordReviewRequest): Promise<Rec
     if (staged.files.size === 0) throw refused('nothing is staged, so there is no code to bind a review to', { hint: 'git add <files>, then record the review' });
     if (req.expectedFingerprint && staged.fingerprint !== req.expectedFingerprint) {
       throw refused('the staged change moved while the reviewer ran; the verdict was about other code and is not recorded', {
-        hint: 'stop editing, then run the review again: wf review run',
+        hint: 'stop editing, then run the review again',
       });
     }
     fingerprint = staged.fingerprint;

@@ -105,7 +105,7 @@ export function assertReviewInput(reviewer: string, continuationId: string): voi
   const reason = placeholderReason(continuationId);
   if (reason !== null || isPlaceholderId(continuationId)) {
     throw usageError(`the continuation id ${JSON.stringify(continuationId)} is a placeholder (${reason ?? 'looks made up'}); a review must name the real reviewer session`, {
-      hint: 'pass the session/continuation id the reviewer printed, or let wf run the reviewer: wf review run',
+      hint: 'pass the session/continuation id the reviewer printed (wf never accepts a made-up one)',
     });
   }
 }
