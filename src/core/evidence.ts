@@ -3,12 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WfConfig } from './config.js';
-import { makeExcluder, type Fingerprint } from './fingerprint.js';
+import type { Fingerprint } from './fingerprint.js';
 import type { GateInputs, PlanFile, StagedChange } from './gates.js';
 import { SUBTASKS_DIR, type Task } from './state.js';
-import { computeStagedFingerprint } from '../git/fingerprint.js';
-import { headCommit, emptyTreeId, type Repo } from '../git/repo.js';
-import { runGit } from '../git/git.js';
+import { fingerprintOfChanges } from '../git/fingerprint.js';
+import { headCommit, listStagedChangesWithStats, type Repo } from '../git/repo.js';
 
 /**
  * Gathers what the gates judge, from git and the file system, so the gates
@@ -41,32 +40,19 @@ export function readPlanFile(root: string, task: Task): PlanFile {
   }
 }
 
-/** Lines added plus removed in the staged change, excluded paths left out (binary files count 0). */
-async function stagedLineCount(repo: Repo, base: string, excluded: (path: string) => boolean): Promise<number> {
-  const out = (await runGit(['diff-index', '--cached', '--numstat', '-z', '--no-renames', base, '--'], { cwd: repo.root, env: repo.env })).stdout;
-  let lines = 0;
-  for (const record of out.toString('utf8').split('\0')) {
-    const match = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(record);
-    if (!match || excluded(match[3]!)) continue;
-    lines += (match[1] === '-' ? 0 : Number(match[1])) + (match[2] === '-' ? 0 : Number(match[2]));
-  }
-  return lines;
-}
-
 export interface StagedEvidence extends StagedChange {
   head: string | null;
   records: Fingerprint['records'];
 }
 
-export async function collectStagedChange(repo: Repo, config: WfConfig): Promise<StagedEvidence> {
-  const head = await headCommit(repo);
-  const excludes = config.fingerprint.exclude;
-  const [fp, lines] = await Promise.all([
-    computeStagedFingerprint(repo, excludes, head),
-    stagedLineCount(repo, head ?? emptyTreeId(repo), makeExcluder(excludes)),
-  ]);
+export async function collectStagedChange(repo: Repo, config: WfConfig, head?: string | null): Promise<StagedEvidence> {
+  const base = head === undefined ? await headCommit(repo) : head;
+  const listing = await listStagedChangesWithStats(repo, base);
+  const fp = await fingerprintOfChanges(repo, listing.changes, config.fingerprint.exclude);
+  let lines = 0;
+  for (const r of fp.records) lines += listing.lineCounts.get(r.pathText) ?? 0;
   const files = new Map(fp.records.map((r) => [r.pathText, r.newDigest]));
-  return { head, fingerprint: fp.fingerprint, files, lines, records: fp.records };
+  return { head: base, fingerprint: fp.fingerprint, files, lines, records: fp.records };
 }
 
 export function gateInputsFor(repo: Repo, config: WfConfig, task: Task, staged: StagedChange): GateInputs {

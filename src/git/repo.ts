@@ -9,6 +9,8 @@ export interface Repo {
   gitDir: string;
   objectFormat: 'sha1' | 'sha256';
   env: NodeJS.ProcessEnv;
+  /** HEAD's commit when the repo was opened (null before the first commit); headCommit() asks again. */
+  headAtOpen: string | null;
 }
 
 const EMPTY_TREE: Record<Repo['objectFormat'], string> = {
@@ -22,9 +24,15 @@ export function emptyTreeId(repo: Repo): string {
 
 /** Finds the work tree around `cwd`, or exits 3 saying how to get into one. */
 export async function openRepo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = gitEnv()): Promise<Repo> {
+  // One git process answers all four; without a first commit --verify -q prints nothing for HEAD and exits 1.
   let out: string;
   try {
-    out = await gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format'], { cwd, env });
+    const result = await runGit(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format', '--verify', '-q', 'HEAD^{commit}'], {
+      cwd,
+      env,
+      okExitCodes: [1],
+    });
+    out = result.stdout.toString('utf8');
   } catch (err) {
     if (err instanceof GitCommandError) {
       throw environmentError(`not inside a git work tree: ${cwd}`, {
@@ -34,9 +42,9 @@ export async function openRepo(cwd: string = process.cwd(), env: NodeJS.ProcessE
     }
     throw err;
   }
-  const [root, gitDir, format] = out.split('\n');
+  const [root, gitDir, format, head] = out.split('\n');
   if (!root || !gitDir) throw environmentError(`not inside a git work tree: ${cwd}`, { hint: 'cd into the work tree of a non-bare repository' });
-  return { root, gitDir, objectFormat: format === 'sha256' ? 'sha256' : 'sha1', env };
+  return { root, gitDir, objectFormat: format === 'sha256' ? 'sha256' : 'sha1', env, headAtOpen: head && /^[0-9a-f]{40,64}$/.test(head) ? head : null };
 }
 
 /** HEAD's commit id, or null before the first commit. */
@@ -104,17 +112,49 @@ export function parseRawDiff(out: Buffer): RawChange[] {
 
 const RAW_DIFF_FLAGS = ['-r', '--raw', '-z', '--no-renames', '--no-abbrev', '--ignore-submodules=none', '--no-ext-diff'];
 
-/** The staged change: HEAD's tree (the empty tree before the first commit) against the index git is committing. */
-export async function listStagedChanges(repo: Repo, head?: string | null): Promise<RawChange[]> {
-  const base = head === undefined ? await headCommit(repo) : head;
-  const result = await runGit(['diff-index', '--cached', ...RAW_DIFF_FLAGS, base ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
-  const changes = parseRawDiff(result.stdout);
+export interface StagedListing {
+  changes: RawChange[];
+  /** Path (UTF-8) → lines added plus removed; binary files count 0. */
+  lineCounts: Map<string, number>;
+}
+
+/** The staged change and its line counts from one git process (`--raw --numstat` together). */
+export async function listStagedChangesWithStats(repo: Repo, head: string | null): Promise<StagedListing> {
+  const result = await runGit(['diff-index', '--cached', ...RAW_DIFF_FLAGS, '--numstat', head ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
+  const out = result.stdout;
+  // Raw records come first and start with ':'; numstat records follow.
+  let split = 0;
+  while (split < out.length && out[split] === 0x3a) {
+    const headerEnd = out.indexOf(0, split);
+    const pathEnd = out.indexOf(0, headerEnd + 1);
+    split = pathEnd + 1;
+  }
+  const changes = parseRawDiff(out.subarray(0, split));
+  assertMerged(changes);
+  const lineCounts = new Map<string, number>();
+  for (const record of out.subarray(split).toString('utf8').split('\0')) {
+    const match = /^(\d+|-)\t(\d+|-)\t(.*)$/s.exec(record);
+    if (!match) continue;
+    lineCounts.set(match[3]!, (match[1] === '-' ? 0 : Number(match[1])) + (match[2] === '-' ? 0 : Number(match[2])));
+  }
+  return { changes, lineCounts };
+}
+
+function assertMerged(changes: RawChange[]): void {
   const unmerged = changes.filter((c) => c.status === 'U');
   if (unmerged.length > 0) {
     throw usageError(`the index has unmerged paths (${unmerged.map((c) => c.path.toString('utf8')).slice(0, 5).join(', ')})`, {
       hint: 'resolve the conflicts and git add the files, then run the command again',
     });
   }
+}
+
+/** The staged change: HEAD's tree (the empty tree before the first commit) against the index git is committing. */
+export async function listStagedChanges(repo: Repo, head?: string | null): Promise<RawChange[]> {
+  const base = head === undefined ? await headCommit(repo) : head;
+  const result = await runGit(['diff-index', '--cached', ...RAW_DIFF_FLAGS, base ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
+  const changes = parseRawDiff(result.stdout);
+  assertMerged(changes);
   return changes;
 }
 

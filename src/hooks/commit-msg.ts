@@ -5,7 +5,7 @@ import { isPlaceholderId } from '../core/placeholder-id.js';
 import { parseReviewTrailers, trailerLines, isWellFormedHash } from '../core/trailers.js';
 import { computeStagedFingerprint } from '../git/fingerprint.js';
 import { runGit } from '../git/git.js';
-import { commitParents, headCommit } from '../git/repo.js';
+import { commitParents } from '../git/repo.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
 
@@ -35,8 +35,8 @@ export async function runCommitMsg(args: string[]): Promise<number> {
     }
   }
 
+  const head = repo.headAtOpen;
   if (isAmendInProgress()) {
-    const head = await headCommit(repo);
     const parent = head ? ((await commitParents(repo, head))[0] ?? null) : null;
     const expected = (await computeStagedFingerprint(repo, excludes, parent)).fingerprint;
     if (trailers.hashes[0] === expected) return ExitCode.Ok;
@@ -50,7 +50,6 @@ export async function runCommitMsg(args: string[]): Promise<number> {
 
   if (await isCleanMergeInProgress(repo)) return ExitCode.Ok;
 
-  const head = await headCommit(repo);
   const fingerprint = (await computeStagedFingerprint(repo, excludes, head)).fingerprint;
   const present = trailers.hashes[0];
   if (present !== undefined) {

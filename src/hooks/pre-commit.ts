@@ -17,7 +17,7 @@ export async function runPreCommit(args: string[]): Promise<number> {
     return ExitCode.Ok;
   }
   const { task, rule } = resolveHookTask(ctx);
-  const staged = await collectStagedChange(ctx.repo, ctx.config);
+  const staged = await collectStagedChange(ctx.repo, ctx.config, ctx.repo.headAtOpen);
   const results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, staged));
   const failures = refusedGates(results);
   const warnings = results.filter((r) => r.status === 'warn');

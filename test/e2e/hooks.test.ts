@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, realId, WF_BIN, type TestRepo } from '../helpers/repo.js';
 import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
+const HUSKY_BIN = new URL('../../node_modules/husky/bin.js', import.meta.url).pathname;
 const repos: TestRepo[] = [];
 const track = (r: TestRepo) => (repos.push(r), r);
 afterEach(() => {
@@ -141,18 +142,30 @@ describe('hooks install and uninstall', () => {
     expect(existsSync(join(repo.dir, '.git/hooks/commit-msg'))).toBe(false);
   });
 
-  it('in a husky repository adds one marked line per hook and never touches core.hooksPath', () => {
+  it('in a husky repository adds one marked line per hook, never touches core.hooksPath, and the gate runs through husky', () => {
     const repo = track(makeRepo());
-    repo.write('.husky/pre-commit', 'npm run lint\n');
-    repo.gitOk(['config', 'core.hooksPath', '.husky/_']);
-    expectCode(repo.wf(['hooks', 'install']), 0);
-    expect(repo.read('.husky/pre-commit')).toBe('npm run lint\nwf hook pre-commit # added by wf-gate (wf hooks uninstall removes it)\n');
+    const husky = spawnSync(process.execPath, [HUSKY_BIN], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+    expect(husky.status, husky.stderr).toBe(0);
+    expect(repo.gitOk(['config', 'core.hooksPath'])).toBe('.husky/_');
+    repo.write('.husky/pre-commit', 'echo husky-user-hook-ran >> husky-ran.txt\n');
+    // husky puts node_modules/.bin on PATH for hooks; give the repo a local wf there.
+    mkdirSync(join(repo.dir, 'node_modules/.bin'), { recursive: true });
+    symlinkSync(WF_BIN, join(repo.dir, 'node_modules/.bin/wf'));
+    repo.write('.gitignore', 'node_modules/\n');
+    expectCode(repo.wf(['init', '--yes']), 0);
+    expect(repo.read('.husky/pre-commit')).toBe('echo husky-user-hook-ran >> husky-ran.txt\nwf hook pre-commit # added by wf-gate (wf hooks uninstall removes it)\n');
     expect(repo.read('.husky/commit-msg')).toContain('wf hook commit-msg "$1"');
     expect(repo.gitOk(['config', 'core.hooksPath'])).toBe('.husky/_');
     expectCode(repo.wf(['hooks', 'install']), 0);
     expect(repo.read('.husky/pre-commit').match(/wf-gate/g)).toHaveLength(1);
+    repo.write('a.txt', 'a\n');
+    repo.gitOk(['add', '-A']);
+    const refused = repo.git(['commit', '-m', 'through husky']);
+    expectCode(refused, 1);
+    expect(refused.stderr).toContain('no wf task exists');
+    expect(repo.read('husky-ran.txt')).toContain('husky-user-hook-ran');
     expectCode(repo.wf(['hooks', 'uninstall']), 0);
-    expect(repo.read('.husky/pre-commit')).toBe('npm run lint\n');
+    expect(repo.read('.husky/pre-commit')).toBe('echo husky-user-hook-ran >> husky-ran.txt\n');
   });
 
   it('installs into core.hooksPath and into the common hooks folder from a linked worktree', () => {
