@@ -13,6 +13,11 @@ export function loadConfig(root: string): WfConfig {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_CONFIG);
     throw err;
   }
+  return parseConfigWithSchema(text, file);
+}
+
+/** Parses and validates config text from anywhere (a file, or a commit in CI); exit 2 naming `file` on any problem. */
+export function parseConfigWithSchema(text: string, file: string): WfConfig {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic-write.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig } from './config.js';
 import { loadConfig } from './config-load.js';
@@ -32,7 +33,16 @@ export interface InitChange {
 export interface InitOptions {
   config?: Partial<Pick<WfConfig, 'mode' | 'test' | 'review'>>;
   hooks: boolean;
+  ci?: 'github' | 'gitlab' | undefined;
 }
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The CI templates `wf init --ci` copies in: where from, and where to in the user's repository. */
+export const CI_TEMPLATES = {
+  github: { from: 'templates/github/wf-verify.yml', to: '.github/workflows/wf-verify.yml' },
+  gitlab: { from: 'templates/gitlab/wf-verify.gitlab-ci.yml', to: '.gitlab/wf-verify.gitlab-ci.yml' },
+} as const;
 
 export async function initRepository(repo: Repo, options: InitOptions): Promise<{ changes: InitChange[]; hooks: HookChange[] }> {
   const changes: InitChange[] = [];
@@ -61,6 +71,17 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
     writeFileSync(ignorePath, `${ignore}${ignore === '' || ignore.endsWith('\n') ? '' : '\n'}${missing.join('\n')}\n`);
     changes.push({ what: '.gitignore', action: ignore === '' ? 'created' : 'updated', path: '.gitignore' });
   } else changes.push({ what: '.gitignore', action: 'unchanged', path: '.gitignore' });
+
+  if (options.ci) {
+    const { from, to } = CI_TEMPLATES[options.ci];
+    const target = join(repo.root, to);
+    if (existsSync(target)) changes.push({ what: `${options.ci} CI`, action: 'unchanged', path: to });
+    else {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, readFileSync(join(PACKAGE_ROOT, from)));
+      changes.push({ what: `${options.ci} CI`, action: 'created', path: to });
+    }
+  }
 
   const hooks = options.hooks ? await installHooks(repo) : [];
   return { changes, hooks };
