@@ -17,6 +17,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if ((err as { code?: string }).code === 'EEXIT' && typeof oclifExit === 'number') return oclifExit;
     const code = exitCodeFor(err);
     if (argv.includes('--json')) {
+      if (isWfError(err) && err.reported) return code;
       const error = isWfError(err)
         ? { message: err.message, exitCode: code, where: err.where, next: err.hint }
         : { message: (err as Error)?.message ?? String(err), exitCode: code };

@@ -52,6 +52,7 @@ export default class Verify extends WfCommand {
     if (!report.ok && !warnOnly) {
       throw refused(`${report.summary.failed} commit(s) in ${report.base.slice(0, 12)}..${flags.head} are not verified${report.audit.ok ? '' : ', and the audit log failed'}`, {
         hint: 'redo each listed commit through the gates (wf test, a review, wf commit) and push again',
+        reported: true,
       });
     }
   }

@@ -19,6 +19,8 @@ export interface WfErrorOptions {
   /** The file or value the error is about. */
   where?: string;
   cause?: unknown;
+  /** The command already printed its result (for example a --json report): only the exit code is left to set. */
+  reported?: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export class WfError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly where: string | undefined;
+  readonly reported: boolean;
 
   constructor(exitCode: ExitCode, message: string, options: WfErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,6 +39,7 @@ export class WfError extends Error {
     this.exitCode = exitCode;
     this.hint = options.hint;
     this.where = options.where;
+    this.reported = options.reported ?? false;
   }
 }
 

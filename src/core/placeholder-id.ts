@@ -1,86 +1,257 @@
 /**
  * One detector for made-up reviewer continuation ids, used everywhere a
- * review is recorded or a Review-Id trailer is checked. The point of the id
- * is that it names a real reviewer session, so anything that looks typed in
- * to satisfy a form is refused. Dependency-free: the hook fast path uses it.
+ * review is recorded or a Review-Id trailer is checked. The id is worth
+ * something only if it names a real reviewer session, so anything that looks
+ * typed in to satisfy a form is refused.
+ *
+ * Two opposite mistakes matter: letting `test-123` through, and refusing a
+ * real random id that happens to contain `bar` or `test`. Placeholder words
+ * therefore count only as a whole separator-delimited segment, or when they
+ * make up most of the letters once labels like "session" and "id" are
+ * dropped; never as a chance substring of a random run.
+ *
+ * Dependency-free and linear in the length of the id: the git hook fast path
+ * imports it.
  */
+
+/** Words that mark an id as made up. Exported so messages and docs can show the list. */
 export const PLACEHOLDER_WORDS = [
-  'test', 'testing', 'fake', 'placeholder', 'dummy', 'example', 'sample', 'todo', 'tbd', 'xxx', 'xxxx', 'none', 'null', 'nil',
-  'undefined', 'unknown', 'foo', 'bar', 'baz', 'qux', 'lorem', 'ipsum', 'changeme', 'mock', 'stub', 'fixme', 'temp', 'tmp',
-  'asdf', 'qwerty', 'random', 'whatever', 'blah', 'default', 'replace', 'redacted',
+  'test', 'testing', 'fake', 'placeholder', 'dummy', 'example', 'sample', 'demo', 'todo', 'tbd', 'fixme', 'xxx',
+  'none', 'null', 'nil', 'undefined', 'unknown', 'empty', 'blank', 'invalid', 'default',
+  'foo', 'bar', 'baz', 'qux', 'quux', 'lorem', 'ipsum', 'changeme', 'mock', 'stub', 'temp', 'tmp',
+  'asdf', 'qwerty', 'random', 'whatever', 'blah', 'something', 'redacted', 'deadbeef', 'cafebabe',
 ] as const;
 
-/** Words that say what the id is rather than being it; an id made of only these (and digits) is a label, not an id. */
-const GENERIC_WORDS = new Set([
-  'id', 'ids', 'session', 'sess', 'ses', 'thread', 'continuation', 'cont', 'conversation', 'conv', 'chat', 'review', 'reviewer',
-  'here', 'your', 'my', 'the', 'insert', 'put', 'value', 'uuid', 'guid', 'ulid', 'key', 'token', 'run', 'resp', 'response', 'number', 'no',
-]);
+/**
+ * Words that say what the id is rather than being it. They are dropped before
+ * judging the rest, so `session-test` is judged as `test` and `your-id-here`
+ * as nothing at all.
+ */
+const GENERIC_WORDS = [
+  'id', 'ids', 'uuid', 'guid', 'ulid', 'session', 'sessions', 'sess', 'ses', 'thread', 'continuation', 'cont',
+  'conversation', 'convo', 'conv', 'chat', 'review', 'reviewer', 'agent', 'codex', 'claude', 'gpt',
+  'here', 'your', 'yours', 'my', 'me', 'the', 'this', 'that', 'some', 'insert', 'paste', 'put', 'goes', 'replace', 'with',
+  'please', 'real', 'actual', 'value', 'string', 'key', 'token', 'ref', 'hash', 'name', 'number', 'num', 'no',
+  'run', 'resp', 'response', 'req', 'request', 'msg', 'message', 'job', 'new', 'of', 'for', 'to',
+] as const;
 
-const WORDS = new Set<string>(PLACEHOLDER_WORDS);
-const NIL_UUID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
+const PLACEHOLDER_SET: ReadonlySet<string> = new Set(PLACEHOLDER_WORDS);
+const DICTIONARY: readonly string[] = [...PLACEHOLDER_WORDS, ...GENERIC_WORDS];
+
+const MIN_LENGTH = 8;
+/** What is left after separators and generic words must be at least this long to carry any randomness. */
+const MIN_BODY = 6;
+/** Longer letter runs are never made of dictionary words, and capping keeps the word split cheap. */
+const MAX_WORD_RUN = 64;
+
+const SEPARATORS = /[\s\-_.:/\\]+/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function isRun(text: string, alphabet: string): boolean {
-  if (text.length < 4) return false;
-  return alphabet.includes(text) || [...alphabet].reverse().join('').includes(text);
-}
-
-/** Splits on separators and camelCase / letter-digit boundaries: `fakeId_01` → fake, id, 01. */
-function segments(id: string): string[] {
-  return id
-    .split(/[^A-Za-z0-9]+/)
-    .flatMap((part) => part.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])/))
-    .filter(Boolean)
-    .map((s) => s.toLowerCase());
-}
-
 /**
- * A segment glued together from placeholder and label words (`foobar`,
- * `testid`, `fakesession`): returns the placeholder word in it, else null.
+ * Checked in order, first hit wins, so `${ID}` is reported whole rather than
+ * as `{ID}`. Bounded repetition keeps each one linear. The `{...}` form only
+ * counts with a letters-only body so a GUID in braces is still accepted.
  */
-function placeholderCompound(segment: string): string | null {
-  if (segment.length > 32 || !/^[a-z]+$/.test(segment)) return null;
-  // reach[i]: the segment's first i letters split into known words; the value is a placeholder word used, or '' if none yet.
-  const reach: Array<string | undefined> = [''];
-  for (let i = 0; i < segment.length; i++) {
-    const sofar = reach[i];
-    if (sofar === undefined) continue;
-    for (let j = i + 1; j <= segment.length; j++) {
-      const piece = segment.slice(i, j);
-      const found = WORDS.has(piece) ? piece : GENERIC_WORDS.has(piece) ? sofar : undefined;
-      if (found !== undefined && !reach[j]) reach[j] = found;
-    }
-  }
-  return reach[segment.length] || null;
-}
+const TEMPLATE_MARKERS: readonly RegExp[] = [
+  /\$\{[^{}\r\n]{0,64}\}/,
+  /\{\{[^{}\r\n]{0,64}\}\}/,
+  /\{\s*[A-Za-z_][A-Za-z_ .-]{0,63}\}/,
+  /<[^<>\r\n]{0,64}>/,
+  /\[[^[\]\r\n]{0,64}\]/,
+  /\$[A-Za-z_][A-Za-z0-9_]*/,
+  /%(?:\([A-Za-z_]\w{0,63}\))?[sdiv]/,
+];
 
 export function placeholderReason(id: string): string | null {
   const trimmed = id.trim();
   if (trimmed === '') return 'is empty';
-  if (trimmed.length < 8) return 'is shorter than 8 characters';
-  const marker = /<[^>]*>|\{\{?[^}]*\}\}?|\$\{[^}]*\}|\$[A-Z_]{2,}|%[sdif]/.exec(trimmed);
-  if (marker) return `contains the template marker ${marker[0]}`;
-  const lower = trimmed.toLowerCase();
-  if (NIL_UUID.test(lower)) return 'is the nil UUID';
-  if (UUID.test(lower) && new Set(lower.replaceAll('-', '')).size <= 2) return 'is a UUID made of one repeated digit';
-  const compact = lower.replace(/[^a-z0-9]/g, '');
-  if (new Set(trimmed).size === 1 || (compact.length > 0 && new Set(compact).size === 1)) return 'is one character repeated';
-  if (/^[0-9]+$/.test(compact) && isRun(compact, '0123456789')) return 'is a run of consecutive digits';
-  if (/^[a-z]+[0-9]*$/.test(compact) && (isRun(compact.replace(/[0-9]+$/, ''), 'abcdefghijklmnopqrstuvwxyz') && compact.replace(/[0-9]+$/, '').length >= 4)) {
-    return 'is a run of consecutive letters';
+
+  for (const marker of TEMPLATE_MARKERS) {
+    const hit = marker.exec(trimmed);
+    if (hit) return `contains the template marker ${hit[0]}`;
   }
-  const parts = segments(trimmed);
-  const word = parts.find((p) => WORDS.has(p)) ?? parts.map(placeholderCompound).find((w) => w !== null);
-  if (word) return `contains the placeholder word "${word}"`;
-  // Whatever is left once labels and digits are removed must be something: `session-0001` is a label and a counter.
-  const body = parts.filter((p) => !GENERIC_WORDS.has(p) && !/^[0-9]+$/.test(p));
-  if (body.length === 0) return 'has no body beyond labels and a counter';
-  if (compact.length >= 8 && /^[0-9]+$/.test(compact) && compact.length < 10) return 'is a short number, not a session id';
-  // Low variety over a long id means typed, not generated (e.g. abababab12121212).
-  if (compact.length >= 8 && new Set(compact).size <= 3) return 'has too little variety to be a generated id';
-  return null;
+  const ellipsis = /\.{3,}|…/.exec(trimmed);
+  if (ellipsis) return `looks truncated (contains "${ellipsis[0]}")`;
+  if (/\*{3,}/.test(trimmed)) return 'is masked with "***"';
+
+  if (UUID.test(trimmed)) {
+    const hex = trimmed.replaceAll('-', '').toLowerCase();
+    if (/^0+$/.test(hex)) return 'is the nil UUID';
+    if (isOneCharRepeated(hex)) return 'is a UUID of one repeated hex digit';
+  }
+  const lower = trimmed.toLowerCase();
+  if (isPlaceholderWord(lower)) return `is the placeholder word "${placeholderLabel(lower)}"`;
+  if (isOneCharRepeated(trimmed)) return 'is one character repeated';
+  // Before the length check so `fake_id` gets the more useful reason; also catches `CHANGE_ME` and `place-holder`,
+  // where the word only appears once the separators are gone.
+  if (/^[A-Za-z0-9\s\-_.:/\\]+$/.test(trimmed)) {
+    const joined = splitIntoWords(lower.replace(/[^a-z]/g, ''))?.find(isPlaceholderWord);
+    if (joined !== undefined) return `contains the placeholder word "${placeholderLabel(joined)}"`;
+  }
+  if (/^[0-9]{3,}$/.test(trimmed) && isConsecutive(trimmed)) return 'is a run of consecutive digits';
+  if (trimmed.length < MIN_LENGTH) return `is shorter than ${MIN_LENGTH} characters`;
+
+  return judgeBody(trimmed);
 }
 
 export function isPlaceholderId(id: string): boolean {
   return placeholderReason(id) !== null;
+}
+
+/**
+ * Drops separators and generic words, then judges what is left (the body):
+ * placeholder words, nothing at all, too little, or too regular to have been
+ * generated.
+ */
+function judgeBody(trimmed: string): string | null {
+  let body = '';
+  let bodyLetters = 0;
+  let placeholderLetters = 0;
+  let placeholder: string | null = null;
+  const generic: string[] = [];
+  const segmentBodies: string[] = [];
+
+  for (const segment of trimmed.split(SEPARATORS)) {
+    if (segment === '') continue;
+    const lowerSegment = segment.toLowerCase();
+
+    // A whole segment that is a placeholder (digits allowed around it) is decisive even inside an otherwise real-looking id.
+    const wordy = /^[0-9]*([a-z]+)[0-9]*$/.exec(lowerSegment);
+    const segmentWords = wordy?.[1] === undefined ? null : splitIntoWords(wordy[1]);
+    const segmentPlaceholder = segmentWords?.find(isPlaceholderWord);
+    if (segmentPlaceholder !== undefined) return `contains the placeholder word "${placeholderLabel(segmentPlaceholder)}"`;
+
+    let segmentBody = '';
+    for (const run of lowerSegment.match(/[a-z]+|[0-9]+|[^a-z0-9]+/g) ?? []) {
+      const words = /^[a-z]/.test(run) ? splitIntoWords(run) : null;
+      if (words === null) {
+        segmentBody += run;
+        if (/^[a-z]/.test(run)) bodyLetters += run.length;
+        continue;
+      }
+      const found = words.find(isPlaceholderWord);
+      if (found === undefined) {
+        generic.push(...words);
+      } else {
+        placeholder ??= placeholderLabel(found);
+        placeholderLetters += run.length;
+      }
+    }
+    body += segmentBody;
+    if (segmentBody !== '') segmentBodies.push(segmentBody);
+  }
+
+  // `dummy1234` or `testA8f3k2`: the placeholder is most of the letters. A ULID with BAR somewhere in it is not.
+  if (placeholder !== null && placeholderLetters >= bodyLetters) return `contains the placeholder word "${placeholder}"`;
+  if (body === '') return `is only generic words (${[...new Set(generic)].map((w) => `"${w}"`).join(', ')})`;
+  if (isOneCharRepeated(body)) return 'is one character repeated';
+  if (/^0+[0-9]{0,4}$/.test(body)) return 'is a zero-padded small number';
+
+  const sequence = sequenceKind(body, 4);
+  if (sequence !== null) return `is a run of consecutive ${sequence}`;
+  if (body.length < MIN_BODY) return `has only ${body.length} characters besides separators and generic words`;
+
+  const period = shortestPeriod(body);
+  if (period <= body.length / 2) return `repeats the pattern "${body.slice(0, period)}"`;
+
+  const distinct = new Set(body).size;
+  if ((body.length >= 8 && distinct <= 2) || (body.length >= 16 && distinct <= 3)) {
+    return `uses only ${distinct} different characters`;
+  }
+  // 12345678-1234-1234-1234-123456789012: every part on its own is a run or a repeat.
+  if (segmentBodies.length >= 2 && segmentBodies.every((s) => isOneCharRepeated(s) || sequenceKind(s, 1) !== null)) {
+    return 'is made of runs of consecutive or repeated characters';
+  }
+  return null;
+}
+
+function isPlaceholderWord(word: string): boolean {
+  return PLACEHOLDER_SET.has(word) || /^x{3,}$/.test(word);
+}
+
+function placeholderLabel(word: string): string {
+  return /^x{3,}$/.test(word) ? 'xxx' : word;
+}
+
+function isOneCharRepeated(text: string): boolean {
+  const chars = [...text];
+  const first = chars[0];
+  return first !== undefined && chars.every((c) => c === first);
+}
+
+/**
+ * Splits a run of lowercase letters into dictionary words (`yoursessionidhere`
+ * → your, session, id, here), or null if it cannot be. Dynamic programming
+ * over positions, so cost is length × dictionary size.
+ */
+function splitIntoWords(run: string): string[] | null {
+  if (run.length < 2 || run.length > MAX_WORD_RUN) return null;
+  // start[j]: where the last word of a split of run[0, j) begins; -1 when run[0, j) cannot be split.
+  const start = new Array<number>(run.length + 1).fill(-1);
+  start[0] = 0;
+  for (let i = 0; i < run.length; i++) {
+    if (start[i] === -1) continue;
+    for (const word of DICTIONARY) {
+      const j = i + word.length;
+      if (j <= run.length && start[j] === -1 && run.startsWith(word, i)) start[j] = i;
+    }
+    // Any run of three or more x is the xxx placeholder, whatever its length.
+    if (run.startsWith('xxx', i)) {
+      let j = i + 3;
+      while (run[j] === 'x') j++;
+      if (start[j] === -1) start[j] = i;
+    }
+  }
+  if (start[run.length] === -1) return null;
+  const words: string[] = [];
+  for (let j = run.length; j > 0; ) {
+    const i = start[j] ?? 0;
+    words.unshift(run.slice(i, j));
+    j = i;
+  }
+  return words;
+}
+
+/**
+ * Each step +1 or each step -1 (digits wrap, so 1234567890 counts). A single
+ * character is trivially a run; callers decide how long a run must be.
+ */
+function isConsecutive(text: string): boolean {
+  if (text.length < 2) return true;
+  const digits = /^[0-9]+$/.test(text);
+  const step = (a: number, b: number): number => (digits ? (((b - a) % 10) + 10) % 10 : b - a);
+  const first = step(text.charCodeAt(0), text.charCodeAt(1));
+  const ok = digits ? first === 1 || first === 9 : first === 1 || first === -1;
+  if (!ok) return false;
+  for (let i = 2; i < text.length; i++) {
+    if (step(text.charCodeAt(i - 1), text.charCodeAt(i)) !== first) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the letters and the digits of `text` are each a run (`abcdefgh`,
+ * `abc12345`, `a1b2c3d4`), with at least `minRun` characters in the longer of
+ * the two; names what the run is made of, or null.
+ */
+function sequenceKind(text: string, minRun: number): string | null {
+  if (!/^[a-z0-9]+$/.test(text)) return null;
+  const letters = text.replace(/[0-9]/g, '');
+  const digits = text.replace(/[a-z]/g, '');
+  if (Math.max(letters.length, digits.length) < minRun) return null;
+  if (!isConsecutive(letters) || !isConsecutive(digits)) return null;
+  if (letters === '') return 'digits';
+  if (digits === '') return 'letters';
+  return 'letters and digits';
+}
+
+/** Smallest p such that text[i] === text[i - p] throughout (KMP failure function, linear). */
+function shortestPeriod(text: string): number {
+  const fail = new Array<number>(text.length).fill(0);
+  for (let i = 1, k = 0; i < text.length; i++) {
+    while (k > 0 && text[i] !== text[k]) k = fail[k - 1] ?? 0;
+    if (text[i] === text[k]) k++;
+    fail[i] = k;
+  }
+  return text.length - (fail[text.length - 1] ?? 0);
 }

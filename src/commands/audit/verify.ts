@@ -21,6 +21,7 @@ export default class AuditVerify extends WfCommand {
       throw refused(`the audit log does not verify: ${result.problems[0]!.message}`, {
         where: file,
         hint: 'compare the file with its history (git log -p -- .claude/workflow-audit.log) to see who changed it',
+        reported: true,
       });
     }
   }
