@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WfConfig } from './config.js';
 import { refused, usageError } from './errors.js';
 import { rollupAncestors } from './progress.js';
-import { RECORD_HISTORY_LIMIT, type ReviewRecord, type ReviewStatus, type ReviewStep, type State, type Task, type TestRecord } from './state.js';
+import { RECORD_HISTORY_LIMIT, SUBTASKS_DIR, type ReviewRecord, type ReviewStatus, type ReviewStep, type State, type Task, type TestRecord } from './state.js';
 import type { StoreTransaction } from './store.js';
 import { assertTaskId } from './task-id.js';
 import { commandToAdvance, nextStep, STEP_INFO, type Step, type WorkflowEvent } from './workflow.js';
@@ -62,6 +64,23 @@ export function startTask(tx: StoreTransaction, input: { id: string; title?: str
     rollupAncestors(tx.state, config.steps, parentId);
   }
   tx.audit({ event: parentId ? 'subtask-created' : 'task-started', taskId: id, step: 'plan', details: { title: task.title, parent: parentId } });
+  return task;
+}
+
+/** A subtask: a task with a parent and its own folder for its artifacts, created before the state names it. */
+export function createSubtask(
+  tx: StoreTransaction,
+  root: string,
+  input: { id: string; parentId: string; title?: string | undefined; complex?: boolean },
+  config: WfConfig,
+): Task {
+  const id = assertTaskId(input.id);
+  assertTaskId(input.parentId, 'parent id');
+  if (id === input.parentId) throw usageError(`task ${id} cannot be its own parent`, { hint: 'pick another --parent' });
+  // An id that is already an ancestor of the parent would close a cycle; ids are unique, so the duplicate check catches it too.
+  if (tx.state.tasks[id]) throw usageError(`task ${id} already exists (step ${tx.state.tasks[id]!.step})`, { hint: 'wf task tree' });
+  const task = startTask(tx, { id, title: input.title, complex: input.complex ?? false, parentId: input.parentId }, config);
+  mkdirSync(join(root, SUBTASKS_DIR, id), { recursive: true });
   return task;
 }
 
