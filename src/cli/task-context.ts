@@ -1,16 +1,7 @@
-import type { WfConfig } from '../core/config.js';
-import { loadConfig } from '../core/config-load.js';
-import type { State } from '../core/state.js';
-import { readState } from '../core/store.js';
+import { readConfig, type WfConfig } from '../core/config.js';
+import { readStateFile, type State } from '../core/state.js';
 import { resolveTask, type TaskResolution } from '../core/task-resolution.js';
 import { currentBranch, openRepo, type Repo } from '../git/repo.js';
-
-export interface TaskContext {
-  repo: Repo;
-  config: WfConfig;
-  state: State;
-  resolution: TaskResolution;
-}
 
 export interface RepoContext {
   repo: Repo;
@@ -18,12 +9,22 @@ export interface RepoContext {
   state: State;
 }
 
-export async function openRepoContext(): Promise<RepoContext> {
-  const repo = await openRepo();
-  return { repo, config: loadConfig(repo.root), state: readState(repo.root) };
+export interface TaskContext extends RepoContext {
+  resolution: TaskResolution;
 }
 
-/** The repo, config, validated state and the task the flags, environment or branch pick. */
+/**
+ * Read-only commands (status, tree, lists, hash) read with the dependency-free
+ * readers that tests hold to the zod schemas: loading zod and validating
+ * 10,000 tasks would double `wf status`. Every write validates the whole
+ * state with zod inside the lock (store.ts), so nothing invalid is written.
+ */
+export async function openRepoContext(): Promise<RepoContext> {
+  const repo = await openRepo();
+  return { repo, config: readConfig(repo.root), state: readStateFile(repo.root) };
+}
+
+/** The repo, config, state and the task the flags, environment or branch pick. */
 export async function openTaskContext(taskId: string | undefined): Promise<TaskContext> {
   const ctx = await openRepoContext();
   const resolution = resolveTask(ctx.state, { explicit: taskId, env: process.env.WF_TASK_ID, branch: currentBranch(ctx.repo) });
