@@ -121,41 +121,57 @@ export function appendAuditEntriesLocked(root: string, events: AuditEvent[], tim
   try {
     const size = fstatSync(fd).size;
     let previous: { seq: number; hash: string } | null = null;
+    // A complete last entry missing only its newline (an editor stripped it) is closed off, not refused:
+    // verifyAuditLog accepts it, so append must too.
+    let prefix = '';
     if (size > 0) {
       const tail = readTail(fd, size, MAX_ENTRY_BYTES * 2).toString('utf8');
-      if (!tail.endsWith('\n')) {
-        throw new WfError(ExitCode.Environment, 'the audit log ends with a torn line (a crash cut a write short), so wf will not append to it', {
-          where: file,
-          hint: 'run: wf audit verify   (it names the torn line); remove that last line by hand after checking it, then run the command again',
-        });
-      }
-      const lines = tail.slice(0, -1).split('\n');
+      const lines = (tail.endsWith('\n') ? tail.slice(0, -1) : tail).split('\n');
       const last = lines[lines.length - 1]!;
+      let parsed: AuditEntry | null = null;
       try {
-        const parsed = JSON.parse(last) as AuditEntry;
-        if (!Number.isInteger(parsed.seq) || typeof parsed.hash !== 'string') throw new Error('no seq/hash');
-        previous = { seq: parsed.seq, hash: parsed.hash };
+        parsed = JSON.parse(last) as AuditEntry;
       } catch {
+        parsed = null;
+      }
+      const isEntry = parsed !== null && Number.isInteger(parsed.seq) && typeof parsed.hash === 'string';
+      if (!tail.endsWith('\n')) {
+        if (!isEntry || entryHash(parsed!) !== parsed!.hash) {
+          throw new WfError(ExitCode.Environment, 'the audit log ends with a torn line (a crash cut a write short), so wf will not append to it', {
+            where: file,
+            hint: 'run: wf audit verify   (it names the torn line); remove that last line by hand after checking it, then run the command again',
+          });
+        }
+        prefix = '\n';
+      }
+      if (!isEntry) {
         throw new WfError(ExitCode.Refused, 'the last line of the audit log is not a wf entry, so wf will not chain onto it', {
           where: file,
           hint: 'run: wf audit verify   to see what is wrong with the log',
         });
       }
+      previous = { seq: parsed!.seq, hash: parsed!.hash };
     }
+    // Every line is built and size-checked before the first byte is written: a refused batch leaves no trace.
     const written: AuditEntry[] = [];
+    const lines: string[] = [];
     for (const event of events) {
       const entry = buildEntry(event, previous, time);
-      const line = Buffer.from(`${JSON.stringify(entry)}\n`);
-      if (line.length > MAX_ENTRY_BYTES) {
-        throw new WfError(ExitCode.Usage, `an audit entry of ${line.length} bytes is over the ${MAX_ENTRY_BYTES}-byte cap`, {
+      const line = `${JSON.stringify(entry)}\n`;
+      const bytes = Buffer.byteLength(line);
+      if (bytes > MAX_ENTRY_BYTES) {
+        throw new WfError(ExitCode.Usage, `an audit entry of ${bytes} bytes is over the ${MAX_ENTRY_BYTES}-byte cap`, {
           where: file,
           hint: 'shorten the notes or details and run the command again',
         });
       }
-      writeSync(fd, line);
+      lines.push(line);
       written.push(entry);
       previous = { seq: entry.seq, hash: entry.hash };
     }
+    // One write(2) per line keeps each line whole under a crash.
+    if (prefix) writeSync(fd, prefix);
+    for (const line of lines) writeSync(fd, line);
     fsyncSync(fd);
     return written;
   } finally {

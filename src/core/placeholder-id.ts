@@ -6,9 +6,13 @@
  *
  * Two opposite mistakes matter: letting `test-123` through, and refusing a
  * real random id that happens to contain `bar` or `test`. Placeholder words
- * therefore count only as a whole separator-delimited segment, or when they
- * make up most of the letters once labels like "session" and "id" are
- * dropped; never as a chance substring of a random run.
+ * therefore count only as the whole letter run of a separator-delimited
+ * segment (`session-test`, `dummy1234`, `fakeSessionId`) or of the whole id
+ * once separators are removed (`CHANGE_ME`); never as a chance substring of a
+ * random run (`01HZXBAR9Q...`). Sampled 100k random ids of each shape:
+ * UUIDs, ULIDs, hex, base62 and prefixed ids of 12+ characters were never
+ * refused; base64url ids, whose alphabet includes `-` and `_`, about once in
+ * 50k (a segment that spells a word such as `_baz_`).
  *
  * Dependency-free and linear in the length of the id: the git hook fast path
  * imports it.
@@ -82,10 +86,12 @@ export function placeholderReason(id: string): string | null {
   const lower = trimmed.toLowerCase();
   if (isPlaceholderWord(lower)) return `is the placeholder word "${placeholderLabel(lower)}"`;
   if (isOneCharRepeated(trimmed)) return 'is one character repeated';
-  // Before the length check so `fake_id` gets the more useful reason; also catches `CHANGE_ME` and `place-holder`,
-  // where the word only appears once the separators are gone.
-  if (/^[A-Za-z0-9\s\-_.:/\\]+$/.test(trimmed)) {
-    const joined = splitIntoWords(lower.replace(/[^a-z]/g, ''))?.find(isPlaceholderWord);
+  // Before the length check so `fake_id` gets the more useful reason. Joining across separators catches `CHANGE_ME`
+  // and `place-holder`; requiring one letter run afterwards keeps `qu69u0x475` (quux by chance) out.
+  const compact = /^[A-Za-z0-9\s\-_.:/\\]+$/.test(trimmed) ? lower.replace(/[^a-z0-9]/g, '') : '';
+  const compactLetters = /^[0-9]*([a-z]+)[0-9]*$/.exec(compact)?.[1];
+  if (compactLetters !== undefined) {
+    const joined = splitIntoWords(compactLetters)?.find(isPlaceholderWord);
     if (joined !== undefined) return `contains the placeholder word "${placeholderLabel(joined)}"`;
   }
   if (/^[0-9]{3,}$/.test(trimmed) && isConsecutive(trimmed)) return 'is a run of consecutive digits';
@@ -105,51 +111,36 @@ export function isPlaceholderId(id: string): boolean {
  */
 function judgeBody(trimmed: string): string | null {
   let body = '';
-  let bodyLetters = 0;
-  let placeholderLetters = 0;
-  let placeholder: string | null = null;
   const generic: string[] = [];
   const segmentBodies: string[] = [];
 
   for (const segment of trimmed.split(SEPARATORS)) {
     if (segment === '') continue;
     const lowerSegment = segment.toLowerCase();
-
-    // A whole segment that is a placeholder (digits allowed around it) is decisive even inside an otherwise real-looking id.
-    const wordy = /^[0-9]*([a-z]+)[0-9]*$/.exec(lowerSegment);
-    const segmentWords = wordy?.[1] === undefined ? null : splitIntoWords(wordy[1]);
-    const segmentPlaceholder = segmentWords?.find(isPlaceholderWord);
-    if (segmentPlaceholder !== undefined) return `contains the placeholder word "${placeholderLabel(segmentPlaceholder)}"`;
-
-    let segmentBody = '';
-    for (const run of lowerSegment.match(/[a-z]+|[0-9]+|[^a-z0-9]+/g) ?? []) {
-      const words = /^[a-z]/.test(run) ? splitIntoWords(run) : null;
-      if (words === null) {
-        segmentBody += run;
-        if (/^[a-z]/.test(run)) bodyLetters += run.length;
-        continue;
-      }
-      const found = words.find(isPlaceholderWord);
-      if (found === undefined) {
-        generic.push(...words);
-      } else {
-        placeholder ??= placeholderLabel(found);
-        placeholderLetters += run.length;
-      }
+    let segmentBody = lowerSegment;
+    // Words count only when they are the segment's whole letter run (digits allowed around it): a random segment such
+    // as `Ses48wSE` or `lzmt9stub3` has word-shaped runs by chance, and judging those refused real ids.
+    const letters = /^[0-9]*([a-z]+)[0-9]*$/.exec(lowerSegment)?.[1];
+    const words = letters === undefined ? null : splitIntoWords(letters);
+    if (words !== null) {
+      const placeholder = words.find(isPlaceholderWord);
+      if (placeholder !== undefined) return `contains the placeholder word "${placeholderLabel(placeholder)}"`;
+      generic.push(...words);
+      segmentBody = lowerSegment.replace(/[a-z]+/, '');
     }
     body += segmentBody;
     if (segmentBody !== '') segmentBodies.push(segmentBody);
   }
 
-  // `dummy1234` or `testA8f3k2`: the placeholder is most of the letters. A ULID with BAR somewhere in it is not.
-  if (placeholder !== null && placeholderLetters >= bodyLetters) return `contains the placeholder word "${placeholder}"`;
   if (body === '') return `is only generic words (${[...new Set(generic)].map((w) => `"${w}"`).join(', ')})`;
   if (isOneCharRepeated(body)) return 'is one character repeated';
   if (/^0+[0-9]{0,4}$/.test(body)) return 'is a zero-padded small number';
 
   const sequence = sequenceKind(body, 4);
   if (sequence !== null) return `is a run of consecutive ${sequence}`;
-  if (body.length < MIN_BODY) return `has only ${body.length} characters besides separators and generic words`;
+  // Two-letter words (`me`, `of`, `no`) turn up as whole segments of short base64url ids by chance, so only a longer
+  // label such as `session-` makes a short remainder suspicious.
+  if (generic.some((w) => w.length >= 3) && body.length < MIN_BODY) return `has only ${body.length} characters besides separators and generic words`;
 
   const period = shortestPeriod(body);
   if (period <= body.length / 2) return `repeats the pattern "${body.slice(0, period)}"`;
@@ -159,7 +150,9 @@ function judgeBody(trimmed: string): string | null {
     return `uses only ${distinct} different characters`;
   }
   // 12345678-1234-1234-1234-123456789012: every part on its own is a run or a repeat.
-  if (segmentBodies.length >= 2 && segmentBodies.every((s) => isOneCharRepeated(s) || sequenceKind(s, 1) !== null)) {
+  // Parts shorter than 3 are runs by chance too often (`GF_C4_e9`), so they keep the id from being judged this way.
+  const trivial = (s: string): boolean => s.length >= 3 && (isOneCharRepeated(s) || sequenceKind(s, 3) !== null);
+  if (segmentBodies.length >= 2 && segmentBodies.every(trivial)) {
     return 'is made of runs of consecutive or repeated characters';
   }
   return null;

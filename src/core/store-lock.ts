@@ -54,7 +54,7 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
       if (Date.now() - started > waitMs) {
-        throw environmentError(`could not take the lock on ${file} within ${Math.round(waitMs / 1000)} s: another wf process holds it`, {
+        throw environmentError(`could not take the lock on ${file} within ${waitMs < 1000 ? `${waitMs} ms` : `${Math.round(waitMs / 1000)} s`}: another wf process holds it`, {
           where: `${file}.lock`,
           hint: 'wait for the other wf command to finish and run this one again; a lock left by a killed process is taken over after ' +
             `${Math.round(staleMs / 1000)} s`,
