@@ -14,8 +14,8 @@ export interface HookContext {
   state: State;
 }
 
-export async function loadHookContext(): Promise<HookContext> {
-  const repo = await openRepo(process.cwd(), gitEnv());
+export async function loadHookContext(cwd: string = process.cwd()): Promise<HookContext> {
+  const repo = await openRepo(cwd, gitEnv());
   return { repo, config: readConfig(repo.root), state: readStateFile(repo.root) };
 }
 

@@ -6,7 +6,7 @@ import { ExitCode, exitCodeFor, formatError, usageError } from '../core/errors.j
  * asserts which modules it loads). Errors map to exit codes through the same
  * `exitCodeFor` as the oclif side.
  */
-export const HOOK_NAMES = ['pre-commit', 'commit-msg'] as const;
+export const HOOK_NAMES = ['pre-commit', 'commit-msg', 'pre-bash', 'pre-edit', 'stop'] as const;
 
 export async function runHookCli(argv: string[]): Promise<number> {
   try {
@@ -20,6 +20,12 @@ export async function runHookCli(argv: string[]): Promise<number> {
         const { runCommitMsg } = await import('./commit-msg.js');
         return await runCommitMsg(rest);
       }
+      case 'pre-bash':
+      case 'pre-edit':
+      case 'stop': {
+        const guard = await import('./agent-guard.js');
+        return await (name === 'pre-bash' ? guard.runPreBash() : name === 'pre-edit' ? guard.runPreEdit() : guard.runStop());
+      }
       default:
         throw usageError(`unknown hook ${JSON.stringify(name ?? '')}: expected one of ${HOOK_NAMES.join(', ')}`, {
           hint: 'wf help hook',
@@ -27,6 +33,8 @@ export async function runHookCli(argv: string[]): Promise<number> {
     }
   } catch (err) {
     process.stderr.write(`${formatError(err)}\n`);
+    // An agent guard fails closed: any crash blocks the tool call (exit 2) instead of letting it through.
+    if (argv[0] === 'pre-bash' || argv[0] === 'pre-edit') return ExitCode.Usage;
     const code = exitCodeFor(err);
     return code === ExitCode.Ok ? ExitCode.Environment : code;
   }

@@ -1,0 +1,334 @@
+/**
+ * A small POSIX-shell reader for the agent guard: enough of the grammar to
+ * see every simple command a string would run, including the ones hidden in
+ * `$(…)`, backticks, subshells, `sh -c '…'`, `eval`, and wrappers such as
+ * `env X=1`, `sudo`, `xargs`, `timeout`. It never runs anything. Where the
+ * text is not understood it throws, and the guard fails closed.
+ */
+export interface Redirect {
+  op: string;
+  target: string;
+}
+
+export interface SimpleCommand {
+  /** The words after leading NAME=value assignments. */
+  argv: string[];
+  assignments: Array<[string, string]>;
+  redirects: Redirect[];
+}
+
+export class ShellParseError extends Error {}
+
+const SEPARATORS = new Set([';', '&', '|', '\n', '(', ')']);
+const MAX_DEPTH = 8;
+
+interface Cursor {
+  src: string;
+  i: number;
+}
+
+/** Reads `$(…)` from just after `$(`: returns the inner text, honouring quotes and nesting. */
+function readParenBody(c: Cursor): string {
+  let depth = 1;
+  const start = c.i;
+  while (c.i < c.src.length) {
+    const ch = c.src[c.i]!;
+    if (ch === '\\') {
+      c.i += 2;
+      continue;
+    }
+    if (ch === "'") {
+      const end = c.src.indexOf("'", c.i + 1);
+      if (end < 0) throw new ShellParseError('unterminated single quote inside $(…)');
+      c.i = end + 1;
+      continue;
+    }
+    if (ch === '"') {
+      c.i++;
+      while (c.i < c.src.length && c.src[c.i] !== '"') c.i += c.src[c.i] === '\\' ? 2 : 1;
+      c.i++;
+      continue;
+    }
+    if (ch === '(') depth++;
+    if (ch === ')') {
+      depth--;
+      if (depth === 0) {
+        c.i++;
+        return c.src.slice(start, c.i - 1);
+      }
+    }
+    c.i++;
+  }
+  throw new ShellParseError('unterminated $(…)');
+}
+
+function readBacktickBody(c: Cursor): string {
+  let out = '';
+  while (c.i < c.src.length) {
+    const ch = c.src[c.i]!;
+    if (ch === '\\' && c.i + 1 < c.src.length) {
+      out += c.src[c.i + 1];
+      c.i += 2;
+      continue;
+    }
+    if (ch === '`') {
+      c.i++;
+      return out;
+    }
+    out += ch;
+    c.i++;
+  }
+  throw new ShellParseError('unterminated backtick');
+}
+
+const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', e: '\x1b', '0': '\0' };
+
+/**
+ * Splits source into commands. `nested` collects the sources of command
+ * substitutions, which run too and are parsed by the caller.
+ */
+function tokenize(src: string, nested: string[]): SimpleCommand[] {
+  const c: Cursor = { src, i: 0 };
+  const commands: SimpleCommand[] = [];
+  let current: SimpleCommand = { argv: [], assignments: [], redirects: [] };
+  let word = '';
+  let inWord = false;
+  let pendingRedirect: string | null = null;
+  const heredocs: string[] = [];
+
+  const endWord = () => {
+    if (!inWord) return;
+    if (pendingRedirect !== null) {
+      if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) heredocs.push(word);
+      else current.redirects.push({ op: pendingRedirect, target: word });
+      pendingRedirect = null;
+    } else if (current.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
+      const eq = word.indexOf('=');
+      current.assignments.push([word.slice(0, eq), word.slice(eq + 1)]);
+    } else current.argv.push(word);
+    word = '';
+    inWord = false;
+  };
+  const endCommand = () => {
+    endWord();
+    if (pendingRedirect !== null) throw new ShellParseError(`redirection ${pendingRedirect} without a target`);
+    if (current.argv.length > 0 || current.assignments.length > 0 || current.redirects.length > 0) commands.push(current);
+    current = { argv: [], assignments: [], redirects: [] };
+  };
+  const skipHeredocBodies = () => {
+    // After the newline that ends a command line, each pending here-document's body runs up to its delimiter line.
+    for (const raw of heredocs.splice(0)) {
+      const delimiter = raw.replace(/^-/, '');
+      for (;;) {
+        const end = src.indexOf('\n', c.i);
+        const line = src.slice(c.i, end < 0 ? src.length : end);
+        c.i = end < 0 ? src.length : end + 1;
+        if (line.replace(/^\t+/, '') === delimiter || end < 0) break;
+      }
+    }
+  };
+
+  while (c.i < src.length) {
+    const ch = src[c.i]!;
+    if (ch === ' ' || ch === '\t') {
+      endWord();
+      c.i++;
+      continue;
+    }
+    if (ch === '#' && !inWord) {
+      while (c.i < src.length && src[c.i] !== '\n') c.i++;
+      continue;
+    }
+    if (ch === '\\') {
+      if (src[c.i + 1] === '\n') {
+        c.i += 2;
+        continue;
+      }
+      word += src[c.i + 1] ?? '';
+      inWord = true;
+      c.i += 2;
+      continue;
+    }
+    if (ch === "'") {
+      const end = src.indexOf("'", c.i + 1);
+      if (end < 0) throw new ShellParseError('unterminated single quote');
+      word += src.slice(c.i + 1, end);
+      inWord = true;
+      c.i = end + 1;
+      continue;
+    }
+    if (ch === '$' && src[c.i + 1] === "'") {
+      c.i += 2;
+      while (c.i < src.length && src[c.i] !== "'") {
+        if (src[c.i] === '\\') {
+          word += ANSI_ESCAPES[src[c.i + 1]!] ?? src[c.i + 1] ?? '';
+          c.i += 2;
+        } else word += src[c.i++];
+      }
+      if (c.i >= src.length) throw new ShellParseError("unterminated $'…'");
+      c.i++;
+      inWord = true;
+      continue;
+    }
+    if (ch === '"') {
+      c.i++;
+      inWord = true;
+      while (c.i < src.length && src[c.i] !== '"') {
+        const d = src[c.i]!;
+        if (d === '\\' && '"\\$`\n'.includes(src[c.i + 1] ?? '')) {
+          if (src[c.i + 1] !== '\n') word += src[c.i + 1];
+          c.i += 2;
+        } else if (d === '$' && src[c.i + 1] === '(' && src[c.i + 2] !== '(') {
+          c.i += 2;
+          const body = readParenBody(c);
+          nested.push(body);
+          word += `$(${body})`;
+        } else if (d === '`') {
+          c.i++;
+          const body = readBacktickBody(c);
+          nested.push(body);
+          word += `\`${body}\``;
+        } else {
+          word += d;
+          c.i++;
+        }
+      }
+      if (c.i >= src.length) throw new ShellParseError('unterminated double quote');
+      c.i++;
+      continue;
+    }
+    if (ch === '$' && src[c.i + 1] === '(' && src[c.i + 2] !== '(') {
+      c.i += 2;
+      const body = readParenBody(c);
+      nested.push(body);
+      word += `$(${body})`;
+      inWord = true;
+      continue;
+    }
+    if (ch === '`') {
+      c.i++;
+      const body = readBacktickBody(c);
+      nested.push(body);
+      word += `\`${body}\``;
+      inWord = true;
+      continue;
+    }
+    if (ch === '>' || ch === '<' || (ch === '&' && src[c.i + 1] === '>')) {
+      // An fd number right before the operator (2>) belongs to the operator, not to the command.
+      if (inWord && /^\d+$/.test(word)) {
+        word = '';
+        inWord = false;
+      } else endWord();
+      const op = /^(?:&>>|&>|>>|>\||>&|<<<|<<-|<<|<>|<&|>|<)/.exec(src.slice(c.i))![0];
+      c.i += op.length;
+      pendingRedirect = op;
+      if (op === '>&' || op === '<&') {
+        // Duplicating a descriptor (2>&1) names no file.
+        const m = /^\s*[0-9-]+/.exec(src.slice(c.i));
+        if (m) {
+          c.i += m[0].length;
+          pendingRedirect = null;
+        } else pendingRedirect = '>';
+      }
+      continue;
+    }
+    if (SEPARATORS.has(ch)) {
+      endCommand();
+      c.i += ch === '&' && src[c.i + 1] === '&' ? 2 : ch === '|' && (src[c.i + 1] === '|' || src[c.i + 1] === '&') ? 2 : 1;
+      if (ch === '\n') skipHeredocBodies();
+      continue;
+    }
+    word += ch;
+    inWord = true;
+    c.i++;
+  }
+  endCommand();
+  return commands;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
+/** Wrappers whose remaining words are a command, with how many option words they take. */
+const PREFIX_COMMANDS = new Set(['command', 'builtin', 'exec', 'nohup', 'time', 'stdbuf', 'chronic', 'unbuffer', 'caffeinate', 'setsid', 'then', 'do', 'else', '!', '{', 'if', 'while', 'until']);
+
+const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+
+/** Unwraps `env`, `sudo`, `timeout`, `xargs`, `sh -c`, `eval`, … into the commands they run. */
+function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
+  let argv = [...cmd.argv];
+  const assignments = [...cmd.assignments];
+  for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
+    const name = base(argv[0]!);
+    if (PREFIX_COMMANDS.has(name)) {
+      argv = argv.slice(1);
+      while (argv[0]?.startsWith('-') && name !== '!') argv = argv.slice(1);
+      continue;
+    }
+    if (name === 'env') {
+      let i = 1;
+      for (; i < argv.length; i++) {
+        const w = argv[i]!;
+        if (w === '--') {
+          i++;
+          break;
+        }
+        if (w === '-u' || w === '--unset' || w === '-C' || w === '--chdir' || w === '-S') i++;
+        else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+        else if (!w.startsWith('-')) break;
+      }
+      for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) {
+        const w = argv[i]!;
+        assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+      }
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === 'sudo' || name === 'doas') {
+      let i = 1;
+      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-[ugpCDhrt]$/.test(argv[i]!) ? 2 : 1;
+      while (i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!)) {
+        const w = argv[i++]!;
+        assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+      }
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === 'timeout' || name === 'nice' || name === 'ionice' || name === 'flock' || name === 'watch') {
+      let i = 1;
+      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-(n|s|k|c|w|d)$/.test(argv[i]!) ? 2 : 1;
+      if (name === 'timeout' || name === 'flock') i++;
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === 'xargs') {
+      let i = 1;
+      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-[IiLlnPsEdaI]$/.test(argv[i]!) ? 2 : 1;
+      argv = argv.slice(i);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      const ci = argv.findIndex((w, i) => i > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w));
+      if (ci > 0 && argv[ci + 1] !== undefined) {
+        out.push(...parseShell(argv[ci + 1]!, depth + 1));
+        return;
+      }
+      break;
+    }
+    if (name === 'eval') {
+      out.push(...parseShell(argv.slice(1).join(' '), depth + 1));
+      return;
+    }
+    break;
+  }
+  out.push({ argv, assignments, redirects: cmd.redirects });
+}
+
+/** Every simple command the source would run, wrappers unwrapped and substitutions included. */
+export function parseShell(src: string, depth = 0): SimpleCommand[] {
+  if (depth > MAX_DEPTH) throw new ShellParseError('commands nested too deeply to inspect');
+  const nested: string[] = [];
+  const raw = tokenize(src, nested);
+  const out: SimpleCommand[] = [];
+  for (const cmd of raw) unwrap(cmd, depth, out);
+  for (const body of nested) out.push(...parseShell(body, depth + 1));
+  return out;
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { commitSkipsHooks, findingsFor } from '../../src/hooks/guard-rules.js';
+import { parseShell } from '../../src/hooks/shell-parse.js';
+
+const ctx = { cwd: '/repo', root: '/repo' };
+const blockedBy = (command: string) => parseShell(command).flatMap((c) => findingsFor(c, ctx)).map((f) => f.reason);
+
+const BLOCKED = [
+  'git commit --no-verify -m "x"',
+  'git commit -n -m x',
+  'git commit -anm "quick fix"',
+  'git commit -nm msg',
+  'git commit --no-verif -m x',
+  'git commit -m x --no-verify',
+  'git add . && git commit --no-verify -m x',
+  'make test; git commit -n -m x',
+  'false || git commit -n -m x',
+  'echo $(git commit -n -m x)',
+  'echo `git commit --no-verify -m x`',
+  "sh -c 'git commit --no-verify -m x'",
+  'bash -lc "git commit -n -m x"',
+  "eval 'git commit -n -m x'",
+  'env FOO=1 git commit --no-verify -m x',
+  'sudo git commit -n -m x',
+  'timeout 60 git commit --no-verify -m x',
+  'git -C sub commit --no-verify -m x',
+  'git -c core.hooksPath=/dev/null commit -m x',
+  'git -c core.hookspath=/tmp/empty commit -m x',
+  'git config core.hooksPath /dev/null',
+  'git config --local core.hooksPath .nothing',
+  'git config --unset core.hooksPath',
+  'HUSKY=0 git commit -m x',
+  'export HUSKY=0',
+  'WF_SKIP_GATES=1 git commit -m x',
+  'env WF_BYPASS=1 git commit -m x',
+  'GIT_CONFIG_PARAMETERS="\'core.hooksPath=/x\'" git commit -m x',
+  'git commit-tree HEAD^{tree} -p HEAD -m x',
+  'git update-ref refs/heads/main abc123',
+  'git update-ref HEAD abc123',
+  'git push --no-verify origin main',
+  'git merge --no-verify feature',
+  'echo {} > .claude/task-state.json',
+  'echo forged >> .claude/workflow-audit.log',
+  'cat x | tee .claude/workflow-audit.log',
+  'tee -a ./.claude/task-state.json < x',
+  "sed -i 's/approved/x/' .claude/task-state.json",
+  'cp /tmp/state.json .claude/task-state.json',
+  'mv .claude/workflow-audit.log /tmp/',
+  'rm .claude/workflow-audit.log',
+  'rm -rf .claude',
+  'truncate -s 0 .claude/workflow-audit.log',
+  'dd if=/dev/null of=.claude/task-state.json',
+  'rm .git/hooks/pre-commit',
+  'chmod -x .git/hooks/commit-msg',
+  'echo exit 0 > .git/hooks/pre-commit',
+  'rm -rf .git/hooks',
+  'cp /dev/null /repo/.husky/pre-commit',
+  'rm .claude/*.json',
+  'git checkout HEAD~3 -- .claude/task-state.json',
+  'echo x > .claude/settings.json',
+  'perl -pi -e s/a/b/ .claude/task-state.json',
+  'cd sub && git commit -n -m x',
+  '( git commit --no-verify -m x )',
+];
+
+const ALLOWED = [
+  'git commit -m "mention --no-verify in text"',
+  "git commit -m 'the -n flag is bad'",
+  'git commit -m x -- -n',
+  'git commit -m -n',
+  'git commit -F msg.txt',
+  'git commit -am "fix bug"',
+  'git commit --amend --no-edit',
+  'grep workflow-audit.log README.md',
+  'grep -r "task-state.json" src',
+  'cat .claude/task-state.json',
+  'jq .tasks .claude/task-state.json',
+  'wc -l .claude/workflow-audit.log',
+  'cp .claude/task-state.json /tmp/backup.json',
+  "sed -n '1,5p' .claude/task-state.json",
+  'less .claude/workflow-audit.log',
+  'git log --oneline -5',
+  'git push origin main',
+  'git push -n origin main',
+  'git merge -n feature',
+  'git config --get core.hooksPath',
+  'git config core.hooksPath',
+  'git config user.name "A B"',
+  'git -c color.ui=never status',
+  'git update-ref refs/notes/wf abc123',
+  'git diff --cached',
+  'npm test',
+  'npx vitest run',
+  'wf commit -m "no --no-verify here"',
+  'wf status',
+  'echo HUSKY=0',
+  'echo "git commit --no-verify"',
+  'ls -la .git/hooks',
+  'cat .git/hooks/pre-commit',
+  'FOO=bar npm test',
+  'export NODE_ENV=test',
+  'node -e "console.log(1)" > out.txt',
+  'echo hello > notes/task-state.json.md',
+  'rm -rf node_modules dist',
+  'mv src/a.ts src/b.ts',
+  'cat <<EOF > plan.md\ngit commit --no-verify\nEOF',
+  'git stash list',
+  'git checkout -b feature/x',
+  'echo $((1 + 2))',
+  'tee out.log < input.txt',
+];
+
+describe('the agent guard: blocked commands', () => {
+  it.each(BLOCKED)('%s', (command) => {
+    expect(blockedBy(command)).not.toEqual([]);
+  });
+});
+
+describe('the agent guard: allowed commands (look-alikes included)', () => {
+  it.each(ALLOWED)('%s', (command) => {
+    expect(blockedBy(command)).toEqual([]);
+  });
+});
+
+describe('the tables are big enough', () => {
+  it('has at least 40 of each', () => {
+    expect(BLOCKED.length).toBeGreaterThanOrEqual(40);
+    expect(ALLOWED.length).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('parsing details', () => {
+  it('sees commands inside substitutions, subshells and wrappers', () => {
+    const seen = parseShell('a && $(b c) | `d` ; (e) || sh -c "f g"').map((c) => c.argv.join(' '));
+    expect(seen).toEqual(expect.arrayContaining(['a', 'b c', 'd', 'e', 'f g']));
+  });
+  it('reads redirections with fd numbers and skips here-document bodies', () => {
+    const [cmd] = parseShell('cmd 2> err.log >> out.log 2>&1');
+    expect(cmd!.redirects).toEqual([{ op: '>', target: 'err.log' }, { op: '>>', target: 'out.log' }]);
+    expect(parseShell('cat <<EOF\nrm -rf /\nEOF\nls').map((c) => c.argv[0])).toEqual(['cat', 'ls']);
+  });
+  it('understands combined short flags of git commit', () => {
+    expect(commitSkipsHooks(['-anm', 'x'])).toBe(true);
+    expect(commitSkipsHooks(['-am', 'n'])).toBe(false);
+    expect(commitSkipsHooks(['-mn'])).toBe(false);
+    expect(commitSkipsHooks(['--message', '-n'])).toBe(false);
+  });
+  it('throws on text it cannot read, so the guard fails closed', () => {
+    expect(() => parseShell('echo "unterminated')).toThrow();
+    expect(() => parseShell("echo 'x")).toThrow();
+  });
+});
