@@ -5,10 +5,11 @@ export default class Init extends WfCommand {
   static override summary = 'Set up wf in this repository: config, state, .gitignore entries and git hooks.';
   static override description =
     'Asks a few questions on a terminal; with --yes, CI=true or no TTY it takes the defaults and never waits for input. Running it again changes nothing and says so.';
-  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --no-hooks', '<%= config.bin %> init --yes --ci github'];
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --no-hooks', '<%= config.bin %> init --yes --ci github', '<%= config.bin %> init --yes --agent claude'];
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'Take the defaults without asking.', default: false }),
     hooks: Flags.boolean({ description: 'Install the git hooks.', default: true, allowNo: true }),
+    agent: Flags.string({ description: 'Wire the agent guard, slash commands and a CLAUDE.md section for this agent.', options: ['claude'] }),
     ci: Flags.string({ description: 'Also add the CI workflow that runs wf verify on every pull/merge request.', options: ['github', 'gitlab'] }),
   };
 
@@ -34,7 +35,7 @@ export default class Init extends WfCommand {
       });
       config = { mode, test: { command, timeoutSeconds: DEFAULT_CONFIG.test.timeoutSeconds }, review: { minApprovals } };
     }
-    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined });
+    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined });
     const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed');
     this.report(flags.json, { changed, ...result }, () => {
       if (!changed) return 'wf is already set up here: nothing to change';

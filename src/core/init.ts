@@ -34,6 +34,7 @@ export interface InitOptions {
   config?: Partial<Pick<WfConfig, 'mode' | 'test' | 'review'>>;
   hooks: boolean;
   ci?: 'github' | 'gitlab' | undefined;
+  agent?: 'claude' | undefined;
 }
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,6 +82,11 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
       writeFileSync(target, readFileSync(join(PACKAGE_ROOT, from)));
       changes.push({ what: `${options.ci} CI`, action: 'created', path: to });
     }
+  }
+
+  if (options.agent === 'claude') {
+    const { installClaudeAgent } = await import('./agent-setup.js');
+    for (const c of installClaudeAgent(repo.root)) changes.push({ what: 'claude', action: c.action, path: c.path });
   }
 
   const hooks = options.hooks ? await installHooks(repo) : [];

@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeRepo, WF_BIN, type TestRepo } from '../helpers/repo.js';
+import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
+
+const repos: TestRepo[] = [];
+const track = (r: TestRepo) => (repos.push(r), r);
+afterEach(() => {
+  for (const r of repos.splice(0)) r.cleanup();
+});
+
+const bash = (repo: TestRepo, command: string) => repo.wf(['hook', 'pre-bash'], { input: JSON.stringify({ tool_name: 'Bash', tool_input: { command }, cwd: repo.dir }) });
+const edit = (repo: TestRepo, input: Record<string, string>, tool = 'Write') => repo.wf(['hook', 'pre-edit'], { input: JSON.stringify({ tool_name: tool, tool_input: input, cwd: repo.dir }) });
+
+describe('wf hook pre-bash (Claude Code PreToolUse guard)', () => {
+  it('blocks bypasses with exit 2 and the reason on stderr, and lets ordinary commands through', () => {
+    const repo = track(makeRepo());
+    const blocked = bash(repo, 'git add -A && git commit -anm "quick"');
+    expectCode(blocked, 2);
+    expect(blocked.stderr).toContain('git commit --no-verify (-n) skips the pre-commit and commit-msg hooks');
+    expectCode(bash(repo, 'echo {} > .claude/task-state.json'), 2);
+    expectCode(bash(repo, 'npm test && git status'), 0);
+    expectCode(bash(repo, 'grep workflow-audit.log README.md'), 0);
+  });
+
+  it('runs the same gates as the pre-commit hook before a git commit', () => {
+    const repo = track(plannedRepo());
+    repo.write('src/x.txt', 'x\n');
+    repo.gitOk(['add', '-A']);
+    const early = bash(repo, 'git commit -m "mention --no-verify in text"');
+    expectCode(early, 2);
+    expect(early.stderr).toContain('git commit would be refused for task T-1');
+    expect(early.stderr).toContain('→ wf test --task-id T-1');
+    testAndApprove(repo);
+    expectCode(bash(repo, 'git commit -m "mention --no-verify in text"'), 0);
+  });
+
+  it('fails closed on a payload it cannot read, and ignores other tools', () => {
+    const repo = track(makeRepo());
+    for (const input of ['', 'not json', '[]', JSON.stringify({ tool_name: 'Bash', tool_input: {} }), JSON.stringify({ tool_name: 'Bash', tool_input: { command: 'echo "open' } })]) {
+      expectCode(repo.wf(['hook', 'pre-bash'], { input }), 2);
+    }
+    expectCode(repo.wf(['hook', 'pre-bash'], { input: JSON.stringify({ tool_name: 'Read', tool_input: { file_path: 'x' } }) }), 0);
+  });
+});
+
+describe('wf hook pre-edit', () => {
+  it('blocks writes to the state, the audit log, the hooks and the agent settings', () => {
+    const repo = track(makeRepo());
+    for (const file of ['.claude/task-state.json', join(repo.dir, '.claude/workflow-audit.log'), '.git/hooks/pre-commit', '.claude/settings.json']) {
+      const r = edit(repo, { file_path: file });
+      expectCode(r, 2);
+      expect(r.stderr).toContain('may only be written by wf itself');
+    }
+    expectCode(edit(repo, { notebook_path: '.claude/task-state.json' }, 'NotebookEdit'), 2);
+    expectCode(edit(repo, { file_path: 'src/app.ts' }), 0);
+    expectCode(edit(repo, { file_path: '.claude/subtasks/T-1/plan.md' }, 'Edit'), 0);
+    expectCode(edit(repo, {}), 2);
+  });
+});
+
+describe('wf hook stop', () => {
+  it('reminds once of an unfinished step', () => {
+    const repo = track(makeRepo());
+    expectCode(repo.wf(['init', '--yes']), 0);
+    expectCode(repo.wf(['task', 'start', 'S-1']), 0);
+    const r = repo.wf(['hook', 'stop'], { input: JSON.stringify({ cwd: repo.dir, stop_hook_active: false }) });
+    expectCode(r, 0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ decision: 'block', reason: expect.stringContaining('task S-1 is at step plan') });
+    const again = repo.wf(['hook', 'stop'], { input: JSON.stringify({ cwd: repo.dir, stop_hook_active: true }) });
+    expect(again.stdout).toBe('');
+  });
+});
+
+describe('wf init --agent claude', () => {
+  it('merges the guard into existing settings without clobbering other hooks, and is idempotent', () => {
+    const repo = track(makeRepo());
+    const mine = { permissions: { allow: ['Bash(npm test)'] }, hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'my-linter' }] }] } };
+    repo.write('.claude/settings.json', JSON.stringify(mine));
+    repo.write('CLAUDE.md', '# My project\n\nOur own notes.\n');
+    expectCode(repo.wf(['init', '--yes', '--agent', 'claude']), 0);
+    const settings = JSON.parse(repo.read('.claude/settings.json'));
+    expect(settings.permissions).toEqual(mine.permissions);
+    expect(settings.hooks.PreToolUse.map((g: { hooks: Array<{ command: string }> }) => g.hooks[0]!.command)).toEqual([
+      'my-linter',
+      '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-bash',
+      '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-edit',
+    ]);
+    expect(settings.hooks.Stop).toHaveLength(1);
+    const md = repo.read('CLAUDE.md');
+    expect(md.startsWith('# My project\n\nOur own notes.\n')).toBe(true);
+    expect(md).toContain('## Workflow: wf-gate');
+    expect(repo.read('.claude/commands/wf-commit.md')).toContain('wf commit');
+    const files = ['.claude/settings.json', 'CLAUDE.md', '.claude/commands/wf-status.md'].map((f) => repo.read(f));
+    expect(repo.wf(['init', '--yes', '--agent', 'claude']).stdout).toContain('nothing to change');
+    expect(['.claude/settings.json', 'CLAUDE.md', '.claude/commands/wf-status.md'].map((f) => repo.read(f))).toEqual(files);
+  });
+
+  it('refuses to touch a broken settings file (exit 2)', () => {
+    const repo = track(makeRepo());
+    repo.write('.claude/settings.json', '{ broken');
+    expectCode(repo.wf(['init', '--yes', '--agent', 'claude']), 2);
+    expect(repo.read('.claude/settings.json')).toBe('{ broken');
+  });
+});
+
+describe('wf doctor', () => {
+  it('passes on a full installation and names what is broken', () => {
+    const repo = track(makeRepo());
+    expectCode(repo.wf(['init', '--yes', '--agent', 'claude']), 0);
+    const ok = repo.wf(['doctor', '--json']);
+    expectCode(ok, 0);
+    const report = JSON.parse(ok.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((c: { name: string }) => c.name === 'guard blocks --no-verify').status).toBe('ok');
+    rmSync(join(repo.dir, '.git/hooks/pre-commit'));
+    const broken = repo.wf(['doctor']);
+    expectCode(broken, 1);
+    expect(broken.stdout).toContain('✗ git pre-commit hook');
+    expect(broken.stdout).toContain('→ wf hooks install');
+  });
+});
+
+describe('the guards stay on the fast path', () => {
+  it('load nothing from node_modules', () => {
+    const repo = track(makeRepo());
+    const trace = join(repo.dir, '..', 'trace.txt');
+    const tracer = new URL('../helpers/trace-imports.mjs', import.meta.url).pathname;
+    for (const [hook, payload] of [
+      ['pre-bash', { tool_name: 'Bash', tool_input: { command: 'ls -la && git status' }, cwd: repo.dir }],
+      ['pre-edit', { tool_name: 'Edit', tool_input: { file_path: 'src/a.ts' }, cwd: repo.dir }],
+    ] as const) {
+      const r = spawnSync(process.execPath, ['--import', tracer, WF_BIN, 'hook', hook], { cwd: repo.dir, env: { ...repo.env, WF_TRACE_FILE: trace }, input: JSON.stringify(payload), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((u) => u.includes('/dist/hooks/agent-guard.js'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('node_modules'))).toEqual([]);
+  });
+});
