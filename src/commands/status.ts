@@ -8,14 +8,27 @@ export default class Status extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
-    const { openTaskContext } = await import('../cli/task-context.js');
-    const { collectStagedChange, gateInputsFor } = await import('../core/evidence.js');
+    const { openRepo, currentBranch } = await import('../git/repo.js');
+    const { readConfig } = await import('../core/config.js');
+    const { readStateFile } = await import('../core/state.js');
+    const { resolveTask } = await import('../core/task-resolution.js');
+    const { startStagedCollection, gateInputsFor } = await import('../core/evidence.js');
     const { gatesFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
     const { STEP_INFO } = await import('../core/workflow.js');
     const { makeStyle } = await import('../cli/style.js');
-    const { repo, config, resolution } = await openTaskContext(flags['task-id']);
+    const repo = await openRepo();
+    const config = readConfig(repo.root);
+    // git starts before the state is parsed: see startStagedCollection.
+    const collection = startStagedCollection(repo, config);
+    let staged;
+    let resolution;
+    try {
+      resolution = resolveTask(readStateFile(repo.root), { explicit: flags['task-id'], env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
+      staged = await collection.staged;
+    } finally {
+      await collection.close();
+    }
     const { task, rule } = resolution;
-    const staged = await collectStagedChange(repo, config);
     const gates = gatesFor(gateInputsFor(repo, config, task, staged));
     const wouldCommit = refusedGates(gates).length === 0;
     const next = task.status === 'finished' ? null : STEP_INFO[task.step].command;

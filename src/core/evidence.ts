@@ -7,6 +7,7 @@ import type { Fingerprint } from './fingerprint.js';
 import type { GateInputs, PlanFile, StagedChange } from './gates.js';
 import { SUBTASKS_DIR, type Task } from './state.js';
 import { fingerprintOfChanges } from '../git/fingerprint.js';
+import { CatFileBatch } from '../git/git.js';
 import { headCommit, listStagedChangesWithStats, type Repo } from '../git/repo.js';
 
 /**
@@ -45,14 +46,28 @@ export interface StagedEvidence extends StagedChange {
   records: Fingerprint['records'];
 }
 
-export async function collectStagedChange(repo: Repo, config: WfConfig, head?: string | null): Promise<StagedEvidence> {
+export async function collectStagedChange(repo: Repo, config: WfConfig, head?: string | null, batch?: CatFileBatch): Promise<StagedEvidence> {
   const base = head === undefined ? await headCommit(repo) : head;
   const listing = await listStagedChangesWithStats(repo, base);
-  const fp = await fingerprintOfChanges(repo, listing.changes, config.fingerprint.exclude);
+  const fp = await fingerprintOfChanges(repo, listing.changes, config.fingerprint.exclude, batch);
   let lines = 0;
   for (const r of fp.records) lines += listing.lineCounts.get(r.pathText) ?? 0;
   const files = new Map(fp.records.map((r) => [r.pathText, r.newDigest]));
   return { head: base, fingerprint: fp.fingerprint, files, lines, records: fp.records };
+}
+
+/**
+ * Starts gathering the staged change now and lets the caller parse a large
+ * state file meanwhile. Order matters, not just overlap: spawning git from a
+ * process whose heap holds 10,000 parsed tasks costs ten times more (fork
+ * copies the page tables), so both git processes start before the parse.
+ */
+export function startStagedCollection(repo: Repo, config: WfConfig): { staged: Promise<StagedEvidence>; close: () => Promise<void> } {
+  const batch = new CatFileBatch(repo.root, repo.env);
+  const staged = collectStagedChange(repo, config, repo.headAtOpen, batch);
+  // Awaited by the caller; this only keeps an early failure from being reported as unhandled before that.
+  staged.catch(() => undefined);
+  return { staged, close: () => batch.close() };
 }
 
 export function gateInputsFor(repo: Repo, config: WfConfig, task: Task, staged: StagedChange): GateInputs {

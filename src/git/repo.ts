@@ -118,9 +118,15 @@ export interface StagedListing {
   lineCounts: Map<string, number>;
 }
 
+/**
+ * `git add -N` entries are not committed, so they are not part of the staged
+ * change: without this flag diff-index shows them as empty new files.
+ */
+const STAGED_FLAGS = ['--cached', '--ita-invisible-in-index'];
+
 /** The staged change and its line counts from one git process (`--raw --numstat` together). */
 export async function listStagedChangesWithStats(repo: Repo, head: string | null): Promise<StagedListing> {
-  const result = await runGit(['diff-index', '--cached', ...RAW_DIFF_FLAGS, '--numstat', head ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
+  const result = await runGit(['diff-index', ...STAGED_FLAGS, ...RAW_DIFF_FLAGS, '--numstat', head ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
   const out = result.stdout;
   // Raw records come first and start with ':'; numstat records follow.
   let split = 0;
@@ -152,7 +158,7 @@ function assertMerged(changes: RawChange[]): void {
 /** The staged change: HEAD's tree (the empty tree before the first commit) against the index git is committing. */
 export async function listStagedChanges(repo: Repo, head?: string | null): Promise<RawChange[]> {
   const base = head === undefined ? await headCommit(repo) : head;
-  const result = await runGit(['diff-index', '--cached', ...RAW_DIFF_FLAGS, base ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
+  const result = await runGit(['diff-index', ...STAGED_FLAGS, ...RAW_DIFF_FLAGS, base ?? emptyTreeId(repo), '--'], { cwd: repo.root, env: repo.env });
   const changes = parseRawDiff(result.stdout);
   assertMerged(changes);
   return changes;

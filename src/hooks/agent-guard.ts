@@ -82,14 +82,20 @@ export async function runPreBash(): Promise<number> {
 /** Runs the same gates as the pre-commit hook; a refusal text, or null when the commit would pass. */
 async function gateVerdict(dir: string): Promise<string | null> {
   const { loadHookContext, resolveHookTask } = await import('./context.js');
-  const { collectStagedChange, gateInputsFor } = await import('../core/evidence.js');
+  const { startStagedCollection, gateInputsFor } = await import('../core/evidence.js');
   const { gatesFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
   const { isWfError } = await import('../core/errors.js');
   try {
     const ctx = await loadHookContext(dir);
-    const { task } = resolveHookTask(ctx);
-    const staged = await collectStagedChange(ctx.repo, ctx.config, ctx.repo.headAtOpen);
-    const results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, staged));
+    const collection = startStagedCollection(ctx.repo, ctx.config);
+    let results;
+    let task;
+    try {
+      ({ task } = resolveHookTask(ctx));
+      results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, await collection.staged));
+    } finally {
+      await collection.close();
+    }
     return refusedGates(results).length > 0 ? `git commit would be refused for task ${task.id}:\n${renderGateChecklist(results)}` : null;
   } catch (err) {
     if (isWfError(err)) return `git commit would be refused: ${err.message}${err.hint ? ` (next: ${err.hint})` : ''}`;

@@ -7,25 +7,27 @@ import { resolveTask, type TaskResolution } from '../core/task-resolution.js';
 import { gitEnv, runGit } from '../git/git.js';
 import { currentBranch, openRepo, type Repo } from '../git/repo.js';
 
-/** What every git hook starts from: the repo, its config and state, read without zod or locks. */
+/** What every git hook starts from: the repo and its config, read without zod or locks; the state is read when needed. */
 export interface HookContext {
   repo: Repo;
   config: WfConfig;
-  state: State;
+  state: () => State;
 }
 
 export async function loadHookContext(cwd: string = process.cwd()): Promise<HookContext> {
   const repo = await openRepo(cwd, gitEnv());
-  return { repo, config: readConfig(repo.root), state: readStateFile(repo.root) };
+  let state: State | undefined;
+  return { repo, config: readConfig(repo.root), state: () => (state ??= readStateFile(repo.root)) };
 }
 
 export function resolveHookTask(ctx: HookContext): TaskResolution {
-  if (Object.keys(ctx.state.tasks).length === 0) {
+  const state = ctx.state();
+  if (Object.keys(state.tasks).length === 0) {
     throw refused('no wf task exists in this repository, so nothing planned and reviewed can be committed', {
       hint: 'wf task start <id> --title "<what you are doing>"',
     });
   }
-  const resolution = resolveTask(ctx.state, { env: process.env.WF_TASK_ID, branch: currentBranch(ctx.repo) });
+  const resolution = resolveTask(state, { env: process.env.WF_TASK_ID, branch: currentBranch(ctx.repo) });
   if (resolution.task.status === 'finished') {
     throw refused(`task ${resolution.task.id} is finished`, { hint: 'wf task start <id>   for new work' });
   }

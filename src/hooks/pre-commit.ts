@@ -1,4 +1,4 @@
-import { gateInputsFor, collectStagedChange } from '../core/evidence.js';
+import { gateInputsFor, startStagedCollection } from '../core/evidence.js';
 import { ExitCode, usageError } from '../core/errors.js';
 import { gatesFor, refusedGates, renderGateChecklist } from '../core/gates.js';
 import { isAmendInProgress } from './amend.js';
@@ -16,9 +16,16 @@ export async function runPreCommit(args: string[]): Promise<number> {
     // The amended commit's change is HEAD^ → index; commit-msg checks its trailer against exactly that.
     return ExitCode.Ok;
   }
-  const { task, rule } = resolveHookTask(ctx);
-  const staged = await collectStagedChange(ctx.repo, ctx.config, ctx.repo.headAtOpen);
-  const results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, staged));
+  const collection = startStagedCollection(ctx.repo, ctx.config);
+  let results;
+  let task;
+  let rule;
+  try {
+    ({ task, rule } = resolveHookTask(ctx));
+    results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, await collection.staged));
+  } finally {
+    await collection.close();
+  }
   const failures = refusedGates(results);
   const warnings = results.filter((r) => r.status === 'warn');
   if (failures.length === 0 && warnings.length === 0) return ExitCode.Ok;
