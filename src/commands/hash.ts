@@ -12,9 +12,12 @@ export default class Hash extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Hash);
-    const { openWorkspace } = await import('../cli/workspace.js');
+    // The dependency-free config reader (held to the zod schema by tests): `wf hash` is benchmarked against plain git.
+    const { openRepo } = await import('../git/repo.js');
+    const { readConfig } = await import('../core/config.js');
     const { computeCommitFingerprint, computeStagedFingerprint } = await import('../git/fingerprint.js');
-    const { repo, config } = await openWorkspace();
+    const repo = await openRepo();
+    const config = readConfig(repo.root);
     const excludes = config.fingerprint.exclude;
     const result = flags.commit
       ? await computeCommitFingerprint(repo, flags.commit, excludes)

@@ -38,14 +38,17 @@ const BUILT_IN_EXCLUDES = [STATE_FILE, AUDIT_FILE];
 const BUILT_IN_EXCLUDED_DIRS = [`${SUBTASKS_DIR}/`];
 
 /** Turns a glob (`*` within a segment, `**` across segments, `?` one character) into a matcher. */
-export function globToRegExp(glob: string): RegExp {
+export function globToRegExp(pattern: string): RegExp {
+  // `./dist`, `/dist` and `dist/` all mean the folder dist at the top of the repository.
+  const glob = pattern.replace(/^\.?\/+/, '').replace(/\/+$/, '');
   let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
+  const chars = [...glob];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
     if (c === '*') {
-      if (glob[i + 1] === '*') {
+      if (chars[i + 1] === '*') {
         i++;
-        if (glob[i + 1] === '/') {
+        if (chars[i + 1] === '/') {
           i++;
           re += '(?:.*/)?';
         } else re += '.*';
@@ -54,7 +57,7 @@ export function globToRegExp(glob: string): RegExp {
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   // A pattern naming a folder covers everything below it.
-  return new RegExp(`^${re}(?:/.*)?$`, 's');
+  return new RegExp(`^${re}(?:/.*)?$`, 'su');
 }
 
 export function makeExcluder(extraGlobs: readonly string[] = []): (path: string) => boolean {
