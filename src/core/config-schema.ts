@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, findConfigProblem } from './config.js';
+import { DEFAULT_CONFIG, findConfigProblem, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem } from './config.js';
+import { REVIEWER_NAME } from './task-ops.js';
 
 /**
  * The public, documented definition of `.claude/wf.config.json`, exported as
@@ -7,6 +8,35 @@ import { DEFAULT_CONFIG, findConfigProblem } from './config.js';
  * agree with it; test/unit/config.test.ts holds both to the same table.
  */
 const command = z.union([z.string().trim().min(1), z.array(z.string().min(1)).min(1)]);
+
+const jsonPath = z
+  .string()
+  .refine((p) => reviewerJsonPathProblem(p) === null, { message: 'must be a dotted path such as "result.session_id"' })
+  .describe('Dotted path into the JSON on stdout (JSON Lines: the last line where the path exists); numeric parts index arrays.');
+const regex = z
+  .string()
+  .min(1)
+  .refine((r) => reviewerRegexProblem(r) === null, { message: 'must be a valid regular expression with a capture group' })
+  .describe("The last match's first capture group is the value; with jsonPath it is applied to the value at the path.");
+// A union rather than a refine, so the JSON Schema itself says that one of the two is required.
+const extractor = z.union([z.strictObject({ jsonPath, regex: regex.optional() }), z.strictObject({ regex })], {
+  error: 'needs jsonPath or regex (and nothing else)',
+});
+const argList = z.array(z.string().min(1)).min(1);
+
+const ReviewerSchema = z
+  .strictObject({
+    command: argList.describe('Program and arguments, run without a shell; with prompt "file", {file} is replaced by the packet file (appended when absent).'),
+    prompt: z.enum(['stdin', 'file']).default(REVIEWER_DEFAULTS.prompt).describe('How the review packet reaches the reviewer.'),
+    timeoutSeconds: z.number().int().min(1).default(REVIEWER_DEFAULTS.timeoutSeconds).describe('A reviewer still running after this is killed; nothing is recorded.'),
+    verdict: extractor.default({ ...REVIEWER_DEFAULTS.verdict }).describe('Where the verdict is: APPROVED/APPROVE or NEEDS_REVISION/NEEDS-REVISION/REQUEST_CHANGES/CHANGES_REQUESTED, any case.'),
+    continuationId: extractor.describe("Where the reviewer's session id is; it becomes the Review-Id trailer."),
+    resumeArgs: argList
+      .refine((args) => args.some((a) => a.includes('{id}')), { message: 'must contain {id} where the continuation id goes' })
+      .optional()
+      .describe('Appended after command for wf review run --resume, with {id} replaced by the last continuation id.'),
+  })
+  .refine((r) => r.prompt === 'file' || !r.command.some((a) => a.includes('{file}')), { message: 'command uses {file} but prompt is not "file"', path: ['command'] });
 
 export const ConfigSchema = z
   .strictObject({
@@ -53,6 +83,10 @@ export const ConfigSchema = z
     fingerprint: z
       .strictObject({ exclude: z.array(z.string().min(1)).default([]).describe('Extra glob patterns left out of the fingerprint.') })
       .default(DEFAULT_CONFIG.fingerprint),
+    reviewers: z
+      .record(z.string().regex(REVIEWER_NAME, 'a reviewer name is 1-64 characters from A-Z a-z 0-9 . _ @ + -'), ReviewerSchema)
+      .default({})
+      .describe('Reviewers wf review run starts itself, by name.'),
   })
   .refine((c) => c.context.warnAt <= c.context.blockAt, { message: 'context.warnAt must not be above context.blockAt', path: ['context'] });
 

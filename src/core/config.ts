@@ -12,6 +12,25 @@ import type { EnabledSteps } from './workflow.js';
  */
 export const CONFIG_FILE = '.claude/wf.config.json';
 
+/** How `wf review run` finds one value in a reviewer's stdout: a dotted path into its JSON, a regex's first capture group, or the regex applied to the value at the path. */
+export interface ReviewerExtractor {
+  jsonPath?: string | undefined;
+  regex?: string | undefined;
+}
+
+/** A reviewer `wf review run` starts itself, so the verdict and session id come from the reviewer, not from whoever types a command. */
+export interface ReviewerConfig {
+  /** Program and arguments, run without a shell. */
+  command: string[];
+  /** `stdin`: the packet is piped in; `file`: written to a temp file named by `{file}` in the arguments (appended when no argument has it). */
+  prompt: 'stdin' | 'file';
+  timeoutSeconds: number;
+  verdict: ReviewerExtractor;
+  continuationId: ReviewerExtractor;
+  /** Arguments appended for `--resume`; `{id}` becomes the reviewer's last continuation id. */
+  resumeArgs?: string[] | undefined;
+}
+
 export interface WfConfig {
   version: 1;
   /** strict refuses; warn reports every gate but lets the commit through (for rolling out). */
@@ -23,6 +42,7 @@ export interface WfConfig {
   complexity: { maxFiles: number; maxLines: number };
   context: { warnAt: number; blockAt: number };
   fingerprint: { exclude: string[] };
+  reviewers: Record<string, ReviewerConfig>;
 }
 
 export const DEFAULT_CONFIG: WfConfig = {
@@ -35,7 +55,40 @@ export const DEFAULT_CONFIG: WfConfig = {
   complexity: { maxFiles: 8, maxLines: 400 },
   context: { warnAt: 0.7, blockAt: 0.9 },
   fingerprint: { exclude: [] },
+  reviewers: {},
 };
+
+/** What a reviewer entry gets when it leaves these out. The default verdict regex matches the last line the review packet asks for. */
+export const REVIEWER_DEFAULTS = {
+  prompt: 'stdin',
+  timeoutSeconds: 600,
+  verdict: { regex: 'VERDICT:\\s*([A-Za-z_-]+)' },
+} as const satisfies Partial<ReviewerConfig>;
+
+/**
+ * The same pattern as REVIEWER_NAME in task-ops.ts (a unit test holds them
+ * equal); repeated here because the hook fast path reads the config and
+ * should not load the task operations to do it.
+ */
+export const REVIEWER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+
+const JSON_PATH = /^[^.]+(?:\.[^.]+)*$/;
+
+/** Why a reviewer regex is unusable (it must compile and have a capture group to read), or null. Shared with the zod schema. */
+export function reviewerRegexProblem(source: string): string | null {
+  let groups: number;
+  try {
+    // An empty alternative always matches, so the match array's length counts the pattern's groups.
+    groups = (new RegExp(`${source}|`).exec('')?.length ?? 1) - 1;
+  } catch (err) {
+    return `is not a valid regular expression (${(err as Error).message})`;
+  }
+  return groups >= 1 ? null : 'needs a capture group around the value, for example "VERDICT:\\s*(\\w+)"';
+}
+
+export function reviewerJsonPathProblem(path: string): string | null {
+  return JSON_PATH.test(path) ? null : 'must be a dotted path such as "result.session_id"';
+}
 
 export function configPath(root: string): string {
   return join(root, CONFIG_FILE);
@@ -63,6 +116,55 @@ const commandCheck: Check = (v, at) =>
 const stringList: Check = (v, at) =>
   Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be an array of non-empty strings`;
 
+const extractorCheck: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object with jsonPath or regex`;
+  for (const key of Object.keys(v)) if (key !== 'jsonPath' && key !== 'regex') return `unknown key "${at}.${key}"`;
+  if (v.jsonPath === undefined && v.regex === undefined) return `${at} needs jsonPath or regex`;
+  if (v.jsonPath !== undefined) {
+    if (typeof v.jsonPath !== 'string') return `${at}.jsonPath must be a string`;
+    const problem = reviewerJsonPathProblem(v.jsonPath);
+    if (problem) return `${at}.jsonPath ${problem}`;
+  }
+  if (v.regex !== undefined) {
+    if (typeof v.regex !== 'string' || v.regex === '') return `${at}.regex must be a non-empty string`;
+    const problem = reviewerRegexProblem(v.regex);
+    if (problem) return `${at}.regex ${problem}`;
+  }
+  return null;
+};
+const argList: Check = (v, at) =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be a non-empty array of non-empty strings`;
+
+const REVIEWER_SHAPE: Record<string, Check> = {
+  command: argList,
+  prompt: oneOf('stdin', 'file'),
+  timeoutSeconds: intAtLeast(1),
+  verdict: extractorCheck,
+  continuationId: extractorCheck,
+  resumeArgs: (v, at) => argList(v, at) ?? ((v as string[]).some((a) => a.includes('{id}')) ? null : `${at} must contain {id} where the continuation id goes`),
+};
+
+const reviewersCheck: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object of named reviewers`;
+  for (const [name, reviewer] of Object.entries(v)) {
+    if (!REVIEWER_NAME_PATTERN.test(name)) return `${at}: invalid reviewer name ${JSON.stringify(name)} (1-64 characters from A-Z a-z 0-9 . _ @ + -)`;
+    const where = `${at}.${name}`;
+    if (!isObject(reviewer)) return `${where} must be an object`;
+    for (const [key, value] of Object.entries(reviewer)) {
+      const check = REVIEWER_SHAPE[key];
+      if (!check) return `unknown key "${where}.${key}"`;
+      const problem = check(value, `${where}.${key}`);
+      if (problem) return problem;
+    }
+    if (reviewer.command === undefined) return `${where}.command is required`;
+    if (reviewer.continuationId === undefined) return `${where}.continuationId is required`;
+    if (reviewer.prompt !== 'file' && (reviewer.command as string[]).some((a) => a.includes('{file}'))) {
+      return `${where}.command uses {file} but prompt is not "file"`;
+    }
+  }
+  return null;
+};
+
 const SHAPE: Record<string, Check | Record<string, Check>> = {
   $schema: (v, at) => (typeof v === 'string' ? null : `${at} must be a string`),
   version: (v, at) => (v === 1 ? null : `${at} must be 1`),
@@ -74,6 +176,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1) },
   context: { warnAt: fraction, blockAt: fraction },
   fingerprint: { exclude: stringList },
+  reviewers: reviewersCheck,
 };
 
 /** The first problem in a parsed config document, or null. Unknown keys are problems: a typo must not silently loosen a gate. */
@@ -120,7 +223,17 @@ export function withConfigDefaults(doc: Record<string, unknown>): WfConfig {
     complexity: section('complexity'),
     context: section('context'),
     fingerprint: section('fingerprint'),
+    reviewers: reviewersWithDefaults(doc.reviewers),
   };
+}
+
+function reviewersWithDefaults(value: unknown): Record<string, ReviewerConfig> {
+  if (!isObject(value)) return {};
+  const out: Record<string, ReviewerConfig> = {};
+  for (const [name, reviewer] of Object.entries(value)) {
+    out[name] = { prompt: REVIEWER_DEFAULTS.prompt, timeoutSeconds: REVIEWER_DEFAULTS.timeoutSeconds, verdict: { ...REVIEWER_DEFAULTS.verdict }, ...(reviewer as Partial<ReviewerConfig>) } as ReviewerConfig;
+  }
+  return out;
 }
 
 /** Parses config text; throws exit 2 naming the file and the first problem. */

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { configVerdicts } from '../../src/core/config-schema.js';
 import { findStateSchemaProblem } from '../../src/core/state-schema.js';
 import { findStateProblem } from '../../src/core/state.js';
-import { newTask } from '../../src/core/task-ops.js';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { newTask, REVIEWER_NAME } from '../../src/core/task-ops.js';
+import { DEFAULT_CONFIG, parseConfigText, REVIEWER_NAME_PATTERN } from '../../src/core/config.js';
+import { parseConfigWithSchema } from '../../src/core/config-load.js';
+
+const FULL_REVIEWER = {
+  command: ['gemini', '-p'],
+  prompt: 'stdin',
+  timeoutSeconds: 600,
+  verdict: { regex: 'VERDICT:\\s*(APPROVED|NEEDS_REVISION)' },
+  continuationId: { jsonPath: 'session_id' },
+  resumeArgs: ['--resume', '{id}'],
+};
 
 // The hook fast path may not load zod, so it has its own readers; these
 // tables hold them to the zod schemas.
@@ -27,11 +37,61 @@ const CONFIGS: Array<[string, unknown, boolean]> = [
   ['exclude not a list', { fingerprint: { exclude: 'dist/**' } }, false],
   ['version 2', { version: 2 }, false],
   ['steps not boolean', { steps: { test: 'no' } }, false],
+  // Reviewers for wf review run.
+  ['no reviewers', { reviewers: {} }, true],
+  ['reviewer with every field', { reviewers: { gemini: FULL_REVIEWER } }, true],
+  ['minimal reviewer', { reviewers: { codex: { command: ['codex', 'exec'], continuationId: { regex: 'session id: (\\S+)' } } } }, true],
+  ['prompt file with {file}', { reviewers: { r: { command: ['rev', '--in', '{file}'], prompt: 'file', continuationId: { jsonPath: 'id' } } } }, true],
+  ['prompt file without {file}', { reviewers: { r: { command: ['rev'], prompt: 'file', continuationId: { jsonPath: 'id' } } } }, true],
+  ['jsonPath and regex together', { reviewers: { r: { command: ['rev'], verdict: { jsonPath: 'response', regex: 'VERDICT: (\\w+)' }, continuationId: { jsonPath: 'a.0.b' } } } }, true],
+  ['two reviewers', { reviewers: { 'gemini-2.5-pro': FULL_REVIEWER, 'claude@work': FULL_REVIEWER } }, true],
+  ['reviewers not an object', { reviewers: [] }, false],
+  ['reviewer not an object', { reviewers: { r: 'gemini -p' } }, false],
+  ['reviewer name with a space', { reviewers: { 'my reviewer': FULL_REVIEWER } }, false],
+  ['reviewer name starting with a dash', { reviewers: { '-r': FULL_REVIEWER } }, false],
+  ['reviewer name of 65 characters', { reviewers: { ['r'.repeat(65)]: FULL_REVIEWER } }, false],
+  ['missing command', { reviewers: { r: { continuationId: { jsonPath: 'id' } } } }, false],
+  ['command as a shell string', { reviewers: { r: { ...FULL_REVIEWER, command: 'gemini -p' } } }, false],
+  ['empty command array', { reviewers: { r: { ...FULL_REVIEWER, command: [] } } }, false],
+  ['empty command argument', { reviewers: { r: { ...FULL_REVIEWER, command: ['gemini', ''] } } }, false],
+  ['missing continuationId', { reviewers: { r: { command: ['rev'] } } }, false],
+  ['unknown prompt', { reviewers: { r: { ...FULL_REVIEWER, prompt: 'argv' } } }, false],
+  ['{file} with prompt stdin', { reviewers: { r: { ...FULL_REVIEWER, prompt: 'stdin', command: ['rev', '{file}'] } } }, false],
+  ['{file} with the default prompt', { reviewers: { r: { command: ['rev', '--file={file}'], continuationId: { jsonPath: 'id' } } } }, false],
+  ['zero timeout', { reviewers: { r: { ...FULL_REVIEWER, timeoutSeconds: 0 } } }, false],
+  ['fractional timeout', { reviewers: { r: { ...FULL_REVIEWER, timeoutSeconds: 1.5 } } }, false],
+  ['unknown reviewer key', { reviewers: { r: { ...FULL_REVIEWER, shell: true } } }, false],
+  ['extractor with neither', { reviewers: { r: { ...FULL_REVIEWER, verdict: {} } } }, false],
+  ['extractor with an unknown key', { reviewers: { r: { ...FULL_REVIEWER, continuationId: { jsonPath: 'id', xpath: '/id' } } } }, false],
+  ['extractor as a string', { reviewers: { r: { ...FULL_REVIEWER, verdict: 'VERDICT: (\\w+)' } } }, false],
+  ['regex that does not compile', { reviewers: { r: { ...FULL_REVIEWER, verdict: { regex: 'VERDICT: (\\w+' } } } }, false],
+  ['regex without a capture group', { reviewers: { r: { ...FULL_REVIEWER, verdict: { regex: 'VERDICT: \\w+' } } } }, false],
+  ['empty regex', { reviewers: { r: { ...FULL_REVIEWER, verdict: { regex: '' } } } }, false],
+  ['jsonPath with an empty part', { reviewers: { r: { ...FULL_REVIEWER, continuationId: { jsonPath: 'result..id' } } } }, false],
+  ['empty jsonPath', { reviewers: { r: { ...FULL_REVIEWER, continuationId: { jsonPath: '' } } } }, false],
+  ['jsonPath not a string', { reviewers: { r: { ...FULL_REVIEWER, continuationId: { jsonPath: ['id'] } } } }, false],
+  ['resumeArgs without {id}', { reviewers: { r: { ...FULL_REVIEWER, resumeArgs: ['--resume'] } } }, false],
+  ['empty resumeArgs', { reviewers: { r: { ...FULL_REVIEWER, resumeArgs: [] } } }, false],
+  ['resumeArgs as a string', { reviewers: { r: { ...FULL_REVIEWER, resumeArgs: '--resume {id}' } } }, false],
 ];
 
 describe('config: the fast-path reader agrees with the zod schema', () => {
   it.each(CONFIGS)('%s', (_name, doc, valid) => {
     expect(configVerdicts(doc)).toEqual({ zod: valid, fast: valid });
+  });
+
+  it('both fill in the same reviewer defaults', () => {
+    const doc = { reviewers: { r: { command: ['rev'], continuationId: { jsonPath: 'id' } } } };
+    const fast = parseConfigText(JSON.stringify(doc), 'wf.config.json');
+    const zod = parseConfigWithSchema(JSON.stringify(doc), 'wf.config.json');
+    expect(fast.reviewers).toEqual(zod.reviewers);
+    expect(fast.reviewers.r).toEqual({ command: ['rev'], prompt: 'stdin', timeoutSeconds: 600, verdict: { regex: 'VERDICT:\\s*([A-Za-z_-]+)' }, continuationId: { jsonPath: 'id' } });
+    expect(parseConfigText('{}', 'wf.config.json').reviewers).toEqual({});
+  });
+
+  it('reviewer names follow the one reviewer-name pattern of task-ops.ts', () => {
+    expect(REVIEWER_NAME_PATTERN.source).toBe(REVIEWER_NAME.source);
+    expect(REVIEWER_NAME_PATTERN.flags).toBe(REVIEWER_NAME.flags);
   });
 });
 
