@@ -18,6 +18,7 @@ export default class Plan extends WfCommand {
     const { preparePlan } = await import('../core/plan-artifact.js');
     const { mutateStore } = await import('../core/store.js');
     const { getTask, registerPlan } = await import('../core/task-ops.js');
+    const { reviewCommand } = await import('../core/gates.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const prepared = preparePlan(repo.root, resolution.task.id, flags.file, config.plan.minWords);
     if (prepared.kind === 'created') {
@@ -32,7 +33,7 @@ export default class Plan extends WfCommand {
       return task;
     });
     this.report(flags.json, { registered: true, created: false, path: prepared.path, digest: prepared.digest, step: task.step }, () =>
-      `registered plan ${prepared.path} for task ${task.id}; step: ${task.step}\n  next: ${config.steps['plan-review'] ? 'wf record-review --step plan-review --reviewer <name> --continuation-id <id> --status approved' : 'implement, git add, then: wf test'}`,
+      `registered plan ${prepared.path} for task ${task.id}; step: ${task.step}\n  next: ${config.steps['plan-review'] ? reviewCommand(config, 'plan-review') : 'implement, git add, then: wf test'}`,
     );
   }
 }

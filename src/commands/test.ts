@@ -18,6 +18,7 @@ export default class Test extends WfCommand {
     const { mutateStore } = await import('../core/store.js');
     const { assertEventLegal, getTask, recordTestRun } = await import('../core/task-ops.js');
     const { refused, WfError, ExitCode } = await import('../core/errors.js');
+    const { reviewCommand } = await import('../core/gates.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const task = resolution.task;
     if (!config.steps.test) throw refused('steps.test is off in the config', { hint: 'wf status' });
@@ -40,7 +41,7 @@ export default class Test extends WfCommand {
     );
     this.report(flags.json, { taskId: task.id, ...record }, () =>
       outcome.passed
-        ? `tests passed (${Math.round(outcome.durationMs)} ms), recorded for ${before.fingerprint.slice(0, 12)}…\n  next: wf record-review --reviewer <name> --continuation-id <id> --status approved`
+        ? `tests passed (${Math.round(outcome.durationMs)} ms), recorded for ${before.fingerprint.slice(0, 12)}…\n  next: ${reviewCommand(config, 'review')}`
         : `tests ${outcome.timedOut ? `timed out after ${config.test.timeoutSeconds} s` : `failed (exit ${outcome.exitCode})`}; recorded`,
     );
     if (!outcome.passed) {

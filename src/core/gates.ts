@@ -1,6 +1,7 @@
 import type { WfConfig } from './config.js';
 import { planProblem } from './plan-check.js';
 import type { ReviewRecord, Task } from './state.js';
+import { commandToAdvance, type Step } from './workflow.js';
 
 /**
  * The gates: one pure implementation used by `wf commit`, `wf status`, the
@@ -70,8 +71,22 @@ export function isComplex(task: Task, staged: StagedChange, config: WfConfig): {
   return { complex: false, why: '' };
 }
 
-const REVIEW_CMD = (step: 'plan-review' | 'review', id: string) =>
-  `wf record-review --task-id ${id} --step ${step} --reviewer <name> --continuation-id <id> --status approved`;
+/**
+ * The command that gets a review recorded: `wf review run` when reviewers are
+ * configured (the verdict then comes from the reviewer itself), else the
+ * manual `wf record-review`.
+ */
+export function reviewCommand(config: Pick<WfConfig, 'reviewers'>, step: 'plan-review' | 'review', taskId?: string): string {
+  const task = taskId === undefined ? '' : ` --task-id ${taskId}`;
+  return Object.keys(config.reviewers).length > 0
+    ? `wf review run${task} --step ${step}`
+    : `wf record-review${task} --step ${step} --reviewer <name> --continuation-id <id> --status approved`;
+}
+
+/** The command that moves a task on from `step` under this config (a review step names the way reviews are recorded here). */
+export function nextCommandFor(config: Pick<WfConfig, 'reviewers'>, step: Step, taskId?: string): string {
+  return step === 'plan-review' || step === 'review' ? reviewCommand(config, step, taskId) : commandToAdvance(step);
+}
 
 export function gatesFor(inputs: GateInputs): GateResult[] {
   const { task, config, staged, plan } = inputs;
@@ -122,7 +137,7 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
         : reviewedOther
           ? 'the plan changed after it was approved: the approval was for other text'
           : 'no approving plan review',
-      fix: reviewedOther ? `wf plan --task-id ${id} && ${REVIEW_CMD('plan-review', id)}` : REVIEW_CMD('plan-review', id),
+      fix: reviewedOther ? `wf plan --task-id ${id} && ${reviewCommand(config, 'plan-review', id)}` : reviewCommand(config, 'plan-review', id),
     });
   } else results.push({ id: 'plan-review', title: 'the plan is approved', status: 'off', detail: 'steps.plan-review is off in the config' });
 
@@ -172,7 +187,7 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
       } else if (lastApproved) detail = 'the code changed after it was reviewed';
       else detail = 'no approving review of this code';
     }
-    add({ id: 'review', title: `reviewed: ${need} approval(s) of exactly this code`, ok: approvals.length >= need, detail, fix: REVIEW_CMD('review', id) });
+    add({ id: 'review', title: `reviewed: ${need} approval(s) of exactly this code`, ok: approvals.length >= need, detail, fix: reviewCommand(config, 'review', id) });
   } else results.push({ id: 'review', title: 'reviewed', status: 'off', detail: 'steps.review is off in the config' });
 
   const context = task.context;

@@ -6,9 +6,9 @@ import { rollupAncestors } from './progress.js';
 import { RECORD_HISTORY_LIMIT, SUBTASKS_DIR, type ReviewRecord, type ReviewStatus, type ReviewStep, type State, type Task, type TestRecord } from './state.js';
 import type { StoreTransaction } from './store.js';
 import { assertTaskId } from './task-id.js';
-import { commandToAdvance, nextStep, STEP_INFO, type Step, type WorkflowEvent } from './workflow.js';
+import { nextStep, STEP_INFO, type Step, type WorkflowEvent } from './workflow.js';
 import { isPlaceholderId, placeholderReason } from './placeholder-id.js';
-import { approvalsFor } from './gates.js';
+import { approvalsFor, nextCommandFor } from './gates.js';
 
 /**
  * What the workflow commands do to the store, as plain functions over a
@@ -90,7 +90,7 @@ export function assertEventLegal(task: Task, event: WorkflowEvent, config: WfCon
   const result = nextStep(task.step, event, config.steps);
   if (!result.ok) {
     throw refused(`task ${task.id} is at step ${task.step}; "${event}" is only possible from ${result.legalFrom.join(', ')}`, {
-      hint: `next: ${commandToAdvance(task.step)}   (${STEP_INFO[task.step].summary})`,
+      hint: `next: ${nextCommandFor(config, task.step, task.id)}   (${STEP_INFO[task.step].summary})`,
     });
   }
   return result.to;
@@ -219,7 +219,7 @@ export function finishTask(tx: StoreTransaction, task: Task, config: WfConfig): 
   if (task.childIds.length === 0) {
     if (task.step !== 'implement' || task.commits.length === 0) {
       throw refused(`task ${task.id} is at step ${task.step} with ${task.commits.length} commit(s); a task finishes after a reviewed commit, back at implement`, {
-        hint: `next: ${commandToAdvance(task.step)}`,
+        hint: `next: ${nextCommandFor(config, task.step, task.id)}`,
       });
     }
   }

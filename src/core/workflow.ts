@@ -23,8 +23,8 @@ export const STEP_INFO: Readonly<Record<Step, StepInfo>> = {
   plan: { step: 'plan', summary: 'Write the plan for the next piece of work.', command: 'wf plan [--file <path>]' },
   'plan-review': {
     step: 'plan-review',
-    summary: 'A reviewer approves the plan (needs-revision goes back to plan).',
-    command: 'wf record-review --step plan-review --reviewer <name> --continuation-id <id> --status approved',
+    summary: 'A reviewer approves the plan (needs-revision goes back to plan): wf runs the configured reviewers, or a verdict is recorded by hand with wf record-review.',
+    command: 'wf review run --step plan-review',
   },
   implement: { step: 'implement', summary: 'Write the code and stage it with git add.', command: 'git add <files> && wf test' },
   test: {
@@ -34,8 +34,8 @@ export const STEP_INFO: Readonly<Record<Step, StepInfo>> = {
   },
   review: {
     step: 'review',
-    summary: 'A reviewer approves exactly the staged code (needs-revision goes back to implement).',
-    command: 'wf record-review --step review --reviewer <name> --continuation-id <id> --status approved',
+    summary: 'A reviewer approves exactly the staged code (needs-revision goes back to implement): wf review run, or by hand wf record-review.',
+    command: 'wf review run --step review',
   },
   commit: {
     step: 'commit',
@@ -69,12 +69,12 @@ const AFTER_TEST: readonly Step[] = ['test', 'review', 'commit'];
 export const TRANSITIONS: readonly Transition[] = [
   // Re-planning is legal at any point; the new plan needs its own review before the next commit.
   { event: 'plan-registered', from: STEPS, to: 'plan-review', command: 'wf plan' },
-  { event: 'plan-approved', from: ['plan-review'], to: 'implement', command: 'wf record-review --step plan-review --status approved' },
-  { event: 'plan-needs-revision', from: ['plan-review'], to: 'plan', command: 'wf record-review --step plan-review --status needs-revision' },
+  { event: 'plan-approved', from: ['plan-review'], to: 'implement', command: 'wf review run --step plan-review (APPROVED)' },
+  { event: 'plan-needs-revision', from: ['plan-review'], to: 'plan', command: 'wf review run --step plan-review (NEEDS_REVISION)' },
   { event: 'tests-passed', from: AFTER_IMPLEMENT, to: 'review', command: 'wf test (passing)' },
   { event: 'tests-failed', from: AFTER_IMPLEMENT, to: 'test', command: 'wf test (failing)' },
-  { event: 'review-approved', from: AFTER_TEST, to: 'commit', command: 'wf record-review --step review --status approved' },
-  { event: 'review-needs-revision', from: AFTER_TEST, to: 'implement', command: 'wf record-review --step review --status needs-revision' },
+  { event: 'review-approved', from: AFTER_TEST, to: 'commit', command: 'wf review run --step review (APPROVED)' },
+  { event: 'review-needs-revision', from: AFTER_TEST, to: 'implement', command: 'wf review run --step review (NEEDS_REVISION)' },
   { event: 'committed', from: ['commit'], to: 'implement', command: 'wf commit -m <message>' },
 ];
 

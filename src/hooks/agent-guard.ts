@@ -127,13 +127,15 @@ export async function runStop(): Promise<number> {
   const root = findRoot(payloadCwd(payload));
   if (!root) return ExitCode.Ok;
   const { readStateFile } = await import('../core/state.js');
-  const { STEP_INFO } = await import('../core/workflow.js');
+  const { readConfig } = await import('../core/config.js');
+  const { nextCommandFor } = await import('../core/gates.js');
   let open: string[];
   try {
     const state = readStateFile(root);
+    const config = readConfig(root);
     open = Object.values(state.tasks)
       .filter((t) => t.status === 'active' && t.childIds.length === 0 && t.step !== 'implement')
-      .map((t) => `task ${t.id} is at step ${t.step}; next: ${STEP_INFO[t.step].command}`);
+      .map((t) => `task ${t.id} is at step ${t.step}; next: ${nextCommandFor(config, t.step, t.id)}`);
   } catch {
     return ExitCode.Ok;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, refused, usageError } from '../core/errors.js';
-import { approvalsFor } from '../core/gates.js';
+import { approvalsFor, reviewCommand } from '../core/gates.js';
 import { isPlaceholderId } from '../core/placeholder-id.js';
 import { parseReviewTrailers, trailerLines, isWellFormedHash } from '../core/trailers.js';
 import { computeStagedFingerprint } from '../git/fingerprint.js';
@@ -10,7 +10,7 @@ import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
 
 const REDO_AMEND =
-  'to change the code of a reviewed commit, undo it and go through the gates again: git reset --soft HEAD~1 && wf test && wf record-review … && wf commit -m "<message>"';
+  'to change the code of a reviewed commit, undo it and go through the gates again: git reset --soft HEAD~1 && wf test && wf review run (or wf record-review …) && wf commit -m "<message>"';
 
 /**
  * `wf hook commit-msg <file>`: appends `Review-Hash:` and `Review-Id:`
@@ -71,7 +71,7 @@ export async function runCommitMsg(args: string[]): Promise<number> {
       approvals.length === 0
         ? `no approved review of task ${task.id} matches the change being committed (fingerprint ${fingerprint.slice(0, 12)}…)`
         : `${approvals.length} of ${config.review.minApprovals} distinct approving reviewers for this change`,
-      { hint: 'wf status   (lists what is missing), then record the review: wf record-review …' },
+      { hint: `wf status   (lists what is missing), then: ${reviewCommand(config, 'review', task.id)}` },
     );
     if (config.mode === 'warn') {
       process.stderr.write(`wf (mode: warn, not refusing): ${err.message}\n`);

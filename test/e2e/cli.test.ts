@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, WF_BIN } from '../helpers/repo.js';
+import { expectCode } from '../helpers/workflow.js';
+
+// The CLI's public surface outside any workflow: version, help, usage errors
+// and their exit codes, the schemas, and the demo the README opens with.
+
+const base = mkdtempSync(join(tmpdir(), 'wf-cli-'));
+const home = join(base, 'home');
+const outside = join(base, 'not-a-repo');
+mkdirSync(home);
+mkdirSync(outside);
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function wf(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [WF_BIN, ...args], { cwd: outside, env: { ...cleanEnv(home), ...env }, encoding: 'utf8' });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as { commands: Record<string, unknown> };
+
+describe('wf --version and help', () => {
+  it('--version names the package and its version', () => {
+    const r = wf(['--version']);
+    expectCode(r, 0);
+    expect(r.stdout).toMatch(new RegExp(`^${pkg.name}/${pkg.version.replaceAll('.', '\\.')} `));
+  });
+
+  it('--help lists every command and topic in the manifest', () => {
+    const r = wf(['--help']);
+    expectCode(r, 0);
+    const ids = Object.keys(manifest.commands);
+    expect(ids.length).toBeGreaterThan(25);
+    for (const id of ids) {
+      // A command in a topic is listed under its topic's name.
+      expect(r.stdout, id).toContain(id.split(':')[0]);
+    }
+    expect(r.stdout).toContain('plan → plan-review → implement → test → review → commit');
+  });
+
+  it.each([
+    [['help', 'review', 'run']],
+    [['help', 'review:run']],
+    [['review', 'run', '--help']],
+  ])('%j shows the usage of wf review run', (args) => {
+    const r = wf(args);
+    expectCode(r, 0);
+    expect(r.stdout).toContain('$ wf review run');
+    expect(r.stdout).toContain('--reviewer');
+    expect(r.stdout).toContain('--resume');
+  });
+
+  it('wf help <topic> lists the commands in it', () => {
+    const r = wf(['help', 'task']);
+    expectCode(r, 0);
+    for (const sub of ['task start', 'task list', 'task finish', 'task tree']) expect(r.stdout).toContain(sub);
+  });
+
+  it('wf help for a command that does not exist is a usage error (exit 2)', () => {
+    const r = wf(['help', 'no-such-command']);
+    expectCode(r, 2);
+    expect(r.stderr).toContain('no command "no-such-command"');
+    expect(r.stderr).toContain('wf --help');
+  });
+});
+
+describe('usage errors and the environment', () => {
+  it('an unknown command is exit 2 with the next command to run', () => {
+    const r = wf(['frobnicate']);
+    expectCode(r, 2);
+    expect(r.stderr).toContain('frobnicate');
+    expect(r.stderr).toContain('next:');
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+  });
+
+  it('an unknown flag is exit 2; with --json the error is JSON on stdout', () => {
+    expectCode(wf(['status', '--bogus']), 2);
+    const r = wf(['status', '--bogus', '--json']);
+    expectCode(r, 2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+  });
+
+  it('a missing argument is exit 2', () => {
+    const r = wf(['task', 'start']);
+    expectCode(r, 2);
+    expect(r.stderr).toContain('id');
+  });
+
+  it('an invalid task id is exit 2 before anything is touched', () => {
+    const r = wf(['task', 'start', '../escape']);
+    expectCode(r, 2);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('outside a git work tree a workflow command is exit 3 and says so', () => {
+    const r = wf(['status']);
+    expectCode(r, 3);
+    expect(r.stderr).toMatch(/git work tree|git repository/);
+    const json = wf(['status', '--json']);
+    expectCode(json, 3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { exitCode: 3 } });
+  });
+});
+
+describe('wf schema', () => {
+  it.each([
+    ['state', ['version', 'tasks']],
+    ['config', ['mode', 'steps', 'review', 'test', 'reviewers']],
+  ])('wf schema %s prints a JSON Schema with the top-level keys', (doc, keys) => {
+    const r = wf(['schema', doc]);
+    expectCode(r, 0);
+    const schema = JSON.parse(r.stdout) as { $schema?: string; properties: Record<string, unknown> };
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+    for (const key of keys) expect(Object.keys(schema.properties)).toContain(key);
+  });
+
+  it('an unknown document is exit 2', () => {
+    expectCode(wf(['schema', 'nonsense']), 2);
+  });
+});
+
+describe('wf demo (npm run demo)', () => {
+  it('walks a task through every step and every refusal, and removes its temporary files', () => {
+    const temp = join(base, 'demo-tmp');
+    mkdirSync(temp);
+    const r = wf(['demo'], { TMPDIR: temp, CI: 'true' });
+    expectCode(r, 0);
+    expect(r.stdout).toContain('demo complete: every step behaved as expected');
+    expect(r.stdout).not.toContain('✗ exit');
+    for (const seen of ['wf review run', 'NEEDS REVISION', 'Review-Hash:', 'chain intact', 'Skip the hooks']) expect(r.stdout).toContain(seen);
+    expect(readdirSync(temp)).toEqual([]);
+  }, 120_000);
+});
