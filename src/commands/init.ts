@@ -21,7 +21,7 @@ export default class Init extends WfCommand {
     const { configPath, DEFAULT_CONFIG } = await import('../core/config.js');
     const repo = await openRepo();
     const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
-    let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number } } | undefined;
+    let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number; allowManual: boolean } } | undefined;
     if (interactive && !existsSync(configPath(repo.root))) {
       const { input, select, number } = await import('@inquirer/prompts');
       const command = await input({ message: 'Test command wf should run:', default: String(DEFAULT_CONFIG.test.command) });
@@ -33,7 +33,7 @@ export default class Init extends WfCommand {
           { name: 'warn: report but allow (for rolling out to a team)', value: 'warn' as const },
         ],
       });
-      config = { mode, test: { command, timeoutSeconds: DEFAULT_CONFIG.test.timeoutSeconds }, review: { minApprovals } };
+      config = { mode, test: { command, timeoutSeconds: DEFAULT_CONFIG.test.timeoutSeconds }, review: { ...DEFAULT_CONFIG.review, minApprovals } };
     }
     const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined });
     const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed');

@@ -47,7 +47,7 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
   }
   assertEventLegal(task, 'committed', config);
 
-  const approvals = config.steps.review ? approvalsFor(task, 'review', staged.fingerprint) : [];
+  const approvals = config.steps.review ? approvalsFor(task, 'review', staged.fingerprint, config) : [];
   const trailers = trailerLines(staged.fingerprint, approvals);
   const toolFiles = await trackedToolFiles(repo.root, repo.env);
   if (toolFiles.length > 0) await runGit(['add', '--', ...toolFiles], { cwd: repo.root, env: repo.env });

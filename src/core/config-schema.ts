@@ -55,7 +55,13 @@ export const ConfigSchema = z
       .default(DEFAULT_CONFIG.steps)
       .describe('Optional steps on or off; plan, implement and commit are always on.'),
     review: z
-      .strictObject({ minApprovals: z.number().int().min(1).default(1).describe('Distinct reviewers that must approve the same fingerprint.') })
+      .strictObject({
+        minApprovals: z.number().int().min(1).default(1).describe('Distinct reviewers that must approve the same fingerprint.'),
+        allowManual: z
+          .boolean()
+          .default(true)
+          .describe('false: only verdicts wf review run read from a configured reviewer count, and wf record-review is refused.'),
+      })
       .default(DEFAULT_CONFIG.review),
     test: z
       .strictObject({

@@ -36,7 +36,8 @@ export interface WfConfig {
   /** strict refuses; warn reports every gate but lets the commit through (for rolling out). */
   mode: 'strict' | 'warn';
   steps: EnabledSteps;
-  review: { minApprovals: number };
+  /** allowManual false: only verdicts wf review run read from a reviewer count; wf record-review is refused. */
+  review: { minApprovals: number; allowManual: boolean };
   test: { command: string | string[]; timeoutSeconds: number };
   plan: { minWords: number };
   complexity: { maxFiles: number; maxLines: number };
@@ -49,7 +50,7 @@ export const DEFAULT_CONFIG: WfConfig = {
   version: 1,
   mode: 'strict',
   steps: { 'plan-review': true, test: true, review: true },
-  review: { minApprovals: 1 },
+  review: { minApprovals: 1, allowManual: true },
   test: { command: 'npm test', timeoutSeconds: 900 },
   plan: { minWords: 30 },
   complexity: { maxFiles: 8, maxLines: 400 },
@@ -170,7 +171,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   version: (v, at) => (v === 1 ? null : `${at} must be 1`),
   mode: oneOf('strict', 'warn'),
   steps: { 'plan-review': bool, test: bool, review: bool },
-  review: { minApprovals: intAtLeast(1) },
+  review: { minApprovals: intAtLeast(1), allowManual: bool },
   test: { command: commandCheck, timeoutSeconds: intAtLeast(1) },
   plan: { minWords: intAtLeast(0) },
   complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1) },

@@ -52,8 +52,15 @@ export function latestVerdicts(reviews: readonly ReviewRecord[], step: ReviewRec
   return [...byReviewer.values()];
 }
 
-export function approvalsFor(task: Task, step: ReviewRecord['step'], fingerprint: string): ReviewRecord[] {
-  return latestVerdicts(task.reviews, step, fingerprint).filter((r) => r.status === 'approved');
+/** Whether a review record counts under this config: with review.allowManual false, only verdicts wf review run read from the reviewer. */
+export function reviewCounts(review: ReviewRecord, config: Pick<WfConfig, 'review'>): boolean {
+  return config.review.allowManual || review.via === 'run';
+}
+
+/** The approvals of one fingerprint that count: each reviewer's latest verdict (among records that count) is an approval. */
+export function approvalsFor(task: Task, step: ReviewRecord['step'], fingerprint: string, config: Pick<WfConfig, 'review'>): ReviewRecord[] {
+  const counted = config.review.allowManual ? task.reviews : task.reviews.filter((r) => reviewCounts(r, config));
+  return latestVerdicts(counted, step, fingerprint).filter((r) => r.status === 'approved');
 }
 
 /** Files whose content differs between a reviewed change and the staged one. */
@@ -73,19 +80,27 @@ export function isComplex(task: Task, staged: StagedChange, config: WfConfig): {
 
 /**
  * The command that gets a review recorded: `wf review run` when reviewers are
- * configured (the verdict then comes from the reviewer itself), else the
- * manual `wf record-review`.
+ * configured or manual reviews are off (the verdict then comes from the
+ * reviewer itself), else the manual `wf record-review`.
  */
-export function reviewCommand(config: Pick<WfConfig, 'reviewers'>, step: 'plan-review' | 'review', taskId?: string): string {
+export function reviewCommand(config: Pick<WfConfig, 'reviewers' | 'review'>, step: 'plan-review' | 'review', taskId?: string): string {
   const task = taskId === undefined ? '' : ` --task-id ${taskId}`;
-  return Object.keys(config.reviewers).length > 0
+  return Object.keys(config.reviewers).length > 0 || !config.review.allowManual
     ? `wf review run${task} --step ${step}`
     : `wf record-review${task} --step ${step} --reviewer <name> --continuation-id <id> --status approved`;
 }
 
 /** The command that moves a task on from `step` under this config (a review step names the way reviews are recorded here). */
-export function nextCommandFor(config: Pick<WfConfig, 'reviewers'>, step: Step, taskId?: string): string {
+export function nextCommandFor(config: Pick<WfConfig, 'reviewers' | 'review'>, step: Step, taskId?: string): string {
   return step === 'plan-review' || step === 'review' ? reviewCommand(config, step, taskId) : commandToAdvance(step);
+}
+
+/** Says why approvals typed in by hand do not count, when they are all there is. */
+function byHandOnly(task: Task, step: ReviewRecord['step'], fingerprint: string | null, config: Pick<WfConfig, 'review'>): string | null {
+  if (config.review.allowManual || fingerprint === null) return null;
+  const manual = latestVerdicts(task.reviews, step, fingerprint).filter((r) => r.status === 'approved' && !reviewCounts(r, config));
+  if (manual.length === 0) return null;
+  return `approved only by hand (${manual.map((r) => r.reviewer).join(', ')}); review.allowManual is false, so only verdicts wf review run read from a reviewer count`;
 }
 
 export function gatesFor(inputs: GateInputs): GateResult[] {
@@ -126,17 +141,18 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
   });
 
   if (config.steps['plan-review']) {
-    const approved = plan.digest !== null && approvalsFor(task, 'plan-review', plan.digest).length > 0;
-    const reviewedOther = task.reviews.some((r) => r.step === 'plan-review' && r.status === 'approved');
+    const approved = plan.digest !== null && approvalsFor(task, 'plan-review', plan.digest, config).length > 0;
+    const byHand = approved ? null : byHandOnly(task, 'plan-review', plan.digest, config);
+    const reviewedOther = !approved && byHand === null && task.reviews.some((r) => r.step === 'plan-review' && r.status === 'approved');
+    let detail = 'no approving plan review';
+    if (approved) detail = 'approved';
+    else if (byHand !== null) detail = byHand;
+    else if (reviewedOther) detail = 'the plan changed after it was approved: the approval was for other text';
     add({
       id: 'plan-review',
       title: 'the plan is approved',
       ok: approved,
-      detail: approved
-        ? 'approved'
-        : reviewedOther
-          ? 'the plan changed after it was approved: the approval was for other text'
-          : 'no approving plan review',
+      detail,
       fix: reviewedOther ? `wf plan --task-id ${id} && ${reviewCommand(config, 'plan-review', id)}` : reviewCommand(config, 'plan-review', id),
     });
   } else results.push({ id: 'plan-review', title: 'the plan is approved', status: 'off', detail: 'steps.plan-review is off in the config' });
@@ -173,14 +189,16 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
   } else results.push({ id: 'tests', title: 'tests passed on exactly this code', status: 'off', detail: 'steps.test is off in the config' });
 
   if (config.steps.review) {
-    const approvals = approvalsFor(task, 'review', staged.fingerprint);
+    const approvals = approvalsFor(task, 'review', staged.fingerprint, config);
     const need = config.review.minApprovals;
     let detail: string;
     if (approvals.length >= need) detail = `approved by ${approvals.map((r) => r.reviewer).join(', ')}`;
     else if (approvals.length > 0) detail = `${approvals.length} of ${need} distinct approving reviewers (${approvals.map((r) => r.reviewer).join(', ')})`;
     else {
+      const byHand = byHandOnly(task, 'review', staged.fingerprint, config);
       const lastApproved = [...task.reviews].reverse().find((r) => r.step === 'review' && r.status === 'approved');
-      if (lastApproved?.files) {
+      if (byHand !== null) detail = byHand;
+      else if (lastApproved?.files) {
         const changed = filesChangedSince(lastApproved.files, staged.files);
         const shown = changed.slice(0, 8).join(', ') + (changed.length > 8 ? ` and ${changed.length - 8} more` : '');
         detail = `the code changed after it was reviewed: ${shown || 'the change differs'}`;

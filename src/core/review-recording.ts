@@ -1,7 +1,8 @@
 import { loadConfig } from './config-load.js';
 import { refused } from './errors.js';
 import { collectStagedChange, readPlanFile, reviewedFiles } from './evidence.js';
-import type { ReviewStatus, ReviewStep } from './state.js';
+import { CONFIG_FILE } from './config.js';
+import type { ReviewStatus, ReviewStep, ReviewVia } from './state.js';
 import { mutateStore, readState } from './store.js';
 import { assertReviewInput, getTask, recordReview } from './task-ops.js';
 import { resolveTask } from './task-resolution.js';
@@ -14,8 +15,10 @@ export interface RecordReviewRequest {
   continuationId: string;
   status: ReviewStatus;
   notes?: string | undefined;
-  /** When set, the review is recorded only if the staged fingerprint still equals it (wf review run). */
+  /** When set, the review is recorded only if the evidence (staged fingerprint, or plan digest) still equals it (wf review run). */
   expectedFingerprint?: string | undefined;
+  /** `run` only from wf review run, which read the verdict from the reviewer itself; default `manual`. */
+  via?: ReviewVia | undefined;
   cwd?: string;
 }
 
@@ -39,6 +42,13 @@ export async function recordReviewForTask(req: RecordReviewRequest): Promise<Rec
   assertReviewInput(req.reviewer, req.continuationId);
   const repo = await openRepo(req.cwd);
   const config = loadConfig(repo.root);
+  const via = req.via ?? 'manual';
+  if (via === 'manual' && !config.review.allowManual) {
+    throw refused('this repository takes reviews only from wf review run: review.allowManual is false, so a verdict typed in by hand is not recorded', {
+      where: CONFIG_FILE,
+      hint: 'wf review run   (it starts the configured reviewers and reads their verdicts itself)',
+    });
+  }
   const state = readState(repo.root);
   const { task } = resolveTask(state, { explicit: req.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
   const step: ReviewStep = req.step ?? (task.step === 'plan-review' || task.step === 'plan' ? 'plan-review' : 'review');
@@ -49,6 +59,12 @@ export async function recordReviewForTask(req: RecordReviewRequest): Promise<Rec
     if (!task.plan || plan.digest === null) throw refused(`task ${task.id} has no registered plan to review`, { hint: `wf plan --task-id ${task.id}` });
     if (plan.digest !== task.plan.digest) {
       throw refused(`the plan ${task.plan.path} changed after it was registered`, { where: task.plan.path, hint: `register the new text first: wf plan --task-id ${task.id}` });
+    }
+    if (req.expectedFingerprint && plan.digest !== req.expectedFingerprint) {
+      throw refused('the plan changed while the reviewer ran; the verdict was about other text and is not recorded', {
+        where: task.plan.path,
+        hint: 'register the plan (wf plan), then run the review again',
+      });
     }
     fingerprint = plan.digest;
   } else {
@@ -64,7 +80,7 @@ export async function recordReviewForTask(req: RecordReviewRequest): Promise<Rec
   }
   const { value, entries } = await mutateStore(repo.root, (tx) => {
     const fresh = getTask(tx.state, task.id);
-    recordReview(tx, fresh, { step, reviewer: req.reviewer, continuationId: req.continuationId, status: req.status, fingerprint, notes: req.notes, files }, config);
+    recordReview(tx, fresh, { step, reviewer: req.reviewer, continuationId: req.continuationId, status: req.status, fingerprint, notes: req.notes, files, via }, config);
     return fresh.step;
   });
   return {

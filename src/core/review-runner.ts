@@ -549,7 +549,8 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
           continuationId: answer.continuationId,
           status: answer.verdict,
           notes,
-          expectedFingerprint: step === 'review' ? evidence.fingerprint : undefined,
+          expectedFingerprint: evidence.fingerprint,
+          via: 'run',
           cwd: repo.root,
         });
         outcomes.push({

@@ -42,6 +42,7 @@ export const TaskSchema = z.strictObject({
       notes: z.string().optional(),
       auditHash: sha256Hex.optional(),
       files: z.record(z.string(), sha256Hex).optional(),
+      via: z.enum(['run', 'manual']).optional().describe('run: wf review run read the verdict from the reviewer; manual (or absent): wf record-review.'),
     }),
   ),
   commits: z.array(z.strictObject({ sha: z.string().regex(/^[0-9a-f]{40,64}$/), fingerprint: sha256Hex, at: isoTime })),

@@ -55,7 +55,11 @@ export interface ReviewRecord {
   auditHash?: string | undefined;
   /** Path → new-side digest of the reviewed change (capped), to name what changed after review. */
   files?: Record<string, string> | undefined;
+  /** `run`: wf started the reviewer and read the verdict itself (wf review run); `manual` or absent: typed in with wf record-review. */
+  via?: ReviewVia | undefined;
 }
+
+export type ReviewVia = 'run' | 'manual';
 
 export interface CommitRecord {
   sha: string;
@@ -122,7 +126,7 @@ export function findStateProblem(doc: unknown): string | null {
       if (!isObject(t) || typeof t.fingerprint !== 'string' || typeof t.passed !== 'boolean') return `tasks.${id}.tests[${i}] is malformed`;
     }
     for (const [i, r] of (task.reviews as unknown[]).entries()) {
-      if (!isObject(r) || typeof r.fingerprint !== 'string' || typeof r.reviewer !== 'string' || typeof r.status !== 'string') {
+      if (!isObject(r) || typeof r.fingerprint !== 'string' || typeof r.reviewer !== 'string' || typeof r.status !== 'string' || (r.via !== undefined && r.via !== 'run' && r.via !== 'manual')) {
         return `tasks.${id}.reviews[${i}] is malformed`;
       }
     }

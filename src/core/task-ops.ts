@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { WfConfig } from './config.js';
 import { refused, usageError } from './errors.js';
 import { rollupAncestors } from './progress.js';
-import { RECORD_HISTORY_LIMIT, SUBTASKS_DIR, type ReviewRecord, type ReviewStatus, type ReviewStep, type State, type Task, type TestRecord } from './state.js';
+import { RECORD_HISTORY_LIMIT, SUBTASKS_DIR, type ReviewRecord, type ReviewStatus, type ReviewStep, type ReviewVia, type State, type Task, type TestRecord } from './state.js';
 import type { StoreTransaction } from './store.js';
 import { assertTaskId } from './task-id.js';
 import { nextStep, STEP_INFO, type Step, type WorkflowEvent } from './workflow.js';
@@ -137,6 +137,7 @@ export interface ReviewInput {
   fingerprint: string;
   notes?: string | undefined;
   files?: Record<string, string> | undefined;
+  via?: ReviewVia | undefined;
   actor?: string | undefined;
 }
 
@@ -166,11 +167,12 @@ export function recordReview(tx: StoreTransaction, task: Task, input: ReviewInpu
     at: now(),
     ...(input.notes ? { notes: input.notes } : {}),
     ...(input.files ? { files: input.files } : {}),
+    via: input.via ?? 'manual',
   };
   task.reviews.push(record);
   keepRecent(task.reviews);
   // With review.minApprovals above 1 the task waits at review until enough distinct reviewers approved this code.
-  if (task.step === 'commit' && approvalsFor(task, 'review', input.fingerprint).length < config.review.minApprovals) task.step = 'review';
+  if (task.step === 'commit' && approvalsFor(task, 'review', input.fingerprint, config).length < config.review.minApprovals) task.step = 'review';
   tx.audit({
     event: 'review-recorded',
     taskId: task.id,
@@ -180,7 +182,7 @@ export function recordReview(tx: StoreTransaction, task: Task, input: ReviewInpu
     continuationId: input.continuationId,
     status: input.status,
     fingerprint: input.fingerprint,
-    details: input.notes ? { notes: input.notes } : undefined,
+    details: { via: input.via ?? 'manual', ...(input.notes ? { notes: input.notes } : {}) },
   });
   return record;
 }

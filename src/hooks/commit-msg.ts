@@ -64,7 +64,7 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   }
 
   const { task } = resolveHookTask(ctx);
-  const approvals = config.steps.review ? approvalsFor(task, 'review', fingerprint) : [];
+  const approvals = config.steps.review ? approvalsFor(task, 'review', fingerprint, config) : [];
   const enough = !config.steps.review || approvals.length >= config.review.minApprovals;
   if (!enough) {
     const err = refused(

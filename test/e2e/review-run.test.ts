@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRepo, REAL_PLAN, type TestRepo } from '../helpers/repo.js';
+import { makeRepo, REAL_PLAN, realId, type TestRepo } from '../helpers/repo.js';
 import { expectCode, patchConfig, plannedRepo } from '../helpers/workflow.js';
 
 const repos: TestRepo[] = [];
@@ -118,7 +118,7 @@ describe('wf review run: verdicts come from the reviewer', () => {
     expect(result.stdout).toContain('gemini: APPROVED');
     expect(result.stdout).toContain('wf commit');
     const [review] = reviews(repo).filter((r) => r.step === 'review');
-    expect(review).toMatchObject({ reviewer: 'gemini', status: 'approved', fingerprint });
+    expect(review).toMatchObject({ reviewer: 'gemini', status: 'approved', fingerprint, via: 'run' });
     expect(review!.continuationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(review!.notes).toContain('The change matches the plan.');
     expect(state(repo).tasks['T-1'].step).toBe('commit');
@@ -381,5 +381,59 @@ describe('wf review run: reviewers, steps and sessions', () => {
     expect(result.stderr).toContain('at step implement');
     expect(result.stderr).toContain('wf test');
     expect(existsSync(join(repo.dir, '.rev'))).toBe(false);
+  });
+});
+
+describe('review.allowManual: false — only verdicts wf read from a reviewer count', () => {
+  it('an agent goes from plan to commit with wf review run only; wf record-review is refused at both reviews (exit 1, nothing written)', () => {
+    const repo = track(makeRepo());
+    repo.write('test.mjs', "console.log('ok');\n");
+    expectCode(repo.wf(['init', '--yes']), 0);
+    addReviewerScript(repo);
+    patchConfig(repo, (c) => {
+      c.test.command = ['node', 'test.mjs'];
+      c.review.allowManual = false;
+      c.reviewers = { gemini: reviewer('approve') };
+    });
+    expectCode(repo.wf(['task', 'start', 'T-1', '--title', 'A test task']), 0);
+    repo.wf(['plan']);
+    repo.write('.claude/subtasks/T-1/plan.md', REAL_PLAN);
+    const planned = repo.wf(['plan']);
+    expectCode(planned, 0);
+    expect(planned.stdout).toContain('next: wf review run --step plan-review');
+    for (const step of ['plan-review', 'review']) {
+      if (step === 'review') {
+        repo.write('src/app.txt', 'hello from the change\n');
+        repo.gitOk(['add', '-A']);
+        expectCode(repo.wf(['test']), 0);
+        const status = JSON.parse(repo.wf(['status', '--json']).stdout);
+        expect(status.gates.find((g: { id: string }) => g.id === 'review').fix).toBe('wf review run --task-id T-1 --step review');
+      }
+      const before = snapshot(repo);
+      const typed = repo.wf(['record-review', '--step', step, '--reviewer', 'gemini', '--continuation-id', realId(7), '--status', 'approved']);
+      expectCode(typed, 1);
+      expect(typed.stderr).toContain('review.allowManual is false');
+      expect(typed.stderr).toContain('next:  wf review run');
+      expect(snapshot(repo)).toEqual(before);
+      expectCode(repo.wf(['review', 'run']), 0);
+    }
+    expectCode(repo.wf(['commit', '-m', 'Reviewed only by a reviewer wf ran']), 0);
+    expect(reviews(repo).map((r) => `${r.step}:${r.via}`)).toEqual(['plan-review:run', 'review:run']);
+  });
+
+  it('an approval typed in by hand before the switch does not count afterwards, and the gate says why', () => {
+    const repo = stagedRepo({ gemini: reviewer('approve') });
+    expectCode(repo.wf(['record-review', '--reviewer', 'alice', '--continuation-id', realId(8), '--status', 'approved']), 0);
+    expect(reviews(repo).at(-1)).toMatchObject({ reviewer: 'alice', via: 'manual' });
+    expect(repo.read('.claude/workflow-audit.log')).toContain('"via":"manual"');
+    // Tightened in the working tree only, so the staged change (and its fingerprint) stays the one alice approved.
+    patchConfig(repo, (c) => (c.review.allowManual = false));
+    const status = JSON.parse(repo.wf(['status', '--json']).stdout);
+    const gate = status.gates.find((g: { id: string }) => g.id === 'review');
+    expect(gate.status).toBe('fail');
+    expect(gate.detail).toContain('approved only by hand (alice)');
+    const commits = repo.gitOk(['rev-list', '--all', '--count']);
+    expectCode(repo.wf(['commit', '-m', 'Approved by hand only']), 1);
+    expect(repo.gitOk(['rev-list', '--all', '--count'])).toBe(commits);
   });
 });

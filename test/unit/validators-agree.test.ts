@@ -37,6 +37,8 @@ const CONFIGS: Array<[string, unknown, boolean]> = [
   ['exclude not a list', { fingerprint: { exclude: 'dist/**' } }, false],
   ['version 2', { version: 2 }, false],
   ['steps not boolean', { steps: { test: 'no' } }, false],
+  ['manual reviews refused', { review: { minApprovals: 1, allowManual: false } }, true],
+  ['allowManual not boolean', { review: { allowManual: 'no' } }, false],
   // Reviewers for wf review run.
   ['no reviewers', { reviewers: {} }, true],
   ['reviewer with every field', { reviewers: { gemini: FULL_REVIEWER } }, true],
@@ -96,6 +98,15 @@ describe('config: the fast-path reader agrees with the zod schema', () => {
 });
 
 const task = newTask('T-1', 'x', null, false);
+const review = (extra: Record<string, unknown> = {}) => ({
+  step: 'review',
+  reviewer: 'gemini',
+  continuationId: '3f2b8c1e-9a4d-4e7b-8c21-5d9e0f6a7b13',
+  status: 'approved',
+  fingerprint: 'a'.repeat(64),
+  at: '2026-11-23T10:00:00.000Z',
+  ...extra,
+});
 const STATES: Array<[string, unknown, boolean]> = [
   ['empty', { version: 1, tasks: {} }, true],
   ['one task', { version: 1, tasks: { 'T-1': task } }, true],
@@ -105,6 +116,10 @@ const STATES: Array<[string, unknown, boolean]> = [
   ['tests not an array', { version: 1, tasks: { 'T-1': { ...task, tests: {} } } }, false],
   ['malformed test record', { version: 1, tasks: { 'T-1': { ...task, tests: [{ passed: 'yes' }] } } }, false],
   ['malformed review record', { version: 1, tasks: { 'T-1': { ...task, reviews: [{ reviewer: 1 }] } } }, false],
+  ['review by wf review run', { version: 1, tasks: { 'T-1': { ...task, reviews: [review({ via: 'run' })] } } }, true],
+  ['review typed in by hand', { version: 1, tasks: { 'T-1': { ...task, reviews: [review({ via: 'manual' })] } } }, true],
+  ['review from before via existed', { version: 1, tasks: { 'T-1': { ...task, reviews: [review()] } } }, true],
+  ['review with an unknown via', { version: 1, tasks: { 'T-1': { ...task, reviews: [review({ via: 'robot' })] } } }, false],
 ];
 
 describe('state: the fast-path check refuses what the gates would trip on, and zod refuses at least that', () => {
