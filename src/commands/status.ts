@@ -13,8 +13,7 @@ export default class Status extends WfCommand {
     const { readStateFile } = await import('../core/state.js');
     const { resolveTask } = await import('../core/task-resolution.js');
     const { startStagedCollection, gateInputsFor } = await import('../core/evidence.js');
-    const { gatesFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
-    const { STEP_INFO } = await import('../core/workflow.js');
+    const { gatesFor, nextCommandFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
     const { makeStyle } = await import('../cli/style.js');
     const repo = await openRepo();
     const config = readConfig(repo.root);
@@ -31,7 +30,7 @@ export default class Status extends WfCommand {
     const { task, rule } = resolution;
     const gates = gatesFor(gateInputsFor(repo, config, task, staged));
     const wouldCommit = refusedGates(gates).length === 0;
-    const next = task.status === 'finished' ? null : STEP_INFO[task.step].command;
+    const next = task.status === 'finished' ? null : nextCommandFor(config, task.step, task.id);
     this.report(
       flags.json,
       {
