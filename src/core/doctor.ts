@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { claudeWiring } from './agent-setup.js';
-import { configPath, readConfig } from './config.js';
+import { CONFIG_FILE, configPath, readConfig, type WfConfig } from './config.js';
 import { isWfError } from './errors.js';
 import { checkHooks, WF_BIN } from './hook-install.js';
 import { readStateFile } from './state.js';
@@ -32,6 +32,60 @@ function runHook(repo: Repo, hook: string, payload: unknown): { code: number; st
   return { code: r.status ?? -1, stderr: r.stderr ?? '' };
 }
 
+/** Where a reviewer's program would be found, as execa (no shell) finds it: a path with a slash from the repository, else PATH. */
+export function findProgram(program: string, cwd: string, path = process.env.PATH ?? ''): string | null {
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) {
+    const file = isAbsolute(program) ? program : resolve(cwd, program);
+    return runnable(file) ? file : null;
+  }
+  for (const dir of path.split(delimiter)) {
+    if (dir !== '' && runnable(join(dir, program))) return join(dir, program);
+  }
+  return null;
+}
+
+/** One check per configured reviewer (can wf review run start it?), or one that says reviews are typed in by hand. */
+export function reviewerChecks(root: string, config: WfConfig): DoctorCheck[] {
+  const names = Object.keys(config.reviewers);
+  if (names.length === 0) {
+    return [
+      config.review.allowManual
+        ? {
+            name: 'reviewers',
+            status: 'warn',
+            detail: 'none configured: reviews are typed in with wf record-review, and whoever types one chooses its session id',
+            fix: `configure reviewers in ${CONFIG_FILE} (README: "Reviews run by wf"), then set review.allowManual to false`,
+          }
+        : {
+            name: 'reviewers',
+            status: 'fail',
+            detail: 'review.allowManual is false but no reviewer is configured, so no review can be recorded at all',
+            fix: `configure reviewers in ${CONFIG_FILE} (README: "Reviews run by wf")`,
+          },
+    ];
+  }
+  return names.map((name) => {
+    const program = config.reviewers[name]!.command[0]!;
+    const found = findProgram(program, root);
+    return found
+      ? { name: `reviewer ${name}`, status: 'ok', detail: `${program} → ${found}` }
+      : {
+          name: `reviewer ${name}`,
+          status: 'fail',
+          detail: `${program} is not an executable ${program.includes('/') ? 'file' : 'on PATH'}, so wf review run cannot start it`,
+          fix: `install it, or fix reviewers.${name}.command in ${CONFIG_FILE}`,
+        };
+  });
+}
+
 export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const guard = (name: string, fn: () => Omit<DoctorCheck, 'name'>) => {
@@ -47,6 +101,11 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
     readConfig(repo.root);
     return exists ? { status: 'ok', detail: '.claude/wf.config.json is valid' } : { status: 'fail', detail: 'no .claude/wf.config.json', fix: 'wf init' };
   });
+  try {
+    checks.push(...reviewerChecks(repo.root, readConfig(repo.root)));
+  } catch {
+    // A broken config is already reported by the config check above.
+  }
   guard('state', () => {
     const state = readStateFile(repo.root);
     return { status: 'ok', detail: `.claude/task-state.json reads (${Object.keys(state.tasks).length} task(s))` };

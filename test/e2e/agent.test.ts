@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, WF_BIN, type TestRepo } from '../helpers/repo.js';
-import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
+import { expectCode, patchConfig, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
 const repos: TestRepo[] = [];
 const track = (r: TestRepo) => (repos.push(r), r);
@@ -120,6 +120,41 @@ describe('wf doctor', () => {
     expectCode(broken, 1);
     expect(broken.stdout).toContain('✗ git pre-commit hook');
     expect(broken.stdout).toContain('→ wf hooks install');
+  });
+
+  it('checks that every configured reviewer can be started, and says when reviews can only be typed in by hand', () => {
+    const repo = track(makeRepo());
+    expectCode(repo.wf(['init', '--yes', '--agent', 'claude']), 0);
+    const check = (report: { checks: Array<{ name: string }> }, name: string) => report.checks.find((c) => c.name === name) as Record<string, string>;
+    const byHand = JSON.parse(repo.wf(['doctor', '--json']).stdout);
+    expect(check(byHand, 'reviewers')).toMatchObject({ status: 'warn' });
+    expect(check(byHand, 'reviewers').fix).toContain('review.allowManual');
+
+    patchConfig(repo, (c) => (c.review.allowManual = false));
+    const none = repo.wf(['doctor', '--json']);
+    expectCode(none, 1);
+    expect(check(JSON.parse(none.stdout), 'reviewers')).toMatchObject({ status: 'fail' });
+
+    repo.write('bin/review.sh', '#!/bin/sh\necho ok\n');
+    repo.write('bin/not-executable.sh', '#!/bin/sh\necho ok\n');
+    chmodSync(join(repo.dir, 'bin/review.sh'), 0o755);
+    patchConfig(repo, (c) => {
+      const reviewer = (command: string[]) => ({ command, continuationId: { jsonPath: 'session_id' } });
+      c.reviewers = {
+        onPath: reviewer(['node', '--version']),
+        local: reviewer(['./bin/review.sh']),
+        plainFile: reviewer(['./bin/not-executable.sh']),
+        missing: reviewer(['wf-no-such-reviewer-cli', '-p']),
+      };
+    });
+    const result = repo.wf(['doctor', '--json']);
+    expectCode(result, 1);
+    const report = JSON.parse(result.stdout);
+    expect(check(report, 'reviewer onPath')).toMatchObject({ status: 'ok' });
+    expect(check(report, 'reviewer local')).toMatchObject({ status: 'ok' });
+    expect(check(report, 'reviewer plainFile')).toMatchObject({ status: 'fail' });
+    expect(check(report, 'reviewer missing')).toMatchObject({ status: 'fail', fix: 'install it, or fix reviewers.missing.command in .claude/wf.config.json' });
+    expect(check(report, 'reviewer missing').detail).toContain('wf-no-such-reviewer-cli is not an executable on PATH');
   });
 });
 
