@@ -16,14 +16,15 @@ export default class Status extends WfCommand {
     const { gatesFor, nextCommandFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
     const { makeStyle } = await import('../cli/style.js');
     const repo = await openRepo();
-    const config = readConfig(repo.root);
     // git starts before the state is parsed: see startStagedCollection.
-    const collection = startStagedCollection(repo, config);
+    const collection = startStagedCollection(repo, readConfig(repo.root));
     let staged;
     let resolution;
+    let config;
     try {
       resolution = resolveTask(readStateFile(repo.root), { explicit: flags['task-id'], env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
       staged = await collection.staged;
+      config = await collection.config;
     } finally {
       await collection.close();
     }

@@ -1,4 +1,5 @@
 import { loadConfig } from './config-load.js';
+import { effectiveConfig } from './review-trust.js';
 import { ExitCode, refused, WfError } from './errors.js';
 import { collectStagedChange, gateInputsFor } from './evidence.js';
 import { approvalsFor, gatesFor, refusedGates, renderGateChecklist, type GateResult } from './gates.js';
@@ -34,7 +35,7 @@ async function trackedToolFiles(root: string, env: NodeJS.ProcessEnv): Promise<s
  */
 export async function commitTask(input: { taskId?: string | undefined; message: string; cwd?: string }): Promise<CommitResult> {
   const repo = await openRepo(input.cwd);
-  const config = loadConfig(repo.root);
+  const config = await effectiveConfig(repo, loadConfig(repo.root));
   const state = readState(repo.root);
   const { task } = resolveTask(state, { explicit: input.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
   if (!input.message.trim()) throw new WfError(ExitCode.Usage, 'the commit message is empty', { hint: 'wf commit -m "<what this change does>"' });

@@ -5,6 +5,7 @@ import { claudeWiring } from './agent-setup.js';
 import { CONFIG_FILE, configPath, readConfig, type WfConfig } from './config.js';
 import { isWfError } from './errors.js';
 import { checkHooks, WF_BIN } from './hook-install.js';
+import { effectiveConfig, uncommittedReviewerChanges } from './review-trust.js';
 import { readStateFile } from './state.js';
 import type { Repo } from '../git/repo.js';
 
@@ -102,7 +103,18 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
     return exists ? { status: 'ok', detail: '.claude/wf.config.json is valid' } : { status: 'fail', detail: 'no .claude/wf.config.json', fix: 'wf init' };
   });
   try {
-    checks.push(...reviewerChecks(repo.root, readConfig(repo.root)));
+    const working = readConfig(repo.root);
+    const inForce = await effectiveConfig(repo, working);
+    checks.push(...reviewerChecks(repo.root, inForce));
+    const pending = uncommittedReviewerChanges(working, inForce);
+    if (pending.length > 0) {
+      checks.push({
+        name: 'uncommitted reviewer changes',
+        status: 'warn',
+        detail: `reviewers ${pending.join(', ')} differ from the committed config; wf review run uses the committed ones until the change is reviewed and committed`,
+        fix: 'wf commit the config change',
+      });
+    }
   } catch {
     // A broken config is already reported by the config check above.
   }

@@ -9,6 +9,7 @@ import { SUBTASKS_DIR, type Task } from './state.js';
 import { fingerprintOfChanges } from '../git/fingerprint.js';
 import { CatFileBatch } from '../git/git.js';
 import { headCommit, listStagedChangesWithStats, type Repo } from '../git/repo.js';
+import { effectiveConfig } from './review-trust.js';
 
 /**
  * Gathers what the gates judge, from git and the file system, so the gates
@@ -62,12 +63,18 @@ export async function collectStagedChange(repo: Repo, config: WfConfig, head?: s
  * process whose heap holds 10,000 parsed tasks costs ten times more (fork
  * copies the page tables), so both git processes start before the parse.
  */
-export function startStagedCollection(repo: Repo, config: WfConfig): { staged: Promise<StagedEvidence>; close: () => Promise<void> } {
+export function startStagedCollection(
+  repo: Repo,
+  config: WfConfig,
+): { staged: Promise<StagedEvidence>; config: Promise<WfConfig>; close: () => Promise<void> } {
   const batch = new CatFileBatch(repo.root, repo.env);
+  // The committed config rides the same cat-file process: the trust settings cost no extra git start-up.
+  const effective = effectiveConfig(repo, config, batch);
   const staged = collectStagedChange(repo, config, repo.headAtOpen, batch);
   // Awaited by the caller; this only keeps an early failure from being reported as unhandled before that.
   staged.catch(() => undefined);
-  return { staged, close: () => batch.close() };
+  effective.catch(() => undefined);
+  return { staged, config: effective, close: () => batch.close() };
 }
 
 export function gateInputsFor(repo: Repo, config: WfConfig, task: Task, staged: StagedChange): GateInputs {

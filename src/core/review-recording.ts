@@ -1,4 +1,5 @@
 import { loadConfig } from './config-load.js';
+import { effectiveConfig } from './review-trust.js';
 import { refused } from './errors.js';
 import { collectStagedChange, readPlanFile, reviewedFiles } from './evidence.js';
 import { CONFIG_FILE } from './config.js';
@@ -41,7 +42,7 @@ export interface RecordedReview {
 export async function recordReviewForTask(req: RecordReviewRequest): Promise<RecordedReview> {
   assertReviewInput(req.reviewer, req.continuationId);
   const repo = await openRepo(req.cwd);
-  const config = loadConfig(repo.root);
+  const config = await effectiveConfig(repo, loadConfig(repo.root));
   const via = req.via ?? 'manual';
   if (via === 'manual' && !config.review.allowManual) {
     throw refused('this repository takes reviews only from wf review run: review.allowManual is false, so a verdict typed in by hand is not recorded', {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_FILE, type ReviewerConfig, type ReviewerExtractor, type WfConfig } from './config.js';
 import { loadConfig } from './config-load.js';
+import { effectiveConfig, uncommittedReviewerChanges } from './review-trust.js';
 import { isWfError, refused, usageError } from './errors.js';
 import { collectStagedChange, readPlanFile } from './evidence.js';
 import { placeholderReason } from './placeholder-id.js';
@@ -479,7 +480,12 @@ function notesFrom(stdout: string, reviewer: ReviewerConfig): string {
 export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport> {
   const progress = req.onProgress ?? (() => undefined);
   const repo = await openRepo(req.cwd);
-  const config = loadConfig(repo.root);
+  const working = loadConfig(repo.root);
+  const config = await effectiveConfig(repo, working);
+  const pending = uncommittedReviewerChanges(working, config);
+  if (pending.length > 0) {
+    progress(`wf: reviewers ${pending.join(', ')} differ from the committed config; wf runs the reviewers committed at HEAD (a change to reviewers takes effect once it is reviewed and committed)`);
+  }
   const names = selectReviewers(config, req.reviewers);
   const state = readState(repo.root);
   const { task } = resolveTask(state, { explicit: req.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });

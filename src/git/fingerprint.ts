@@ -27,8 +27,8 @@ export async function fingerprintOfChanges(repo: Repo, changes: RawChange[], exc
 }
 
 /** The fingerprint of what `git commit` would commit now (honours GIT_INDEX_FILE). */
-export async function computeStagedFingerprint(repo: Repo, excludes: readonly string[], head?: string | null): Promise<Fingerprint> {
-  return fingerprintOfChanges(repo, await listStagedChanges(repo, head), excludes);
+export async function computeStagedFingerprint(repo: Repo, excludes: readonly string[], head?: string | null, batch?: CatFileBatch): Promise<Fingerprint> {
+  return fingerprintOfChanges(repo, await listStagedChanges(repo, head), excludes, batch);
 }
 
 /** The fingerprint of a commit against its first parent. */

@@ -92,7 +92,7 @@ async function gateVerdict(dir: string): Promise<string | null> {
     let task;
     try {
       ({ task } = resolveHookTask(ctx));
-      results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, await collection.staged));
+      results = gatesFor(gateInputsFor(ctx.repo, await collection.config, task, await collection.staged));
     } finally {
       await collection.close();
     }

@@ -4,7 +4,9 @@ import { approvalsFor, reviewCommand } from '../core/gates.js';
 import { isPlaceholderId } from '../core/placeholder-id.js';
 import { parseReviewTrailers, trailerLines, isWellFormedHash } from '../core/trailers.js';
 import { computeStagedFingerprint } from '../git/fingerprint.js';
-import { runGit } from '../git/git.js';
+import { CatFileBatch, runGit } from '../git/git.js';
+import type { WfConfig } from '../core/config.js';
+import { readCommittedConfig, withCommittedReviewTrust } from '../core/review-trust.js';
 import { commitParents } from '../git/repo.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
@@ -23,8 +25,8 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   if (!file || args.length > 1) throw usageError('usage: wf hook commit-msg <message-file>', { hint: 'wf hooks install   (git passes the file)' });
   const message = readFileSync(file, 'utf8');
   const ctx = await loadHookContext();
-  const { repo, config } = ctx;
-  const excludes = config.fingerprint.exclude;
+  const { repo } = ctx;
+  const excludes = ctx.config.fingerprint.exclude;
   const trailers = parseReviewTrailers(message);
   if (trailers.hashes.length > 1) {
     throw refused('the message has more than one Review-Hash trailer', { where: file, hint: 'keep one Review-Hash line (or none: wf adds it)' });
@@ -50,7 +52,18 @@ export async function runCommitMsg(args: string[]): Promise<number> {
 
   if (await isCleanMergeInProgress(repo)) return ExitCode.Ok;
 
-  const fingerprint = (await computeStagedFingerprint(repo, excludes, head)).fingerprint;
+  const batch = new CatFileBatch(repo.root, repo.env);
+  let fingerprint: string;
+  let config: WfConfig;
+  try {
+    // The committed config rides the fingerprint's cat-file process (see review-trust.ts for why it matters).
+    const committed = readCommittedConfig(repo, batch);
+    committed.catch(() => undefined);
+    fingerprint = (await computeStagedFingerprint(repo, excludes, head, batch)).fingerprint;
+    config = withCommittedReviewTrust(ctx.config, await committed);
+  } finally {
+    await batch.close();
+  }
   const present = trailers.hashes[0];
   if (present !== undefined) {
     if (!isWellFormedHash(present)) throw refused(`Review-Hash "${present}" is not 64 lowercase hex digits`, { where: file, hint: 'remove the line; wf writes it' });

@@ -20,16 +20,18 @@ export async function runPreCommit(args: string[]): Promise<number> {
   let results;
   let task;
   let rule;
+  let config;
   try {
     ({ task, rule } = resolveHookTask(ctx));
-    results = gatesFor(gateInputsFor(ctx.repo, ctx.config, task, await collection.staged));
+    config = await collection.config;
+    results = gatesFor(gateInputsFor(ctx.repo, config, task, await collection.staged));
   } finally {
     await collection.close();
   }
   const failures = refusedGates(results);
   const warnings = results.filter((r) => r.status === 'warn');
   if (failures.length === 0 && warnings.length === 0) return ExitCode.Ok;
-  const header = failures.length > 0 ? `wf: commit refused for task ${task.id} (picked by ${rule}):` : `wf: task ${task.id} (picked by ${rule}), gates warn${ctx.config.mode === 'warn' ? ' (mode: warn)' : ''}:`;
+  const header = failures.length > 0 ? `wf: commit refused for task ${task.id} (picked by ${rule}):` : `wf: task ${task.id} (picked by ${rule}), gates warn${config.mode === 'warn' ? ' (mode: warn)' : ''}:`;
   process.stderr.write(`${header}\n${renderGateChecklist(results)}\n`);
   return failures.length > 0 ? ExitCode.Refused : ExitCode.Ok;
 }

@@ -436,4 +436,44 @@ describe('review.allowManual: false — only verdicts wf read from a reviewer co
     expectCode(repo.wf(['commit', '-m', 'Approved by hand only']), 1);
     expect(repo.gitOk(['rev-list', '--all', '--count'])).toBe(commits);
   });
+
+  it('reviewers and allowManual come from the committed config: an uncommitted swap to an always-approving script is not run, and manual reviews stay off', () => {
+    const repo = track(makeRepo());
+    repo.write('test.mjs', "console.log('ok');\n");
+    expectCode(repo.wf(['init', '--yes']), 0);
+    addReviewerScript(repo);
+    patchConfig(repo, (c) => {
+      c.test.command = ['node', 'test.mjs'];
+      c.review.allowManual = false;
+      c.reviewers = { gemini: reviewer('approve') };
+    });
+    expectCode(repo.wf(['task', 'start', 'T-1', '--title', 'A test task']), 0);
+    repo.wf(['plan']);
+    repo.write('.claude/subtasks/T-1/plan.md', REAL_PLAN);
+    expectCode(repo.wf(['plan']), 0);
+    expectCode(repo.wf(['review', 'run']), 0);
+    repo.write('src/app.txt', 'first\n');
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['test']), 0);
+    expectCode(repo.wf(['review', 'run']), 0);
+    expectCode(repo.wf(['commit', '-m', 'First component, with the config']), 0);
+
+    repo.write('src/app.txt', 'second\n');
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['test']), 0);
+    // The swap: the same reviewer name now runs something else, and manual reviews are switched back on.
+    patchConfig(repo, (c) => {
+      c.review.allowManual = true;
+      c.reviewers = { gemini: reviewer('approve-lower') };
+    });
+    const typed = repo.wf(['record-review', '--reviewer', 'gemini', '--continuation-id', realId(9), '--status', 'approved']);
+    expectCode(typed, 1);
+    expect(typed.stderr).toContain('review.allowManual is false');
+    const run = repo.wf(['review', 'run']);
+    expectCode(run, 0);
+    expect(run.stderr).toContain('reviewers gemini differ from the committed config');
+    expect(repo.read('.rev/runs.log').trim().split('\n').at(-1)).toBe('approve');
+    const doctor = JSON.parse(repo.wf(['doctor', '--json']).stdout);
+    expect(doctor.checks.find((c: { name: string }) => c.name === 'uncommitted reviewer changes')).toMatchObject({ status: 'warn' });
+  });
 });

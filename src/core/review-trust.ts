@@ -1,0 +1,62 @@
+import { CONFIG_FILE, parseConfigText, type WfConfig } from './config.js';
+import { runGit, type CatFileBatch } from '../git/git.js';
+import type { Repo } from '../git/repo.js';
+
+/**
+ * The gate settings are trust settings: an uncommitted edit could switch
+ * `mode` to warn, turn a step off, lower `review.minApprovals`, switch manual
+ * reviews back on, or swap a reviewer for a script that always approves, and
+ * the fingerprint of the staged change would never show it. So the config
+ * committed at HEAD sets a floor, the way CI judges a pull request by its
+ * base: a working-tree edit can only make these stricter, and `reviewers`
+ * (whose commands are trusted to give verdicts) come from HEAD alone. A
+ * change that loosens them takes effect once it has itself been reviewed and
+ * committed. Before the first commit there is nothing to trust but the
+ * working tree.
+ */
+export function withCommittedReviewTrust(config: WfConfig, committed: WfConfig | null): WfConfig {
+  if (committed === null) return config;
+  return {
+    ...config,
+    mode: config.mode === 'strict' || committed.mode === 'strict' ? 'strict' : 'warn',
+    steps: {
+      'plan-review': config.steps['plan-review'] || committed.steps['plan-review'],
+      test: config.steps.test || committed.steps.test,
+      review: config.steps.review || committed.steps.review,
+    },
+    review: {
+      minApprovals: Math.max(config.review.minApprovals, committed.review.minApprovals),
+      allowManual: config.review.allowManual && committed.review.allowManual,
+    },
+    reviewers: committed.reviewers,
+  };
+}
+
+/** The config file as committed at HEAD, or null when there is no HEAD or no config in it. */
+export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch): Promise<WfConfig | null> {
+  const head = repo.headAtOpen;
+  if (!head) return null;
+  const name = `${head}:${CONFIG_FILE}`;
+  let text: string;
+  if (batch) {
+    const object = await batch.read(name);
+    if (!object || object.type !== 'blob') return null;
+    text = object.content.toString('utf8');
+  } else {
+    const result = await runGit(['cat-file', 'blob', name], { cwd: repo.root, env: repo.env, okExitCodes: [128] });
+    if (result.exitCode !== 0) return null;
+    text = result.stdout.toString('utf8');
+  }
+  return parseConfigText(text, `${CONFIG_FILE} as committed at HEAD (${head.slice(0, 12)})`);
+}
+
+/** The config the gates and reviews run under: the working tree's, with the trust settings of HEAD's. */
+export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatFileBatch): Promise<WfConfig> {
+  return withCommittedReviewTrust(config, await readCommittedConfig(repo, batch));
+}
+
+/** Reviewer names whose working-tree entry differs from the one in force, to say why an edit has no effect yet. */
+export function uncommittedReviewerChanges(working: WfConfig, inForce: WfConfig): string[] {
+  const names = new Set([...Object.keys(working.reviewers), ...Object.keys(inForce.reviewers)]);
+  return [...names].filter((name) => JSON.stringify(working.reviewers[name]) !== JSON.stringify(inForce.reviewers[name])).sort();
+}

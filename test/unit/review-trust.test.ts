@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type WfConfig } from '../../src/core/config.js';
+import { uncommittedReviewerChanges, withCommittedReviewTrust } from '../../src/core/review-trust.js';
+
+const config = (patch: (c: WfConfig) => void = () => undefined): WfConfig => {
+  const c = structuredClone(DEFAULT_CONFIG);
+  patch(c);
+  return c;
+};
+const reviewer = (command: string[]) => ({ command, prompt: 'stdin' as const, timeoutSeconds: 600, verdict: { regex: 'VERDICT: (\\w+)' }, continuationId: { jsonPath: 'id' } });
+
+describe('withCommittedReviewTrust: the committed config is a floor for every gate setting', () => {
+  it('without a committed config the working tree is all there is', () => {
+    const working = config((c) => (c.mode = 'warn'));
+    expect(withCommittedReviewTrust(working, null)).toBe(working);
+  });
+
+  it.each<[string, (c: WfConfig) => void, (c: WfConfig) => unknown, unknown]>([
+    ['mode warn', (c) => (c.mode = 'warn'), (c) => c.mode, 'strict'],
+    ['plan-review off', (c) => (c.steps['plan-review'] = false), (c) => c.steps['plan-review'], true],
+    ['test off', (c) => (c.steps.test = false), (c) => c.steps.test, true],
+    ['review off', (c) => (c.steps.review = false), (c) => c.steps.review, true],
+    ['fewer approvals', (c) => (c.review.minApprovals = 1), (c) => c.review.minApprovals, 2],
+    ['manual reviews on', (c) => (c.review.allowManual = true), (c) => c.review.allowManual, false],
+  ])('an uncommitted loosening (%s) does not take effect', (_name, loosen, read, expected) => {
+    const committed = config((c) => {
+      c.review.minApprovals = 2;
+      c.review.allowManual = false;
+    });
+    const working = structuredClone(committed);
+    loosen(working);
+    expect(read(withCommittedReviewTrust(working, committed))).toBe(expected);
+  });
+
+  it('an uncommitted tightening takes effect at once', () => {
+    const committed = config((c) => (c.mode = 'warn'));
+    const working = config((c) => {
+      c.steps.test = true;
+      c.review.minApprovals = 3;
+      c.review.allowManual = false;
+    });
+    const effective = withCommittedReviewTrust(working, committed);
+    expect(effective).toMatchObject({ mode: 'strict', review: { minApprovals: 3, allowManual: false } });
+  });
+
+  it('reviewers come from the committed config alone; other settings from the working tree', () => {
+    const committed = config((c) => (c.reviewers = { gemini: reviewer(['gemini', '-p']) }));
+    const working = config((c) => {
+      c.reviewers = { gemini: reviewer(['node', '-e', 'approve-everything']), extra: reviewer(['extra']) };
+      c.test.command = 'npm run test:unit';
+      c.fingerprint.exclude = ['dist/**'];
+    });
+    const effective = withCommittedReviewTrust(working, committed);
+    expect(effective.reviewers).toEqual(committed.reviewers);
+    expect(effective.test.command).toBe('npm run test:unit');
+    expect(effective.fingerprint.exclude).toEqual(['dist/**']);
+    expect(uncommittedReviewerChanges(working, effective)).toEqual(['extra', 'gemini']);
+    expect(uncommittedReviewerChanges(committed, effective)).toEqual([]);
+  });
+});
