@@ -90,7 +90,7 @@ export function assertEventLegal(task: Task, event: WorkflowEvent, config: WfCon
   const result = nextStep(task.step, event, config.steps);
   if (!result.ok) {
     throw refused(`task ${task.id} is at step ${task.step}; "${event}" is only possible from ${result.legalFrom.join(', ')}`, {
-      hint: `next: ${nextCommandFor(config, task.step, task.id)}   (${STEP_INFO[task.step].summary})`,
+      hint: `${nextCommandFor(config, task.step, task.id)}   (${STEP_INFO[task.step].summary})`,
     });
   }
   return result.to;
@@ -221,7 +221,7 @@ export function finishTask(tx: StoreTransaction, task: Task, config: WfConfig): 
   if (task.childIds.length === 0) {
     if (task.step !== 'implement' || task.commits.length === 0) {
       throw refused(`task ${task.id} is at step ${task.step} with ${task.commits.length} commit(s); a task finishes after a reviewed commit, back at implement`, {
-        hint: `next: ${nextCommandFor(config, task.step, task.id)}`,
+        hint: `${nextCommandFor(config, task.step, task.id)}`,
       });
     }
   }

@@ -117,8 +117,14 @@ describe('wf verify', () => {
     repo.write('src/lower.txt', 'lower the bar\n');
     repo.gitOk(['add', '-A']);
     expectCode(repo.wf(['test']), 0);
-    expectCode(repo.wf(['record-review', '--reviewer', 'alice', '--continuation-id', realId(counter++), '--status', 'approved']), 0);
-    expectCode(repo.wf(['commit', '-m', 'lower it back to one']), 0);
+    const aliceId = realId(counter++);
+    expectCode(repo.wf(['record-review', '--reviewer', 'alice', '--continuation-id', aliceId, '--status', 'approved']), 0);
+    // Locally the committed config is a floor, so wf refuses; a branch that lowers the bar gets its commit past the hooks.
+    const local = repo.wf(['commit', '-m', 'lower it back to one']);
+    expectCode(local, 1);
+    expect(local.stderr).toContain('1 of 2 distinct approving reviewers');
+    const hash = repo.wf(['hash']).stdout.trim();
+    repo.gitOk(['commit', '-q', '--no-verify', '-m', 'lower it back to one', '--trailer', `Review-Hash: ${hash}`, '--trailer', `Review-Id: alice:${aliceId}`]);
     const r = report(repo, ['--base', 'two-reviewer-base']);
     expect(r.minApprovals).toBe(2);
     expect(r.commits[0].status).toBe('fail');
