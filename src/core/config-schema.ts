@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, findConfigProblem, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem } from './config.js';
+import { DEFAULT_CONFIG, findConfigProblem, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem } from './config.js';
 import { REVIEWER_NAME } from './task-ops.js';
 
 /**
@@ -28,7 +28,7 @@ const ReviewerSchema = z
   .strictObject({
     command: argList.describe('Program and arguments, run without a shell; with prompt "file", {file} is replaced by the packet file (appended when absent).'),
     prompt: z.enum(['stdin', 'file']).default(REVIEWER_DEFAULTS.prompt).describe('How the review packet reaches the reviewer.'),
-    timeoutSeconds: z.number().int().min(1).default(REVIEWER_DEFAULTS.timeoutSeconds).describe('A reviewer still running after this is killed; nothing is recorded.'),
+    timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(REVIEWER_DEFAULTS.timeoutSeconds).describe('A reviewer still running after this is killed; nothing is recorded.'),
     verdict: extractor.default({ ...REVIEWER_DEFAULTS.verdict }).describe('Where the verdict is: APPROVED/APPROVE or NEEDS_REVISION/NEEDS-REVISION/REQUEST_CHANGES/CHANGES_REQUESTED, any case.'),
     continuationId: extractor.describe("Where the reviewer's session id is; it becomes the Review-Id trailer."),
     resumeArgs: argList
@@ -66,7 +66,7 @@ export const ConfigSchema = z
     test: z
       .strictObject({
         command: command.default(DEFAULT_CONFIG.test.command).describe('A string runs in a shell; an array runs without one.'),
-        timeoutSeconds: z.number().int().min(1).default(DEFAULT_CONFIG.test.timeoutSeconds),
+        timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_CONFIG.test.timeoutSeconds),
       })
       .default(DEFAULT_CONFIG.test),
     plan: z

@@ -63,7 +63,8 @@ export const DEFAULT_CONFIG: WfConfig = {
 export const REVIEWER_DEFAULTS = {
   prompt: 'stdin',
   timeoutSeconds: 600,
-  verdict: { regex: 'VERDICT:\\s*([A-Za-z_-]+)' },
+  // A line of its own (markdown emphasis or a quote marker allowed), never a mention inside a sentence.
+  verdict: { regex: '^[\\s>#*_]*VERDICT\\s*:\\s*[*_]*([A-Za-z]+(?:[_-][A-Za-z]+)*)[*_.\\s]*$' },
 } as const satisfies Partial<ReviewerConfig>;
 
 /**
@@ -99,10 +100,17 @@ type Check = (value: unknown, at: string) => string | null;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bool: Check = (v, at) => (typeof v === 'boolean' ? null : `${at} must be true or false`);
+// Safe integers only: zod's int() refuses 1e16, and so must this reader.
 const intAtLeast =
   (min: number): Check =>
   (v, at) =>
-    Number.isInteger(v) && (v as number) >= min ? null : `${at} must be a whole number >= ${min}`;
+    Number.isSafeInteger(v) && (v as number) >= min ? null : `${at} must be a whole number >= ${min}`;
+/** Node's timers hold at most 2^31-1 ms; a longer timeout would fire at once. A day is more than any test run or review needs. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+const timeoutSeconds: Check = (v, at) =>
+  Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_TIMEOUT_SECONDS ? null : `${at} must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`;
+// Own keys only: "valueOf" or "__proto__" in a config file must be an unknown key, not a crash.
+const lookup = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 const fraction: Check = (v, at) =>
   typeof v === 'number' && v > 0 && v <= 1 ? null : `${at} must be a number in (0, 1]`;
 const oneOf =
@@ -139,7 +147,7 @@ const argList: Check = (v, at) =>
 const REVIEWER_SHAPE: Record<string, Check> = {
   command: argList,
   prompt: oneOf('stdin', 'file'),
-  timeoutSeconds: intAtLeast(1),
+  timeoutSeconds,
   verdict: extractorCheck,
   continuationId: extractorCheck,
   resumeArgs: (v, at) => argList(v, at) ?? ((v as string[]).some((a) => a.includes('{id}')) ? null : `${at} must contain {id} where the continuation id goes`),
@@ -152,7 +160,7 @@ const reviewersCheck: Check = (v, at) => {
     const where = `${at}.${name}`;
     if (!isObject(reviewer)) return `${where} must be an object`;
     for (const [key, value] of Object.entries(reviewer)) {
-      const check = REVIEWER_SHAPE[key];
+      const check = lookup(REVIEWER_SHAPE, key);
       if (!check) return `unknown key "${where}.${key}"`;
       const problem = check(value, `${where}.${key}`);
       if (problem) return problem;
@@ -172,7 +180,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   mode: oneOf('strict', 'warn'),
   steps: { 'plan-review': bool, test: bool, review: bool },
   review: { minApprovals: intAtLeast(1), allowManual: bool },
-  test: { command: commandCheck, timeoutSeconds: intAtLeast(1) },
+  test: { command: commandCheck, timeoutSeconds },
   plan: { minWords: intAtLeast(0) },
   complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1) },
   context: { warnAt: fraction, blockAt: fraction },
@@ -184,7 +192,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
 export function findConfigProblem(doc: unknown): string | null {
   if (!isObject(doc)) return 'the document must be a JSON object';
   for (const [key, value] of Object.entries(doc)) {
-    const check = SHAPE[key];
+    const check = lookup(SHAPE, key);
     if (!check) return `unknown key "${key}"`;
     if (typeof check === 'function') {
       const problem = check(value, key);
@@ -193,7 +201,7 @@ export function findConfigProblem(doc: unknown): string | null {
     }
     if (!isObject(value)) return `${key} must be an object`;
     for (const [inner, innerValue] of Object.entries(value)) {
-      const innerCheck = check[inner];
+      const innerCheck = lookup(check, inner);
       if (!innerCheck) return `unknown key "${key}.${inner}"`;
       const problem = innerCheck(innerValue, `${key}.${inner}`);
       if (problem) return problem;

@@ -52,9 +52,13 @@ export function latestVerdicts(reviews: readonly ReviewRecord[], step: ReviewRec
   return [...byReviewer.values()];
 }
 
-/** Whether a review record counts under this config: with review.allowManual false, only verdicts wf review run read from the reviewer. */
+/**
+ * Whether a review record counts under this config. With review.allowManual
+ * false an approval counts only when wf review run read it from the reviewer;
+ * a needs-revision always counts, because a veto can only make things stricter.
+ */
 export function reviewCounts(review: ReviewRecord, config: Pick<WfConfig, 'review'>): boolean {
-  return config.review.allowManual || review.via === 'run';
+  return config.review.allowManual || review.via === 'run' || review.status === 'needs-revision';
 }
 
 /** The approvals of one fingerprint that count: each reviewer's latest verdict (among records that count) is an approval. */
@@ -153,7 +157,8 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
       title: 'the plan is approved',
       ok: approved,
       detail,
-      fix: reviewedOther ? `wf plan --task-id ${id} && ${reviewCommand(config, 'plan-review', id)}` : reviewCommand(config, 'plan-review', id),
+      // Re-registering the plan is what makes a new plan review legal once the task has moved past plan-review.
+      fix: reviewedOther || byHand !== null ? `wf plan --task-id ${id} && ${reviewCommand(config, 'plan-review', id)}` : reviewCommand(config, 'plan-review', id),
     });
   } else results.push({ id: 'plan-review', title: 'the plan is approved', status: 'off', detail: 'steps.plan-review is off in the config' });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import vm from 'node:vm';
 import { CONFIG_FILE, type ReviewerConfig, type ReviewerExtractor, type WfConfig } from './config.js';
 import { loadConfig } from './config-load.js';
 import { effectiveConfig, uncommittedReviewerChanges } from './review-trust.js';
@@ -87,14 +88,45 @@ export function jsonValueAt(stdout: string, path: string): unknown {
   return undefined;
 }
 
+/** How long one config regex may run over a reviewer's output. */
+export const REGEX_TIME_LIMIT_MS = 2000;
+
+/** A config regex that ran past REGEX_TIME_LIMIT_MS (nested quantifiers can backtrack for hours). */
+export class RegexTimeLimitError extends Error {
+  constructor(readonly source: string) {
+    super(`the regular expression ${JSON.stringify(source)} ran longer than ${REGEX_TIME_LIMIT_MS / 1000} s on the reviewer's output`);
+  }
+}
+
+let regexContext: vm.Context | undefined;
+const CAPTURES = new vm.Script(
+  "Array.from(text.matchAll(new RegExp(source, 'gm')), (m) => { for (let i = 1; i < m.length; i++) if (m[i] !== undefined) return m[i]; return null; })",
+);
+
+/**
+ * Each match's first participating group, in order. The regex comes from the
+ * config and the text from a program wf does not control, so it runs in a
+ * separate V8 context under a time limit: V8 interrupts a backtracking regex
+ * there, and nowhere else. Multiline, so ^ and $ are line anchors.
+ */
+export function allCaptures(text: string, source: string): string[] {
+  regexContext ??= vm.createContext({});
+  regexContext.text = text;
+  regexContext.source = source;
+  try {
+    const found = CAPTURES.runInContext(regexContext, { timeout: REGEX_TIME_LIMIT_MS }) as unknown[];
+    return Array.from(found).filter((g): g is string => typeof g === 'string');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RegexTimeLimitError(source);
+    throw err;
+  } finally {
+    regexContext.text = '';
+  }
+}
+
 /** The last match wins: a reviewer that quotes the instructions before answering must be judged by its answer. */
 function lastCapture(text: string, source: string): string | null {
-  let found: string | null = null;
-  for (const match of text.matchAll(new RegExp(source, 'g'))) {
-    const group = match.slice(1).find((g) => g !== undefined);
-    if (group !== undefined) found = group;
-  }
-  return found;
+  return allCaptures(text, source).at(-1) ?? null;
 }
 
 /** One value from the reviewer's stdout: the string at jsonPath, the regex's capture, or the regex applied to the string at jsonPath. */
@@ -114,6 +146,8 @@ export function continuationIdProblem(id: string): string | null {
   if (id === '') return 'printed no continuation id';
   if (id.length > 256) return 'printed a continuation id longer than 256 characters';
   if (/[\s\p{Cc}]/u.test(id)) return 'printed a continuation id with whitespace or control characters';
+  // --resume hands it back as an argument, where it would read as an option.
+  if (id.startsWith('-')) return `printed a continuation id that starts with "-" (${JSON.stringify(id.slice(0, 40))})`;
   const reason = placeholderReason(id);
   return reason === null ? null : `printed the placeholder continuation id ${JSON.stringify(id)} (${reason})`;
 }
@@ -126,8 +160,20 @@ export interface ReviewerAnswer {
   continuationIdProblem: string | null;
 }
 
+/**
+ * What stands where the verdict goes. A regex alone is applied to the review
+ * text (the JSON string that holds a match, for reviewers that wrap their
+ * answer in JSON), not to the raw JSON, so that its ^ and $ see the
+ * reviewer's lines: the default regex accepts only a VERDICT line of its own,
+ * and "once fixed I would give VERDICT: APPROVED" in a sentence is no verdict.
+ */
+export function verdictTextFrom(stdout: string, extractor: ReviewerExtractor): string | null {
+  if (extractor.regex === undefined || extractor.jsonPath !== undefined) return extractValue(stdout, extractor);
+  return lastCapture(reviewText(stdout, extractor), extractor.regex);
+}
+
 export function readReviewerAnswer(stdout: string, reviewer: Pick<ReviewerConfig, 'verdict' | 'continuationId'>): ReviewerAnswer {
-  const verdictText = extractValue(stdout, reviewer.verdict);
+  const verdictText = verdictTextFrom(stdout, reviewer.verdict);
   const rawId = extractValue(stdout, reviewer.continuationId)?.trim() ?? '';
   const problem = continuationIdProblem(rawId);
   return {
@@ -310,10 +356,16 @@ function selectReviewers(config: WfConfig, requested: string[] | undefined): str
   return [...new Set(requested)];
 }
 
-/** The reviewer's last session id on this task, in any step: a reviewer that saw the plan can go on to the code in the same session. */
+/**
+ * The reviewer's last session id on this task, in any step: a reviewer that
+ * saw the plan can go on to the code in the same session. Only ids wf read
+ * from the reviewer itself: an id typed into wf record-review becomes an
+ * argument of the reviewer's command.
+ */
 function lastContinuationId(task: Task, reviewer: string): string | null {
   for (let i = task.reviews.length - 1; i >= 0; i--) {
-    if (task.reviews[i]!.reviewer === reviewer) return task.reviews[i]!.continuationId;
+    const review = task.reviews[i]!;
+    if (review.reviewer === reviewer && review.via === 'run') return review.continuationId;
   }
   return null;
 }
@@ -390,27 +442,57 @@ async function spawnReviewer(repo: Repo, name: string, reviewer: ReviewerConfig,
       cwd: repo.root,
       shell: false,
       reject: false,
-      timeout: reviewer.timeoutSeconds * 1000,
-      cancelSignal: signal,
-      forceKillAfterDelay: 2000,
+      // Its own process group, so a timeout or Ctrl-C ends the helpers a CLI reviewer starts too; killing
+      // only the leader leaves them holding stdout open, and wf would wait for them past the timeout.
+      detached: true,
       stripFinalNewline: false,
       maxBuffer: 64 * 1024 * 1024,
       env: { WF_REVIEW_RUN: '1' },
     } as const;
-    const result = file === undefined ? await execa(program!, args, { ...common, input: packet }) : await execa(program!, args, { ...common, stdin: 'ignore' });
+    const subprocess = file === undefined ? execa(program!, args, { ...common, input: packet }) : execa(program!, args, { ...common, stdin: 'ignore' });
+    const killGroup = (sig: NodeJS.Signals) => {
+      if (subprocess.pid === undefined) return;
+      try {
+        process.kill(-subprocess.pid, sig);
+      } catch {
+        // The group is gone already.
+      }
+    };
+    let stopped: 'timed-out' | 'interrupted' | null = null;
+    let forceKill: NodeJS.Timeout | undefined;
+    const stop = (why: 'timed-out' | 'interrupted') => {
+      if (stopped) return;
+      stopped = why;
+      killGroup('SIGTERM');
+      forceKill = setTimeout(() => killGroup('SIGKILL'), 2000);
+    };
+    const timer = setTimeout(() => stop('timed-out'), reviewer.timeoutSeconds * 1000);
+    const onAbort = () => stop('interrupted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    let result;
+    try {
+      result = await subprocess;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      signal.removeEventListener('abort', onAbort);
+      // Whatever the reviewer left running in the background ends with it.
+      killGroup('SIGKILL');
+    }
     const durationMs = performance.now() - started;
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
     const exitCode = result.exitCode ?? null;
     const spawnCode = (result as { code?: unknown }).code;
     let failure: Spawned['failure'] = null;
-    if (result.isCanceled) failure = { kind: 'interrupted', message: `reviewer ${name} was interrupted` };
-    else if (result.timedOut) failure = { kind: 'timed-out', message: `reviewer ${name} timed out after ${reviewer.timeoutSeconds} s` };
+    if (stopped === 'interrupted') failure = { kind: 'interrupted', message: `reviewer ${name} was interrupted` };
+    else if (stopped === 'timed-out') failure = { kind: 'timed-out', message: `reviewer ${name} timed out after ${reviewer.timeoutSeconds} s` };
+    else if (result.isMaxBuffer) failure = { kind: 'crashed', message: `reviewer ${name} printed more than ${common.maxBuffer / 1024 / 1024} MB` };
     else if (exitCode === null && result.signal === undefined && (spawnCode === 'ENOENT' || spawnCode === 'EACCES')) {
       failure = { kind: 'could-not-start', message: `reviewer ${name} could not be started: ${reviewer.command[0]} (${spawnCode === 'ENOENT' ? 'command not found' : 'permission denied'})` };
     } else if (result.signal !== undefined) failure = { kind: 'crashed', message: `reviewer ${name} was killed by ${result.signal}` };
     else if (exitCode !== 0) failure = { kind: 'crashed', message: `reviewer ${name} exited with code ${exitCode ?? 'unknown'}` };
-    else if (result.isMaxBuffer) failure = { kind: 'crashed', message: `reviewer ${name} printed more than ${common.maxBuffer / 1024 / 1024} MB` };
     else if (result.failed) failure = { kind: 'crashed', message: `reviewer ${name} failed: ${result.shortMessage ?? 'unknown error'}` };
     return { durationMs, stdout, stderr, exitCode, failure };
   } finally {
@@ -455,8 +537,8 @@ export function reviewText(stdout: string, verdict: ReviewerExtractor): string {
     return typeof at === 'string' ? at : stdout;
   }
   if (verdict.regex === undefined) return stdout;
-  const pattern = new RegExp(verdict.regex);
-  const holds = (s: string) => pattern.test(s);
+  const source = verdict.regex;
+  const holds = (s: string) => allCaptures(s, source).length > 0;
   const whole = parseJson(stdout.trim());
   const documents = whole.ok ? [whole.value] : stdout.split('\n').reverse().map((l) => parseJson(l.trim())).flatMap((r) => (r.ok ? [r.value] : []));
   for (const doc of documents) {
@@ -503,6 +585,7 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
   // `on`, not `once`: execa's exit handler re-raises the signal when it sees no other listener, which would kill wf before it reports.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   const outcomes: ReviewerOutcome[] = [];
   let stopReason: string | null = null;
   try {
@@ -530,9 +613,19 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
         if (spawned.failure.kind === 'interrupted') stopReason = 'the run was interrupted';
         continue;
       }
-      const answer = readReviewerAnswer(spawned.stdout, reviewer);
+      let answer: ReviewerAnswer;
+      try {
+        answer = readReviewerAnswer(spawned.stdout, reviewer);
+      } catch (err) {
+        if (!(err instanceof RegexTimeLimitError)) throw err;
+        outcomes.push(
+          failed(name, 'no-verdict', `${err.message}; nothing was recorded`, spawned, `simplify the regex in reviewers.${name} of ${CONFIG_FILE} (nested quantifiers such as (\\w+\\s?)+ backtrack without end), then: wf review run --reviewer ${name}`),
+        );
+        continue;
+      }
       if (answer.verdict === null) {
-        const saw = answer.verdictText === null ? 'no verdict' : `${JSON.stringify(answer.verdictText.slice(0, 40))} where the verdict goes, which is neither APPROVED nor NEEDS_REVISION`;
+        // Redact before cutting: a token cut in half is one no redaction rule recognises.
+        const saw = answer.verdictText === null ? 'no verdict (the answer must end with a line "VERDICT: APPROVED" or "VERDICT: NEEDS_REVISION")' : `${JSON.stringify(redactSecrets(answer.verdictText).slice(0, 40))} where the verdict goes, which is neither APPROVED nor NEEDS_REVISION`;
         outcomes.push(failed(name, 'no-verdict', `reviewer ${name} printed ${saw}; nothing was recorded`, spawned));
         continue;
       }
@@ -542,7 +635,8 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
       }
       if ((await evidenceNow(repo, config, task, step)) !== evidence.fingerprint) {
         const what = step === 'review' ? 'the staged change' : 'the plan';
-        outcomes.push(failed(name, 'change-moved', `${what} moved while reviewer ${name} ran; its verdict was about other ${step === 'review' ? 'code' : 'text'}, and nothing was recorded`, spawned, 'stop editing (and check that the reviewer does not edit files), then run the review again: wf review run'));
+        const again = step === 'review' ? 'wf review run' : `wf plan --task-id ${task.id} && wf review run --step plan-review`;
+        outcomes.push(failed(name, 'change-moved', `${what} moved while reviewer ${name} ran; its verdict was about other ${step === 'review' ? 'code' : 'text'}, and nothing was recorded`, spawned, `stop editing (and check that the reviewer does not edit files), then run the review again: ${again}`));
         stopReason = `${what} moved, so the packet no longer shows it`;
         continue;
       }
@@ -578,6 +672,7 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
   }
   const after = getTask(readState(repo.root), task.id);
   return { taskId: task.id, step, fingerprint: evidence.fingerprint, taskStep: after.step, reviewers: outcomes };

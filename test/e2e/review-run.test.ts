@@ -64,6 +64,10 @@ switch (mode) {
     execFileSync('git', ['add', 'src/app.txt']);
     answer('APPROVED', 'Approved (after quietly changing the code).');
     break;
+  case 'edit-plan':
+    appendFileSync('.claude/subtasks/P-1/plan.md', '\nEdited while the reviewer ran.\n');
+    answer('APPROVED', 'Approved the plan.');
+    break;
   case 'jsonl':
     console.log(JSON.stringify({ type: 'init', session_id: randomUUID() }));
     console.log('some progress text');
@@ -244,6 +248,35 @@ describe('wf review run: nothing is recorded without a real verdict', () => {
     expect(result.stderr).toContain('the staged change moved while reviewer meddler ran');
     expect(snapshot(repo)).toEqual(before);
     expect(repo.gitOk(['diff', '--cached', '--name-only'])).toContain('src/app.txt');
+  });
+});
+
+describe('wf review run: reviewers that misbehave in other ways', () => {
+  it('a timeout ends the helpers a reviewer started too (its process group), not only the reviewer', () => {
+    const repo = stagedRepo({ forker: { command: ['sh', '-c', 'sleep 30 & sleep 30'], continuationId: { jsonPath: 'session_id' }, timeoutSeconds: 1 } });
+    const started = Date.now();
+    const result = repo.wf(['review', 'run']);
+    expectCode(result, 1);
+    expect(result.stderr).toContain('reviewer forker timed out after 1 s');
+    // The background sleep holds stdout open: without the group kill wf would wait the full 30 s.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('a plan that changes while the reviewer reads it: exit 1, nothing recorded, and the hint re-registers the plan', () => {
+    const repo = track(makeRepo());
+    expectCode(repo.wf(['init', '--yes']), 0);
+    addReviewerScript(repo);
+    patchConfig(repo, (c) => (c.reviewers = { editor: reviewer('edit-plan') }));
+    expectCode(repo.wf(['task', 'start', 'P-1', '--title', 'Plan first']), 0);
+    repo.wf(['plan']);
+    repo.write('.claude/subtasks/P-1/plan.md', REAL_PLAN);
+    expectCode(repo.wf(['plan']), 0);
+    const before = snapshot(repo);
+    const result = repo.wf(['review', 'run']);
+    expectCode(result, 1);
+    expect(result.stderr).toContain('the plan moved while reviewer editor ran');
+    expect(result.stderr).toContain('wf plan --task-id P-1 && wf review run --step plan-review');
+    expect(snapshot(repo)).toEqual(before);
   });
 });
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { REVIEWER_DEFAULTS } from '../../src/core/config.js';
 import {
+  allCaptures,
   buildReviewPacket,
+  REGEX_TIME_LIMIT_MS,
+  RegexTimeLimitError,
+  verdictTextFrom,
   continuationIdProblem,
   extractValue,
   jsonValueAt,
@@ -91,6 +95,40 @@ describe('extractValue', () => {
   });
 });
 
+describe('verdictTextFrom with the default regex: a VERDICT line of its own, the last one wins', () => {
+  const verdictOf = (review: string) => verdictTextFrom(JSON.stringify({ session_id: ID, response: review }), REVIEWER_DEFAULTS.verdict);
+  it.each([
+    ['the plain line', 'Looks right.\nVERDICT: APPROVED', 'APPROVED'],
+    ['markdown emphasis and a full stop', 'Looks right.\n\n**VERDICT: APPROVED**.', 'APPROVED'],
+    ['a heading', 'Findings…\n### VERDICT: NEEDS_REVISION', 'NEEDS_REVISION'],
+    ['trailing text after the line', 'VERDICT: NEEDS_REVISION\n\n(3 findings above)', 'NEEDS_REVISION'],
+    // The reviewer of this very feature found this one: the last mention approved a change that was sent back.
+    ['an approval promised in a sentence after the verdict', 'VERDICT: NEEDS_REVISION\n\nOnce that is fixed I would expect to give VERDICT: APPROVED', 'NEEDS_REVISION'],
+    ['the instructions quoted, then the answer', 'You asked for VERDICT: APPROVED or\nVERDICT: APPROVED\nVERDICT: NEEDS_REVISION\nMy answer:\nVERDICT: NEEDS_REVISION', 'NEEDS_REVISION'],
+    ['only a mention in a sentence', 'I cannot give VERDICT: APPROVED yet.', null],
+    ['nothing', 'Seems fine.', null],
+  ])('%s', (_name, review, expected) => {
+    expect(verdictOf(review)).toBe(expected);
+  });
+
+  it('plain (non-JSON) output is read line by line too', () => {
+    expect(verdictTextFrom('Review\nVERDICT: APPROVED\ntokens used: 1234\n', REVIEWER_DEFAULTS.verdict)).toBe('APPROVED');
+    expect(verdictTextFrom('no, VERDICT: APPROVED is not earned\n', REVIEWER_DEFAULTS.verdict)).toBeNull();
+  });
+});
+
+describe('config regexes run under a time limit', () => {
+  it('a catastrophically backtracking regex stops with RegexTimeLimitError instead of hanging wf', () => {
+    const started = performance.now();
+    expect(() => allCaptures(`VERDICT: ${'a'.repeat(40)}!`, 'VERDICT:\\s*((?:\\w+\\s?)+)$')).toThrow(RegexTimeLimitError);
+    expect(performance.now() - started).toBeLessThan(REGEX_TIME_LIMIT_MS * 5);
+  });
+
+  it('an ordinary regex returns every first participating group', () => {
+    expect(allCaptures('id: a\nid: b\nx=c', 'id: (\\w)|x=(\\w)')).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('readReviewerAnswer', () => {
   const config = { verdict: { regex: 'VERDICT:\\s*(\\w+)' }, continuationId: { jsonPath: 'session_id' } };
 
@@ -143,6 +181,7 @@ describe('continuationIdProblem', () => {
     expect(continuationIdProblem('thread_01J9ZK3V6QW8E2R4')).toBeNull();
     expect(continuationIdProblem('x'.repeat(300))).toContain('longer than 256');
     expect(continuationIdProblem('abc\u0007defghij')).toContain('control');
+    expect(continuationIdProblem('--dangerously-skip-permissions')).toContain('starts with "-"');
   });
 });
 

@@ -3,7 +3,7 @@ import { configVerdicts } from '../../src/core/config-schema.js';
 import { findStateSchemaProblem } from '../../src/core/state-schema.js';
 import { findStateProblem } from '../../src/core/state.js';
 import { newTask, REVIEWER_NAME } from '../../src/core/task-ops.js';
-import { DEFAULT_CONFIG, parseConfigText, REVIEWER_NAME_PATTERN } from '../../src/core/config.js';
+import { DEFAULT_CONFIG, parseConfigText, REVIEWER_DEFAULTS, REVIEWER_NAME_PATTERN } from '../../src/core/config.js';
 import { parseConfigWithSchema } from '../../src/core/config-load.js';
 
 const FULL_REVIEWER = {
@@ -75,6 +75,18 @@ const CONFIGS: Array<[string, unknown, boolean]> = [
   ['resumeArgs without {id}', { reviewers: { r: { ...FULL_REVIEWER, resumeArgs: ['--resume'] } } }, false],
   ['empty resumeArgs', { reviewers: { r: { ...FULL_REVIEWER, resumeArgs: [] } } }, false],
   ['resumeArgs as a string', { reviewers: { r: { ...FULL_REVIEWER, resumeArgs: '--resume {id}' } } }, false],
+  // Numbers a timer cannot hold, and keys that name Object.prototype members.
+  ['reviewer timeout of a day', { reviewers: { r: { ...FULL_REVIEWER, timeoutSeconds: 86400 } } }, true],
+  ['reviewer timeout above a day', { reviewers: { r: { ...FULL_REVIEWER, timeoutSeconds: 86401 } } }, false],
+  ['reviewer timeout beyond safe integers', { reviewers: { r: { ...FULL_REVIEWER, timeoutSeconds: 1e16 } } }, false],
+  ['test timeout above a day', { test: { timeoutSeconds: 3000000 } }, false],
+  ['minApprovals beyond safe integers', { review: { minApprovals: 1e16 } }, false],
+  ['reviewer key valueOf', { reviewers: { r: { ...FULL_REVIEWER, valueOf: 1 } } }, false],
+  ['reviewer key __proto__', JSON.parse('{"reviewers": {"r": {"command": ["rev"], "continuationId": {"jsonPath": "id"}, "__proto__": 1}}}'), false],
+  ['top-level key hasOwnProperty', { hasOwnProperty: 1 }, false],
+  ['top-level key constructor', { constructor: 1 }, false],
+  ['section key toString', { review: { toString: 1 } }, false],
+  ['reviewer named constructor', { reviewers: { constructor: FULL_REVIEWER } }, true],
 ];
 
 describe('config: the fast-path reader agrees with the zod schema', () => {
@@ -87,7 +99,7 @@ describe('config: the fast-path reader agrees with the zod schema', () => {
     const fast = parseConfigText(JSON.stringify(doc), 'wf.config.json');
     const zod = parseConfigWithSchema(JSON.stringify(doc), 'wf.config.json');
     expect(fast.reviewers).toEqual(zod.reviewers);
-    expect(fast.reviewers.r).toEqual({ command: ['rev'], prompt: 'stdin', timeoutSeconds: 600, verdict: { regex: 'VERDICT:\\s*([A-Za-z_-]+)' }, continuationId: { jsonPath: 'id' } });
+    expect(fast.reviewers.r).toEqual({ command: ['rev'], prompt: 'stdin', timeoutSeconds: 600, verdict: { ...REVIEWER_DEFAULTS.verdict }, continuationId: { jsonPath: 'id' } });
     expect(parseConfigText('{}', 'wf.config.json').reviewers).toEqual({});
   });
 
