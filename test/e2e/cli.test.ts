@@ -31,14 +31,23 @@ describe('wf --version and help', () => {
     expect(r.stdout).toMatch(new RegExp(`^${pkg.name}/${pkg.version.replaceAll('.', '\\.')} `));
   });
 
-  it('--help lists every command and topic in the manifest', () => {
+  it('--help lists every top-level command and topic, and each topic\'s help lists its commands', () => {
     const r = wf(['--help']);
     expectCode(r, 0);
     const ids = Object.keys(manifest.commands);
     expect(ids.length).toBeGreaterThan(25);
+    const listed = (text: string, name: string) => new RegExp(`^  ${name}\\s`, 'm').test(text);
+    const topics = new Map<string, string[]>();
     for (const id of ids) {
-      // A command in a topic is listed under its topic's name.
-      expect(r.stdout, id).toContain(id.split(':')[0]);
+      const [topic, ...rest] = id.split(':');
+      if (rest.length === 0) expect(listed(r.stdout, topic!), `wf --help lists ${id}`).toBe(true);
+      else topics.set(topic!, [...(topics.get(topic!) ?? []), id.replaceAll(':', ' ')]);
+    }
+    for (const [topic, commands] of topics) {
+      expect(listed(r.stdout, topic), `wf --help lists the ${topic} topic`).toBe(true);
+      const help = wf(['help', topic]);
+      expectCode(help, 0);
+      for (const command of commands) expect(listed(help.stdout, command), `wf help ${topic} lists ${command}`).toBe(true);
     }
     expect(r.stdout).toContain('plan → plan-review → implement → test → review → commit');
   });
