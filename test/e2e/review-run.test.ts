@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRepo, REAL_PLAN, realId, type TestRepo } from '../helpers/repo.js';
+import { makeRepo, REAL_PLAN, realId, WF_BIN, type TestRepo } from '../helpers/repo.js';
 import { expectCode, patchConfig, plannedRepo } from '../helpers/workflow.js';
 
 const repos: TestRepo[] = [];
@@ -260,6 +261,33 @@ describe('wf review run: reviewers that misbehave in other ways', () => {
     expect(result.stderr).toContain('reviewer forker timed out after 1 s');
     // The background sleep holds stdout open: without the group kill wf would wait the full 30 s.
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('Ctrl-C while a reviewer runs: the reviewer is stopped, nothing is recorded, and the packet file is removed', async () => {
+    const repo = stagedRepo({ slow: reviewer('hang', { prompt: 'file' }), next: reviewer('approve') });
+    const temp = join(repo.dir, '..', 'tmp');
+    mkdirSync(temp);
+    const before = snapshot(repo);
+    const child = spawn(process.execPath, [WF_BIN, 'review', 'run'], { cwd: repo.dir, env: { ...repo.env, TMPDIR: temp } });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c) => (stdout += c));
+    // The fake reviewer writes runs.log as soon as it has read the packet.
+    for (let waited = 0; !existsSync(join(repo.dir, '.rev', 'runs.log')); waited += 50) {
+      if (waited > 20_000) throw new Error(`the reviewer never started: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stderr).toContain('reviewer slow was interrupted; nothing was recorded');
+    expect(stdout).toContain('next: not run: the run was interrupted');
+    expect(snapshot(repo)).toEqual(before);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(repo.read('.rev/runs.log')).toBe('hang\n');
   });
 
   it('a plan that changes while the reviewer reads it: exit 1, nothing recorded, and the hint re-registers the plan', () => {
