@@ -105,7 +105,7 @@ export async function runDemo({ keep, style: s, out }: DemoOptions): Promise<num
       c.reviewers = {
         'demo-reviewer': {
           command: [process.execPath, 'demo-reviewer.mjs'],
-          verdict: { jsonPath: 'response', regex: 'VERDICT:\\s*(\\w+)' },
+          verdict: { jsonPath: 'response', regex: '^VERDICT:\\s*(\\w+)\\s*$' },
           continuationId: { jsonPath: 'session_id' },
           timeoutSeconds: 60,
         },
