@@ -1,4 +1,5 @@
-import { CONFIG_FILE, parseConfigText, type WfConfig } from './config.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, parseConfigText, type WfConfig } from './config.js';
+import { ExitCode, isWfError } from './errors.js';
 import { runGit, type CatFileBatch } from '../git/git.js';
 import type { Repo } from '../git/repo.js';
 
@@ -52,7 +53,16 @@ export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch): Pro
 
 /** The config the gates and reviews run under: the working tree's, with the trust settings of HEAD's. */
 export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatFileBatch): Promise<WfConfig> {
-  return withCommittedReviewTrust(config, await readCommittedConfig(repo, batch));
+  let committed: WfConfig | null;
+  try {
+    committed = await readCommittedConfig(repo, batch);
+  } catch (err) {
+    if (!isWfError(err) || err.exitCode !== ExitCode.Usage) throw err;
+    // A committed config that does not parse got past the hooks (CI verify flags that commit). Refusing
+    // every command until HEAD is fixed would leave no way to commit the fix, so the defaults are the floor.
+    committed = { ...structuredClone(DEFAULT_CONFIG), reviewers: config.reviewers };
+  }
+  return withCommittedReviewTrust(config, committed);
 }
 
 /** Reviewer names whose working-tree entry differs from the one in force, to say why an edit has no effect yet. */

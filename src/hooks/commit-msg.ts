@@ -6,7 +6,7 @@ import { parseReviewTrailers, trailerLines, isWellFormedHash } from '../core/tra
 import { computeStagedFingerprint } from '../git/fingerprint.js';
 import { CatFileBatch, runGit } from '../git/git.js';
 import type { WfConfig } from '../core/config.js';
-import { readCommittedConfig, withCommittedReviewTrust } from '../core/review-trust.js';
+import { effectiveConfig } from '../core/review-trust.js';
 import { commitParents } from '../git/repo.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
@@ -57,10 +57,10 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   let config: WfConfig;
   try {
     // The committed config rides the fingerprint's cat-file process (see review-trust.ts for why it matters).
-    const committed = readCommittedConfig(repo, batch);
-    committed.catch(() => undefined);
+    const effective = effectiveConfig(repo, ctx.config, batch);
+    effective.catch(() => undefined);
     fingerprint = (await computeStagedFingerprint(repo, excludes, head, batch)).fingerprint;
-    config = withCommittedReviewTrust(ctx.config, await committed);
+    config = await effective;
   } finally {
     await batch.close();
   }

@@ -537,4 +537,24 @@ describe('review.allowManual: false — only verdicts wf read from a reviewer co
     const doctor = JSON.parse(repo.wf(['doctor', '--json']).stdout);
     expect(doctor.checks.find((c: { name: string }) => c.name === 'uncommitted reviewer changes')).toMatchObject({ status: 'warn' });
   });
+
+  it('a committed config that does not parse (it got past the hooks) does not lock the repository: the defaults are the floor until the fix is committed', () => {
+    const repo = track(plannedRepo());
+    repo.write('src/app.txt', 'first\n');
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['test']), 0);
+    expectCode(repo.wf(['record-review', '--reviewer', 'alice', '--continuation-id', realId(1), '--status', 'approved']), 0);
+    expectCode(repo.wf(['commit', '-m', 'first']), 0);
+    const good = repo.read('.claude/wf.config.json');
+    repo.write('.claude/wf.config.json', '{ "version": 2 }\n');
+    repo.gitOk(['commit', '-q', '--no-verify', '-am', 'break the config']);
+    repo.write('.claude/wf.config.json', good);
+    repo.write('src/app.txt', 'second\n');
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['status']), 0);
+    expectCode(repo.wf(['test']), 0);
+    expectCode(repo.wf(['record-review', '--reviewer', 'alice', '--continuation-id', realId(2), '--status', 'approved']), 0);
+    expectCode(repo.wf(['commit', '-m', 'fix the config']), 0);
+    expect(repo.gitOk(['show', 'HEAD:.claude/wf.config.json'])).toBe(good.trim());
+  });
 });
