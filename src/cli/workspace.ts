@@ -1,5 +1,6 @@
 import type { WfConfig } from '../core/config.js';
 import { loadConfig } from '../core/config-load.js';
+import { effectiveConfig } from '../core/review-trust.js';
 import { openRepo, type Repo } from '../git/repo.js';
 
 export interface Workspace {
@@ -7,8 +8,8 @@ export interface Workspace {
   config: WfConfig;
 }
 
-/** The repository around the current folder and its validated config. */
+/** The repository around the current folder and its validated config, with HEAD's config as the floor (review-trust.ts). */
 export async function openWorkspace(cwd: string = process.cwd()): Promise<Workspace> {
   const repo = await openRepo(cwd);
-  return { repo, config: loadConfig(repo.root) };
+  return { repo, config: await effectiveConfig(repo, loadConfig(repo.root)) };
 }

@@ -17,7 +17,14 @@ export default class Hash extends WfCommand {
     const { readConfig } = await import('../core/config.js');
     const { computeCommitFingerprint, computeStagedFingerprint } = await import('../git/fingerprint.js');
     const repo = await openRepo();
-    const config = readConfig(repo.root);
+    const { effectiveConfig } = await import('../core/review-trust.js');
+    let at: string | null | undefined;
+    if (flags.commit) {
+      const { commitParents, resolveCommit } = await import('../git/repo.js');
+      at = (await commitParents(repo, await resolveCommit(repo, flags.commit)))[0] ?? null;
+    }
+    // A commit is fingerprinted with the excludes in force when it was made: its parent's config, as the hooks used.
+    const config = await effectiveConfig(repo, readConfig(repo.root), undefined, at);
     const excludes = config.fingerprint.exclude;
     const result = flags.commit
       ? await computeCommitFingerprint(repo, flags.commit, excludes)

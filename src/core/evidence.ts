@@ -47,10 +47,11 @@ export interface StagedEvidence extends StagedChange {
   records: Fingerprint['records'];
 }
 
-export async function collectStagedChange(repo: Repo, config: WfConfig, head?: string | null, batch?: CatFileBatch): Promise<StagedEvidence> {
+/** `config` may still be on its way (the committed config is read through the same cat-file process meanwhile). */
+export async function collectStagedChange(repo: Repo, config: WfConfig | Promise<WfConfig>, head?: string | null, batch?: CatFileBatch): Promise<StagedEvidence> {
   const base = head === undefined ? await headCommit(repo) : head;
-  const listing = await listStagedChangesWithStats(repo, base);
-  const fp = await fingerprintOfChanges(repo, listing.changes, config.fingerprint.exclude, batch);
+  const [listing, { fingerprint: fingerprintConfig }] = await Promise.all([listStagedChangesWithStats(repo, base), config]);
+  const fp = await fingerprintOfChanges(repo, listing.changes, fingerprintConfig.exclude, batch);
   let lines = 0;
   for (const r of fp.records) lines += listing.lineCounts.get(r.pathText) ?? 0;
   const files = new Map(fp.records.map((r) => [r.pathText, r.newDigest]));
@@ -70,7 +71,7 @@ export function startStagedCollection(
   const batch = new CatFileBatch(repo.root, repo.env);
   // The committed config rides the same cat-file process: the trust settings cost no extra git start-up.
   const effective = effectiveConfig(repo, config, batch);
-  const staged = collectStagedChange(repo, config, repo.headAtOpen, batch);
+  const staged = collectStagedChange(repo, effective, repo.headAtOpen, batch);
   // Awaited by the caller; this only keeps an early failure from being reported as unhandled before that.
   staged.catch(() => undefined);
   effective.catch(() => undefined);

@@ -6,11 +6,13 @@ import type { Repo } from '../git/repo.js';
 /**
  * The gate settings are trust settings: an uncommitted edit could switch
  * `mode` to warn, turn a step off, lower `review.minApprovals`, switch manual
- * reviews back on, or swap a reviewer for a script that always approves, and
- * the fingerprint of the staged change would never show it. So the config
+ * reviews back on, swap a reviewer for a script that always approves, or
+ * exclude files from the fingerprint, and the fingerprint of the staged
+ * change would never show it. So the config
  * committed at HEAD sets a floor, the way CI judges a pull request by its
  * base: a working-tree edit can only make these stricter, and `reviewers`
- * (whose commands are trusted to give verdicts) come from HEAD alone. A
+ * (whose commands are trusted to give verdicts) and `fingerprint.exclude`
+ * come from HEAD alone. A
  * change that loosens them takes effect once it has itself been reviewed and
  * committed. Before the first commit there is nothing to trust but the
  * working tree.
@@ -30,12 +32,15 @@ export function withCommittedReviewTrust(config: WfConfig, committed: WfConfig |
       allowManual: config.review.allowManual && committed.review.allowManual,
     },
     reviewers: committed.reviewers,
+    // Excludes decide what the fingerprint covers: a new one would hide files from review. CI verify uses
+    // the base's excludes, so HEAD's also keep the local trailer equal to what CI recomputes.
+    fingerprint: committed.fingerprint,
   };
 }
 
-/** The config file as committed at HEAD, or null when there is no HEAD or no config in it. */
-export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch): Promise<WfConfig | null> {
-  const head = repo.headAtOpen;
+/** The config file as committed at HEAD (or at `at`), or null when there is no such commit or no config in it. */
+export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch, at: string | null = repo.headAtOpen): Promise<WfConfig | null> {
+  const head = at;
   if (!head) return null;
   const name = `${head}:${CONFIG_FILE}`;
   let text: string;
@@ -48,14 +53,18 @@ export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch): Pro
     if (result.exitCode !== 0) return null;
     text = result.stdout.toString('utf8');
   }
-  return parseConfigText(text, `${CONFIG_FILE} as committed at HEAD (${head.slice(0, 12)})`);
+  return parseConfigText(text, `${CONFIG_FILE} as committed at ${head === repo.headAtOpen ? 'HEAD ' : ''}${head.slice(0, 12)}`);
 }
 
-/** The config the gates and reviews run under: the working tree's, with the trust settings of HEAD's. */
-export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatFileBatch): Promise<WfConfig> {
+/**
+ * The config the gates and reviews run under: the working tree's, with the
+ * trust settings of HEAD's (or of commit `at`: `wf hash --commit` judges a
+ * commit by its parent's config, as the hooks did when it was made).
+ */
+export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatFileBatch, at?: string | null): Promise<WfConfig> {
   let committed: WfConfig | null;
   try {
-    committed = await readCommittedConfig(repo, batch);
+    committed = await readCommittedConfig(repo, batch, at === undefined ? repo.headAtOpen : at);
   } catch (err) {
     if (!isWfError(err) || err.exitCode !== ExitCode.Usage) throw err;
     // A committed config that does not parse got past the hooks (CI verify flags that commit). Refusing

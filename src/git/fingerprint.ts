@@ -26,9 +26,15 @@ export async function fingerprintOfChanges(repo: Repo, changes: RawChange[], exc
   }
 }
 
-/** The fingerprint of what `git commit` would commit now (honours GIT_INDEX_FILE). */
-export async function computeStagedFingerprint(repo: Repo, excludes: readonly string[], head?: string | null, batch?: CatFileBatch): Promise<Fingerprint> {
-  return fingerprintOfChanges(repo, await listStagedChanges(repo, head), excludes, batch);
+/** The fingerprint of what `git commit` would commit now (honours GIT_INDEX_FILE); the excludes may still be on their way. */
+export async function computeStagedFingerprint(
+  repo: Repo,
+  excludes: readonly string[] | Promise<readonly string[]>,
+  head?: string | null,
+  batch?: CatFileBatch,
+): Promise<Fingerprint> {
+  const [changes, globs] = await Promise.all([listStagedChanges(repo, head), excludes]);
+  return fingerprintOfChanges(repo, changes, globs, batch);
 }
 
 /** The fingerprint of a commit against its first parent. */

@@ -26,7 +26,6 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   const message = readFileSync(file, 'utf8');
   const ctx = await loadHookContext();
   const { repo } = ctx;
-  const excludes = ctx.config.fingerprint.exclude;
   const trailers = parseReviewTrailers(message);
   if (trailers.hashes.length > 1) {
     throw refused('the message has more than one Review-Hash trailer', { where: file, hint: 'keep one Review-Hash line (or none: wf adds it)' });
@@ -40,6 +39,7 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   const head = repo.headAtOpen;
   if (isAmendInProgress()) {
     const parent = head ? ((await commitParents(repo, head))[0] ?? null) : null;
+    const excludes = effectiveConfig(repo, ctx.config).then((c) => c.fingerprint.exclude);
     const expected = (await computeStagedFingerprint(repo, excludes, parent)).fingerprint;
     if (trailers.hashes[0] === expected) return ExitCode.Ok;
     throw refused(
@@ -59,7 +59,7 @@ export async function runCommitMsg(args: string[]): Promise<number> {
     // The committed config rides the fingerprint's cat-file process (see review-trust.ts for why it matters).
     const effective = effectiveConfig(repo, ctx.config, batch);
     effective.catch(() => undefined);
-    fingerprint = (await computeStagedFingerprint(repo, excludes, head, batch)).fingerprint;
+    fingerprint = (await computeStagedFingerprint(repo, effective.then((c) => c.fingerprint.exclude), head, batch)).fingerprint;
     config = await effective;
   } finally {
     await batch.close();

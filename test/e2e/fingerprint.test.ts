@@ -343,6 +343,17 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'a new exclude in the change itself hides nothing: the excludes in force are the committed ones',
+    before: (repo) => setConfig(repo, { fingerprint: { exclude: [] } }),
+    change: (repo) => {
+      setConfig(repo, { fingerprint: { exclude: ['src/**'] } });
+      repo.write('src/hidden.ts', 'export const sneaky = true;\n');
+    },
+    check: (records) => {
+      expect(records.map((r) => r.path)).toEqual(['.claude/wf.config.json', 'src/hidden.ts']);
+    },
+  },
+  {
     name: 'many files with shared contents (one cat-file process, requests in flight)',
     before: (repo) => repo.write('keep.txt', 'k\n'),
     change: (repo) => {

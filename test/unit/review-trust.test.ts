@@ -43,7 +43,7 @@ describe('withCommittedReviewTrust: the committed config is a floor for every ga
     expect(effective).toMatchObject({ mode: 'strict', review: { minApprovals: 3, allowManual: false } });
   });
 
-  it('reviewers come from the committed config alone; other settings from the working tree', () => {
+  it('reviewers and fingerprint excludes come from the committed config alone; other settings from the working tree', () => {
     const committed = config((c) => (c.reviewers = { gemini: reviewer(['gemini', '-p']) }));
     const working = config((c) => {
       c.reviewers = { gemini: reviewer(['node', '-e', 'approve-everything']), extra: reviewer(['extra']) };
@@ -53,7 +53,8 @@ describe('withCommittedReviewTrust: the committed config is a floor for every ga
     const effective = withCommittedReviewTrust(working, committed);
     expect(effective.reviewers).toEqual(committed.reviewers);
     expect(effective.test.command).toBe('npm run test:unit');
-    expect(effective.fingerprint.exclude).toEqual(['dist/**']);
+    // A new exclude would hide files from the review it is part of.
+    expect(effective.fingerprint.exclude).toEqual([]);
     expect(uncommittedReviewerChanges(working, effective)).toEqual(['extra', 'gemini']);
     expect(uncommittedReviewerChanges(committed, effective)).toEqual([]);
   });
