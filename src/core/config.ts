@@ -64,7 +64,8 @@ export const REVIEWER_DEFAULTS = {
   prompt: 'stdin',
   timeoutSeconds: 600,
   // A line of its own (markdown emphasis or a quote marker allowed), never a mention inside a sentence.
-  verdict: { regex: '^[\\s>#*_]*VERDICT\\s*:\\s*[*_]*([A-Za-z]+(?:[_-][A-Za-z]+)*)[*_.\\s]*$' },
+  // Spaces and tabs only, never \s: a class that also eats newlines makes the regex quadratic on long output.
+  verdict: { regex: '^[ \\t>#*_]*VERDICT[ \\t]*:[ \\t]*[*_]*([A-Za-z]+(?:[_-][A-Za-z]+)*)[*_. \\t\\r]*$' },
 } as const satisfies Partial<ReviewerConfig>;
 
 /**

@@ -124,6 +124,24 @@ export function allCaptures(text: string, source: string): string[] {
   }
 }
 
+const FIRST_MATCHING = new vm.Script("(() => { const re = new RegExp(source, 'm'); return strings.findIndex((s) => re.test(s)); })()");
+
+/** The index of the first string the regex matches, or -1: one run under one time limit, however many strings. */
+export function firstMatching(strings: readonly string[], source: string): number {
+  if (strings.length === 0) return -1;
+  regexContext ??= vm.createContext({});
+  regexContext.strings = strings;
+  regexContext.source = source;
+  try {
+    return FIRST_MATCHING.runInContext(regexContext, { timeout: REGEX_TIME_LIMIT_MS }) as number;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new RegexTimeLimitError(source);
+    throw err;
+  } finally {
+    regexContext.strings = [];
+  }
+}
+
 /** The last match wins: a reviewer that quotes the instructions before answering must be judged by its answer. */
 function lastCapture(text: string, source: string): string | null {
   return allCaptures(text, source).at(-1) ?? null;
@@ -454,8 +472,9 @@ async function spawnReviewer(repo: Repo, name: string, reviewer: ReviewerConfig,
       if (subprocess.pid === undefined) return;
       try {
         process.kill(-subprocess.pid, sig);
-      } catch {
-        // The group is gone already.
+      } catch (err) {
+        // ESRCH: the group is gone already. Anything else (no process groups, as on Windows): the reviewer alone.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') subprocess.kill(sig);
       }
     };
     let stopped: 'timed-out' | 'interrupted' | null = null;
@@ -516,13 +535,13 @@ function failed(name: string, kind: ReviewerFailure, message: string, spawned: S
   };
 }
 
-/** The last string inside a JSON value that `test` accepts (depth-first, document order). */
-function lastStringIn(value: unknown, test: (s: string) => boolean, depth = 0): string | null {
-  if (typeof value === 'string') return test(value) ? value : null;
-  if (depth > 32 || typeof value !== 'object' || value === null) return null;
-  let found: string | null = null;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) found = lastStringIn(child, test, depth + 1) ?? found;
-  return found;
+/** Every string inside a JSON value, depth-first in document order. */
+function stringsIn(value: unknown, out: string[], depth = 0): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (depth <= 32 && typeof value === 'object' && value !== null) {
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stringsIn(child, out, depth + 1);
+  }
+  return out;
 }
 
 /**
@@ -537,15 +556,12 @@ export function reviewText(stdout: string, verdict: ReviewerExtractor): string {
     return typeof at === 'string' ? at : stdout;
   }
   if (verdict.regex === undefined) return stdout;
-  const source = verdict.regex;
-  const holds = (s: string) => allCaptures(s, source).length > 0;
   const whole = parseJson(stdout.trim());
   const documents = whole.ok ? [whole.value] : stdout.split('\n').reverse().map((l) => parseJson(l.trim())).flatMap((r) => (r.ok ? [r.value] : []));
-  for (const doc of documents) {
-    const text = lastStringIn(doc, holds);
-    if (text !== null) return text;
-  }
-  return stdout;
+  // The last document first, and in each the last string first: the first candidate that matches wins.
+  const candidates = documents.flatMap((doc) => stringsIn(doc, []).reverse());
+  const index = firstMatching(candidates, verdict.regex);
+  return index >= 0 ? candidates[index]! : stdout;
 }
 
 function notesFrom(stdout: string, reviewer: ReviewerConfig): string {
@@ -614,8 +630,10 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
         continue;
       }
       let answer: ReviewerAnswer;
+      let notes: string;
       try {
         answer = readReviewerAnswer(spawned.stdout, reviewer);
+        notes = notesFrom(spawned.stdout, reviewer);
       } catch (err) {
         if (!(err instanceof RegexTimeLimitError)) throw err;
         outcomes.push(
@@ -640,7 +658,6 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
         stopReason = `${what} moved, so the packet no longer shows it`;
         continue;
       }
-      const notes = notesFrom(spawned.stdout, reviewer);
       try {
         const recorded = await recordReviewForTask({
           taskId: task.id,

@@ -1,4 +1,4 @@
-import { CONFIG_FILE, DEFAULT_CONFIG, parseConfigText, type WfConfig } from './config.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, findConfigProblem, parseConfigText, withConfigDefaults, type WfConfig } from './config.js';
 import { ExitCode, isWfError } from './errors.js';
 import { runGit, type CatFileBatch } from '../git/git.js';
 import type { Repo } from '../git/repo.js';
@@ -38,22 +38,57 @@ export function withCommittedReviewTrust(config: WfConfig, committed: WfConfig |
   };
 }
 
-/** The config file as committed at HEAD (or at `at`), or null when there is no such commit or no config in it. */
-export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch, at: string | null = repo.headAtOpen): Promise<WfConfig | null> {
-  const head = at;
-  if (!head) return null;
-  const name = `${head}:${CONFIG_FILE}`;
-  let text: string;
+/** The config file's text as committed at HEAD (or at `at`), or null when there is no such commit or no config in it. */
+export async function readCommittedConfigText(repo: Repo, batch?: CatFileBatch, at: string | null = repo.headAtOpen): Promise<string | null> {
+  if (!at) return null;
+  const name = `${at}:${CONFIG_FILE}`;
   if (batch) {
     const object = await batch.read(name);
-    if (!object || object.type !== 'blob') return null;
-    text = object.content.toString('utf8');
-  } else {
-    const result = await runGit(['cat-file', 'blob', name], { cwd: repo.root, env: repo.env, okExitCodes: [128] });
-    if (result.exitCode !== 0) return null;
-    text = result.stdout.toString('utf8');
+    return object && object.type === 'blob' ? object.content.toString('utf8') : null;
   }
-  return parseConfigText(text, `${CONFIG_FILE} as committed at ${head === repo.headAtOpen ? 'HEAD ' : ''}${head.slice(0, 12)}`);
+  const result = await runGit(['cat-file', 'blob', name], { cwd: repo.root, env: repo.env, okExitCodes: [128] });
+  return result.exitCode === 0 ? result.stdout.toString('utf8') : null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The floor a committed config sets when it no longer validates as a whole
+ * (written for another wf version, or committed past the hooks): every field
+ * that is well-formed on its own still counts, and one that is not fails
+ * closed (strict, the step on, manual reviews off, no excludes). Only text
+ * that is not JSON at all falls back to the defaults: refusing every command
+ * would leave no way to commit the fix.
+ */
+export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfig {
+  const d = DEFAULT_CONFIG;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ...structuredClone(d), reviewers: working.reviewers };
+  }
+  if (!isObject(doc)) return { ...structuredClone(d), reviewers: working.reviewers };
+  const section = (key: string) => (isObject(doc[key]) ? doc[key] : {});
+  const steps = section('steps');
+  const review = section('review');
+  const exclude = section('fingerprint').exclude;
+  const reviewers: WfConfig['reviewers'] = {};
+  for (const [name, entry] of Object.entries(section('reviewers'))) {
+    // Each entry on its own: one malformed reviewer must not take the others with it.
+    if (findConfigProblem({ reviewers: { [name]: entry } }) === null) Object.assign(reviewers, withConfigDefaults({ reviewers: { [name]: entry } }).reviewers);
+  }
+  return {
+    ...structuredClone(d),
+    mode: doc.mode === 'warn' ? 'warn' : 'strict',
+    steps: { 'plan-review': steps['plan-review'] !== false, test: steps.test !== false, review: steps.review !== false },
+    review: {
+      minApprovals: Number.isSafeInteger(review.minApprovals) && (review.minApprovals as number) >= 1 ? (review.minApprovals as number) : d.review.minApprovals,
+      allowManual: review.allowManual === undefined ? d.review.allowManual : review.allowManual === true,
+    },
+    reviewers,
+    fingerprint: { exclude: Array.isArray(exclude) && exclude.every((g) => typeof g === 'string' && g !== '') ? (exclude as string[]) : [] },
+  };
 }
 
 /**
@@ -62,20 +97,28 @@ export async function readCommittedConfig(repo: Repo, batch?: CatFileBatch, at: 
  * commit by its parent's config, as the hooks did when it was made).
  */
 export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatFileBatch, at?: string | null): Promise<WfConfig> {
-  let committed: WfConfig | null;
+  const commit = at === undefined ? repo.headAtOpen : at;
+  const text = await readCommittedConfigText(repo, batch, commit);
+  if (text === null) return config;
+  let committed: WfConfig;
   try {
-    committed = await readCommittedConfig(repo, batch, at === undefined ? repo.headAtOpen : at);
+    committed = parseConfigText(text, `${CONFIG_FILE} as committed at ${commit!.slice(0, 12)}`);
   } catch (err) {
     if (!isWfError(err) || err.exitCode !== ExitCode.Usage) throw err;
-    // A committed config that does not parse got past the hooks (CI verify flags that commit). Refusing
-    // every command until HEAD is fixed would leave no way to commit the fix, so the defaults are the floor.
-    committed = { ...structuredClone(DEFAULT_CONFIG), reviewers: config.reviewers };
+    committed = floorFromInvalidConfig(text, config);
   }
   return withCommittedReviewTrust(config, committed);
+}
+
+/** JSON with sorted keys: the zod and the fast reader fill in defaults in different key orders. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().filter((k) => value[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Reviewer names whose working-tree entry differs from the one in force, to say why an edit has no effect yet. */
 export function uncommittedReviewerChanges(working: WfConfig, inForce: WfConfig): string[] {
   const names = new Set([...Object.keys(working.reviewers), ...Object.keys(inForce.reviewers)]);
-  return [...names].filter((name) => JSON.stringify(working.reviewers[name]) !== JSON.stringify(inForce.reviewers[name])).sort();
+  return [...names].filter((name) => canonical(working.reviewers[name]) !== canonical(inForce.reviewers[name])).sort();
 }

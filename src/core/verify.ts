@@ -93,7 +93,16 @@ async function readAt(batch: CatFileBatch, rev: string, path: string): Promise<s
   return object && object.type === 'blob' ? object.content.toString('utf8') : null;
 }
 
-function checkReviewIds(commit: CommitInfo, minApprovals: number, reasons: string[]): string[] {
+/**
+ * With manual reviews off on the base, only the base's configured reviewers
+ * may approve. A trailer cannot prove how a review was obtained, so this
+ * checks names only: it stops a made-up reviewer, not a made-up session.
+ */
+function allowedReviewersOn(config: WfConfig): ReadonlySet<string> | null {
+  return config.review.allowManual ? null : new Set(Object.keys(config.reviewers));
+}
+
+function checkReviewIds(commit: CommitInfo, minApprovals: number, allowed: ReadonlySet<string> | null, reasons: string[]): string[] {
   const reviewers = new Set<string>();
   for (const raw of commit.reviewIds) {
     const colon = raw.indexOf(':');
@@ -105,7 +114,9 @@ function checkReviewIds(commit: CommitInfo, minApprovals: number, reasons: strin
     const id = raw.slice(colon + 1);
     const reason = placeholderReason(id);
     if (reason) reasons.push(`Review-Id "${raw}" names a placeholder continuation id (${reason})`);
-    else reviewers.add(reviewer);
+    else if (allowed && !allowed.has(reviewer)) {
+      reasons.push(`Review-Id "${raw}" names ${reviewer}, which is not a reviewer of the base's config (review.allowManual is false there)`);
+    } else reviewers.add(reviewer);
   }
   if (reviewers.size < minApprovals) {
     reasons.push(`${reviewers.size} distinct approving reviewer(s), the base branch requires ${minApprovals}`);
@@ -156,7 +167,7 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string):
         else if (commit.reviewHashes.length > 1) reasons.push('more than one Review-Hash trailer');
         else if (!isWellFormedHash(found!)) reasons.push(`Review-Hash "${found}" is not 64 lowercase hex digits`);
         else if (found !== expected) reasons.push('Review-Hash does not match the commit: its code is not what was reviewed (edited, amended or forged after review)');
-        reviewers = checkReviewIds(commit, minApprovals, reasons);
+        reviewers = checkReviewIds(commit, minApprovals, allowedReviewersOn(config), reasons);
       }
       verdicts.push({
         commit: commit.sha,

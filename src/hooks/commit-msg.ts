@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, refused, usageError } from '../core/errors.js';
 import { approvalsFor, reviewCommand } from '../core/gates.js';
 import { isPlaceholderId } from '../core/placeholder-id.js';
-import { parseReviewTrailers, trailerLines, isWellFormedHash } from '../core/trailers.js';
+import { parseReviewTrailers, trailerLines, isWellFormedHash, type ReviewTrailers } from '../core/trailers.js';
 import { computeStagedFingerprint } from '../git/fingerprint.js';
-import { CatFileBatch, runGit } from '../git/git.js';
+import { CatFileBatch, gitText, runGit } from '../git/git.js';
 import type { WfConfig } from '../core/config.js';
 import { effectiveConfig } from '../core/review-trust.js';
 import { commitParents } from '../git/repo.js';
@@ -38,10 +38,26 @@ export async function runCommitMsg(args: string[]): Promise<number> {
 
   const head = repo.headAtOpen;
   if (isAmendInProgress()) {
+    // Only a reword passes: the trailers HEAD already carries, on the code HEAD already has. A trailer typed
+    // in for new code would be a review nobody recorded (anyone can compute a fingerprint with wf hash).
     const parent = head ? ((await commitParents(repo, head))[0] ?? null) : null;
-    const excludes = effectiveConfig(repo, ctx.config).then((c) => c.fingerprint.exclude);
+    const excludes = effectiveConfig(repo, ctx.config, undefined, parent).then((c) => c.fingerprint.exclude);
     const expected = (await computeStagedFingerprint(repo, excludes, parent)).fingerprint;
-    if (trailers.hashes[0] === expected) return ExitCode.Ok;
+    const original = head ? parseReviewTrailers(await gitText(['show', '-s', '--format=%B', head], { cwd: repo.root, env: repo.env })) : null;
+    const sameIds = (a: ReviewTrailers['ids'], b: ReviewTrailers['ids']) => JSON.stringify(a.map((i) => i.raw).sort()) === JSON.stringify(b.map((i) => i.raw).sort());
+    if (original && trailers.hashes.length === 1 && trailers.hashes[0] === expected && original.hashes[0] === expected && sameIds(trailers.ids, original.ids)) {
+      return ExitCode.Ok;
+    }
+    if (original && trailers.hashes[0] === expected && original.hashes[0] !== expected) {
+      throw refused('the amend carries a Review-Hash that HEAD did not have: a trailer typed in for new code is a review nobody recorded', {
+        hint: REDO_AMEND,
+      });
+    }
+    if (original && trailers.hashes[0] === expected && !sameIds(trailers.ids, original.ids)) {
+      throw refused('the amend changes the Review-Id trailers: reviews are recorded by wf, not written into a message', {
+        hint: `keep the original trailers when rewording; ${REDO_AMEND}`,
+      });
+    }
     throw refused(
       trailers.hashes.length === 0
         ? 'an amended commit needs the Review-Hash of its whole change, and wf cannot bind a review to an amend'

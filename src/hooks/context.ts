@@ -46,7 +46,8 @@ export async function isCleanMergeInProgress(repo: Repo): Promise<boolean> {
   const heads = readFileSync(mergeHeadFile, 'utf8').split('\n').filter(Boolean);
   if (heads.length !== 1) return false;
   const opts = { cwd: repo.root, env: repo.env };
-  const merged = await runGit(['merge-tree', '--write-tree', 'HEAD', heads[0]!], { ...opts, okExitCodes: [1] });
+  // 1: conflicts; 128: no merge base (unrelated histories) and the like. Either way not git's clean merge, so gated.
+  const merged = await runGit(['merge-tree', '--write-tree', 'HEAD', heads[0]!], { ...opts, okExitCodes: [1, 128] });
   if (merged.exitCode !== 0) return false;
   const [auto, index] = [merged.stdout.toString('utf8').split('\n')[0]!.trim(), (await runGit(['write-tree'], opts)).stdout.toString('utf8').trim()];
   return auto === index;

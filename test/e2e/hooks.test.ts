@@ -99,6 +99,14 @@ describe('git hooks on plain git commands', () => {
     expectCode(changed, 1);
     expect(changed.stderr).toContain('no longer matches');
     expect(commitHash(repo)).toBe(reviewed);
+    // A forged amend: the right hash of the amended change, computed with wf hash and typed in.
+    // The amended commit is a root commit here, so a commit of the same tree with no parent has its fingerprint.
+    const twin = repo.gitOk(['commit-tree', repo.gitOk(['write-tree']), '-m', 'twin']);
+    const forged = repo.wf(['hash', '--commit', twin]).stdout.trim();
+    const typed = repo.git(['commit', '--amend', '-m', `original\n\nReview-Hash: ${forged}\nReview-Id: alice:${realId(5)}`]);
+    expectCode(typed, 1);
+    expect(typed.stderr).toContain('a Review-Hash that HEAD did not have');
+    expect(commitHash(repo)).toBe(reviewed);
   });
 
   it('a clean merge passes without a trailer; a merge with an extra change needs a review', () => {

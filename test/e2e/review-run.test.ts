@@ -518,6 +518,10 @@ describe('review.allowManual: false — only verdicts wf read from a reviewer co
     expectCode(repo.wf(['test']), 0);
     expectCode(repo.wf(['review', 'run']), 0);
     expectCode(repo.wf(['commit', '-m', 'First component, with the config']), 0);
+    // Unchanged config: no "differ" note (the schema and the fast reader order keys differently).
+    const idle = repo.wf(['review', 'run']);
+    expectCode(idle, 1);
+    expect(idle.stderr).not.toContain('differ from the committed config');
 
     repo.write('src/app.txt', 'second\n');
     repo.gitOk(['add', '-A']);

@@ -131,6 +131,31 @@ describe('wf verify', () => {
     expect(r.commits[0].reasons).toContain('1 distinct approving reviewer(s), the base branch requires 2');
   });
 
+  it('with review.allowManual false on the base, only the base\'s configured reviewers may approve', () => {
+    branchFrom('reviewers-only');
+    patchConfig(repo, (c) => {
+      c.review.allowManual = false;
+      c.reviewers = { gemini: { command: ['gemini'], continuationId: { jsonPath: 'session_id' } } };
+    });
+    // Made around the hooks like the commits below: the test is about what CI accepts, not how they were made.
+    const commitAround = (file: string | null, reviewer: string, subject = `by ${reviewer}`) => {
+      if (file) repo.write(file, `${file}\n`);
+      repo.gitOk(['add', '-A']);
+      const hash = repo.wf(['hash']).stdout.trim();
+      repo.gitOk(['commit', '-q', '--no-verify', '-m', subject, '--trailer', `Review-Hash: ${hash}`, '--trailer', `Review-Id: ${reviewer}:${realId(counter++)}`]);
+    };
+    commitAround(null, 'alice', 'only gemini reviews from now on');
+    repo.gitOk(['branch', '-f', 'reviewers-base']);
+    commitAround('src/by-alice.txt', 'alice');
+    commitAround('src/by-gemini.txt', 'gemini');
+    const r = report(repo, ['--base', 'reviewers-base']);
+    expect(r.commits.map((c: { subject: string; status: string }) => [c.subject, c.status])).toEqual([
+      ['by alice', 'fail'],
+      ['by gemini', 'pass'],
+    ]);
+    expect(r.commits[0].reasons.join('\n')).toContain('names alice, which is not a reviewer of the base\'s config');
+  });
+
   it('--json is complete', () => {
     branchFrom('json');
     reviewedCommit(repo, { 'src/j.txt': 'j\n' }, 'json commit');

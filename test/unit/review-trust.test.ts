@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type WfConfig } from '../../src/core/config.js';
-import { uncommittedReviewerChanges, withCommittedReviewTrust } from '../../src/core/review-trust.js';
+import { floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedReviewTrust } from '../../src/core/review-trust.js';
+import { parseConfigWithSchema } from '../../src/core/config-load.js';
+import { parseConfigText } from '../../src/core/config.js';
 
 const config = (patch: (c: WfConfig) => void = () => undefined): WfConfig => {
   const c = structuredClone(DEFAULT_CONFIG);
@@ -59,3 +61,46 @@ describe('withCommittedReviewTrust: the committed config is a floor for every ga
     expect(uncommittedReviewerChanges(committed, effective)).toEqual([]);
   });
 });
+
+describe('floorFromInvalidConfig: a committed config that no longer validates still sets a floor', () => {
+  it('keeps every well-formed field of a config that fails on another one (say, a timeout above the cap)', () => {
+    const text = JSON.stringify({
+      test: { timeoutSeconds: 100000 },
+      review: { minApprovals: 2, allowManual: false },
+      steps: { test: false },
+      reviewers: { good: { command: ['gemini'], continuationId: { jsonPath: 'id' } }, bad: { command: 'gemini -p' } },
+      fingerprint: { exclude: ['dist/**'] },
+    });
+    expect(() => parseConfigText(text, 'x')).toThrow();
+    const floor = floorFromInvalidConfig(text, config());
+    expect(floor.review).toEqual({ minApprovals: 2, allowManual: false });
+    expect(floor.steps).toEqual({ 'plan-review': true, test: false, review: true });
+    expect(Object.keys(floor.reviewers)).toEqual(['good']);
+    expect(floor.reviewers.good!.timeoutSeconds).toBe(600);
+    expect(floor.fingerprint.exclude).toEqual(['dist/**']);
+    // And the working tree cannot loosen below it.
+    const effective = withCommittedReviewTrust(config(), floor);
+    expect(effective.review).toEqual({ minApprovals: 2, allowManual: false });
+  });
+
+  it('a malformed field fails closed', () => {
+    const floor = floorFromInvalidConfig(JSON.stringify({ version: 2, mode: 'lenient', review: { minApprovals: 'two', allowManual: 'no' }, steps: { review: 0 }, fingerprint: { exclude: 'src' } }), config());
+    expect(floor).toMatchObject({ mode: 'strict', review: { minApprovals: 1, allowManual: false }, steps: { review: true }, fingerprint: { exclude: [] } });
+  });
+
+  it('text that is not JSON falls back to the defaults (with the working tree\'s reviewers), so the fix can still be committed', () => {
+    const working = config((c) => (c.reviewers = { r: reviewer(['r']) }));
+    expect(floorFromInvalidConfig('{ not json', working)).toEqual({ ...DEFAULT_CONFIG, reviewers: working.reviewers });
+  });
+});
+
+describe('uncommittedReviewerChanges', () => {
+  it('sees no change between the same reviewer read by the zod schema and by the fast reader (different key orders)', () => {
+    const text = JSON.stringify({ reviewers: { gemini: { continuationId: { jsonPath: 'id' }, command: ['gemini', '-p'], resumeArgs: ['--resume', '{id}'] } } });
+    const zod = parseConfigWithSchema(text, 'x');
+    const fast = parseConfigText(text, 'x');
+    expect(JSON.stringify(zod.reviewers)).not.toBe(JSON.stringify(fast.reviewers));
+    expect(uncommittedReviewerChanges(zod, fast)).toEqual([]);
+  });
+});
+
