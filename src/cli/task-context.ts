@@ -1,5 +1,5 @@
 import { readConfig, type WfConfig } from '../core/config.js';
-import { effectiveConfig } from '../core/review-trust.js';
+import { effectiveConfig } from '../core/committed-floor.js';
 import { readStateFile, type State } from '../core/state.js';
 import { resolveTask, type TaskResolution } from '../core/task-resolution.js';
 import { currentBranch, openRepo, type Repo } from '../git/repo.js';
@@ -22,7 +22,7 @@ export interface TaskContext extends RepoContext {
  */
 export async function openRepoContext(): Promise<RepoContext> {
   const repo = await openRepo();
-  // The config (with HEAD's as the floor, review-trust.ts) before the state: git is spawned before a large state fills the heap.
+  // The config (with HEAD's as the floor, committed-floor.ts) before the state: git is spawned before a large state fills the heap.
   const config = await effectiveConfig(repo, readConfig(repo.root));
   return { repo, config, state: readStateFile(repo.root) };
 }

@@ -17,7 +17,7 @@ export default class Hash extends WfCommand {
     const { readConfig } = await import('../core/config.js');
     const { computeCommitFingerprint, computeStagedFingerprint } = await import('../git/fingerprint.js');
     const repo = await openRepo();
-    const { effectiveConfig } = await import('../core/review-trust.js');
+    const { effectiveConfig } = await import('../core/committed-floor.js');
     let at: string | null | undefined;
     if (flags.commit) {
       const { commitParents, resolveCommit } = await import('../git/repo.js');

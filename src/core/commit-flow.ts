@@ -1,5 +1,5 @@
 import { loadConfig } from './config-load.js';
-import { effectiveConfig } from './review-trust.js';
+import { effectiveConfig } from './committed-floor.js';
 import { ExitCode, refused, WfError } from './errors.js';
 import { collectStagedChange, gateInputsFor } from './evidence.js';
 import { approvalsFor, gatesFor, refusedGates, renderGateChecklist, type GateResult } from './gates.js';

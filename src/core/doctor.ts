@@ -5,7 +5,7 @@ import { claudeWiring } from './agent-setup.js';
 import { CONFIG_FILE, configPath, readConfig, type WfConfig } from './config.js';
 import { isWfError } from './errors.js';
 import { checkHooks, WF_BIN } from './hook-install.js';
-import { effectiveConfig, uncommittedReviewerChanges } from './review-trust.js';
+import { effectiveConfig, uncommittedReviewerChanges } from './committed-floor.js';
 import { readStateFile } from './state.js';
 import type { Repo } from '../git/repo.js';
 

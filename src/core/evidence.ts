@@ -9,7 +9,7 @@ import { SUBTASKS_DIR, type Task } from './state.js';
 import { fingerprintOfChanges } from '../git/fingerprint.js';
 import { CatFileBatch } from '../git/git.js';
 import { headCommit, listStagedChangesWithStats, type Repo } from '../git/repo.js';
-import { effectiveConfig } from './review-trust.js';
+import { effectiveConfig } from './committed-floor.js';
 
 /**
  * Gathers what the gates judge, from git and the file system, so the gates

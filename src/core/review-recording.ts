@@ -1,5 +1,5 @@
 import { loadConfig } from './config-load.js';
-import { effectiveConfig } from './review-trust.js';
+import { effectiveConfig } from './committed-floor.js';
 import { refused } from './errors.js';
 import { collectStagedChange, readPlanFile, reviewedFiles } from './evidence.js';
 import { CONFIG_FILE } from './config.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { CONFIG_FILE, type ReviewerConfig, type ReviewerExtractor, type WfConfig } from './config.js';
 import { loadConfig } from './config-load.js';
-import { effectiveConfig, uncommittedReviewerChanges } from './review-trust.js';
+import { effectiveConfig, uncommittedReviewerChanges } from './committed-floor.js';
 import { isWfError, refused, usageError } from './errors.js';
 import { collectStagedChange, readPlanFile } from './evidence.js';
 import { placeholderReason } from './placeholder-id.js';

@@ -6,7 +6,7 @@ import { parseReviewTrailers, trailerLines, isWellFormedHash, type ReviewTrailer
 import { computeStagedFingerprint } from '../git/fingerprint.js';
 import { CatFileBatch, gitText, runGit } from '../git/git.js';
 import type { WfConfig } from '../core/config.js';
-import { effectiveConfig } from '../core/review-trust.js';
+import { effectiveConfig } from '../core/committed-floor.js';
 import { commitParents } from '../git/repo.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
@@ -72,7 +72,7 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   let fingerprint: string;
   let config: WfConfig;
   try {
-    // The committed config rides the fingerprint's cat-file process (see review-trust.ts for why it matters).
+    // The committed config rides the fingerprint's cat-file process (see committed-floor.ts for why it matters).
     const effective = effectiveConfig(repo, ctx.config, batch);
     effective.catch(() => undefined);
     fingerprint = (await computeStagedFingerprint(repo, effective.then((c) => c.fingerprint.exclude), head, batch)).fingerprint;

@@ -8,16 +8,14 @@ import type { Repo } from '../git/repo.js';
  * `mode` to warn, turn a step off, lower `review.minApprovals`, switch manual
  * reviews back on, swap a reviewer for a script that always approves, or
  * exclude files from the fingerprint, and the fingerprint of the staged
- * change would never show it. So the config
- * committed at HEAD sets a floor, the way CI judges a pull request by its
- * base: a working-tree edit can only make these stricter, and `reviewers`
- * (whose commands are trusted to give verdicts) and `fingerprint.exclude`
- * come from HEAD alone. A
- * change that loosens them takes effect once it has itself been reviewed and
- * committed. Before the first commit there is nothing to trust but the
- * working tree.
+ * change would never show it. So the config committed at HEAD sets a floor,
+ * the way CI judges a pull request by its base: a working-tree edit can only
+ * make these stricter, and `reviewers` (whose commands are trusted to give
+ * verdicts) and `fingerprint.exclude` come from HEAD alone. A change that
+ * loosens them takes effect once it has itself been reviewed and committed.
+ * Before the first commit there is nothing to trust but the working tree.
  */
-export function withCommittedReviewTrust(config: WfConfig, committed: WfConfig | null): WfConfig {
+export function withCommittedFloor(config: WfConfig, committed: WfConfig | null): WfConfig {
   if (committed === null) return config;
   return {
     ...config,
@@ -107,7 +105,7 @@ export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatF
     if (!isWfError(err) || err.exitCode !== ExitCode.Usage) throw err;
     committed = floorFromInvalidConfig(text, config);
   }
-  return withCommittedReviewTrust(config, committed);
+  return withCommittedFloor(config, committed);
 }
 
 /** JSON with sorted keys: the zod and the fast reader fill in defaults in different key orders. */

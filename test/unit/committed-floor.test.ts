@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type WfConfig } from '../../src/core/config.js';
-import { floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedReviewTrust } from '../../src/core/review-trust.js';
+import { floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedFloor } from '../../src/core/committed-floor.js';
 import { parseConfigWithSchema } from '../../src/core/config-load.js';
 import { parseConfigText } from '../../src/core/config.js';
 
@@ -11,10 +11,10 @@ const config = (patch: (c: WfConfig) => void = () => undefined): WfConfig => {
 };
 const reviewer = (command: string[]) => ({ command, prompt: 'stdin' as const, timeoutSeconds: 600, verdict: { regex: 'VERDICT: (\\w+)' }, continuationId: { jsonPath: 'id' } });
 
-describe('withCommittedReviewTrust: the committed config is a floor for every gate setting', () => {
+describe('withCommittedFloor: the committed config is a floor for every gate setting', () => {
   it('without a committed config the working tree is all there is', () => {
     const working = config((c) => (c.mode = 'warn'));
-    expect(withCommittedReviewTrust(working, null)).toBe(working);
+    expect(withCommittedFloor(working, null)).toBe(working);
   });
 
   it.each<[string, (c: WfConfig) => void, (c: WfConfig) => unknown, unknown]>([
@@ -31,7 +31,7 @@ describe('withCommittedReviewTrust: the committed config is a floor for every ga
     });
     const working = structuredClone(committed);
     loosen(working);
-    expect(read(withCommittedReviewTrust(working, committed))).toBe(expected);
+    expect(read(withCommittedFloor(working, committed))).toBe(expected);
   });
 
   it('an uncommitted tightening takes effect at once', () => {
@@ -41,7 +41,7 @@ describe('withCommittedReviewTrust: the committed config is a floor for every ga
       c.review.minApprovals = 3;
       c.review.allowManual = false;
     });
-    const effective = withCommittedReviewTrust(working, committed);
+    const effective = withCommittedFloor(working, committed);
     expect(effective).toMatchObject({ mode: 'strict', review: { minApprovals: 3, allowManual: false } });
   });
 
@@ -52,7 +52,7 @@ describe('withCommittedReviewTrust: the committed config is a floor for every ga
       c.test.command = 'npm run test:unit';
       c.fingerprint.exclude = ['dist/**'];
     });
-    const effective = withCommittedReviewTrust(working, committed);
+    const effective = withCommittedFloor(working, committed);
     expect(effective.reviewers).toEqual(committed.reviewers);
     expect(effective.test.command).toBe('npm run test:unit');
     // A new exclude would hide files from the review it is part of.
@@ -79,7 +79,7 @@ describe('floorFromInvalidConfig: a committed config that no longer validates st
     expect(floor.reviewers.good!.timeoutSeconds).toBe(600);
     expect(floor.fingerprint.exclude).toEqual(['dist/**']);
     // And the working tree cannot loosen below it.
-    const effective = withCommittedReviewTrust(config(), floor);
+    const effective = withCommittedFloor(config(), floor);
     expect(effective.review).toEqual({ minApprovals: 2, allowManual: false });
   });
 
