@@ -17,7 +17,9 @@ export default class Rollup extends WfCommand {
     const { assertTaskId } = await import('../core/task-id.js');
     if (flags['task-id'] !== undefined) assertTaskId(flags['task-id']);
     const repo = await openRepo();
-    const config = loadConfig(repo.root);
+    const { effectiveConfig } = await import('../core/committed-floor.js');
+    // The steps in force decide each leaf's share of progress, as for every command that moves a step.
+    const config = await effectiveConfig(repo, loadConfig(repo.root));
     const { value } = await mutateStore(repo.root, (tx) => {
       if (flags['task-id'] !== undefined) getTask(tx.state, flags['task-id']);
       const changed = rollup(tx.state, config.steps, flags['task-id']);
