@@ -643,7 +643,7 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
       }
       if (answer.verdict === null) {
         // Redact before cutting: a token cut in half is one no redaction rule recognises.
-        const saw = answer.verdictText === null ? 'no verdict (the answer must end with a line "VERDICT: APPROVED" or "VERDICT: NEEDS_REVISION")' : `${JSON.stringify(redactSecrets(answer.verdictText).slice(0, 40))} where the verdict goes, which is neither APPROVED nor NEEDS_REVISION`;
+        const saw = answer.verdictText === null ? `no verdict (reviewers.${name}.verdict matched nothing; the packet asks for a line of its own, "VERDICT: APPROVED" or "VERDICT: NEEDS_REVISION")` : `${JSON.stringify(redactSecrets(answer.verdictText).slice(0, 40))} where the verdict goes, which is neither APPROVED nor NEEDS_REVISION`;
         outcomes.push(failed(name, 'no-verdict', `reviewer ${name} printed ${saw}; nothing was recorded`, spawned));
         continue;
       }
