@@ -108,6 +108,24 @@ function stagedRepo(reviewers: Record<string, Reviewer>, patch?: (c: Record<stri
   return repo;
 }
 
+/** A fresh repository with reviewers configured and task `id` at plan-review, its plan registered: ready for `wf review run`. */
+function registeredPlanRepo(id: string, patch: (c: Record<string, any>) => void): { repo: TestRepo; planned: { stdout: string; stderr: string; code: number } } {
+  const repo = track(makeRepo());
+  repo.write('test.mjs', "console.log('ok');\n");
+  expectCode(repo.wf(['init', '--yes']), 0);
+  addReviewerScript(repo);
+  patchConfig(repo, (c) => {
+    c.test.command = ['node', 'test.mjs'];
+    patch(c);
+  });
+  expectCode(repo.wf(['task', 'start', id, '--title', 'Plan first']), 0);
+  repo.wf(['plan']);
+  repo.write(`.claude/subtasks/${id}/plan.md`, REAL_PLAN);
+  const planned = repo.wf(['plan']);
+  expectCode(planned, 0);
+  return { repo, planned };
+}
+
 const state = (repo: TestRepo) => JSON.parse(repo.read('.claude/task-state.json'));
 const reviews = (repo: TestRepo) => state(repo).tasks['T-1'].reviews as Array<Record<string, string>>;
 const snapshot = (repo: TestRepo) => [repo.read('.claude/task-state.json'), repo.read('.claude/workflow-audit.log')];
@@ -291,14 +309,7 @@ describe('wf review run: reviewers that misbehave in other ways', () => {
   });
 
   it('a plan that changes while the reviewer reads it: exit 1, nothing recorded, and the hint re-registers the plan', () => {
-    const repo = track(makeRepo());
-    expectCode(repo.wf(['init', '--yes']), 0);
-    addReviewerScript(repo);
-    patchConfig(repo, (c) => (c.reviewers = { editor: reviewer('edit-plan') }));
-    expectCode(repo.wf(['task', 'start', 'P-1', '--title', 'Plan first']), 0);
-    repo.wf(['plan']);
-    repo.write('.claude/subtasks/P-1/plan.md', REAL_PLAN);
-    expectCode(repo.wf(['plan']), 0);
+    const { repo } = registeredPlanRepo('P-1', (c) => (c.reviewers = { editor: reviewer('edit-plan') }));
     const before = snapshot(repo);
     const result = repo.wf(['review', 'run']);
     expectCode(result, 1);
@@ -382,18 +393,9 @@ describe('wf review run: reviewers, steps and sessions', () => {
   });
 
   it('reviews the plan with the packet in a file: {file} is replaced, or the path appended, and the file is removed', () => {
-    const repo = track(makeRepo());
-    expectCode(repo.wf(['init', '--yes']), 0);
-    addReviewerScript(repo);
-    patchConfig(repo, (c) => {
-      c.reviewers = {
-        named: reviewer('approve', { prompt: 'file', command: ['node', 'reviewer.mjs', 'approve', '--packet={file}'] }),
-      };
+    const { repo } = registeredPlanRepo('P-1', (c) => {
+      c.reviewers = { named: reviewer('approve', { prompt: 'file', command: ['node', 'reviewer.mjs', 'approve', '--packet={file}'] }) };
     });
-    expectCode(repo.wf(['task', 'start', 'P-1', '--title', 'Plan first']), 0);
-    repo.wf(['plan']);
-    repo.write('.claude/subtasks/P-1/plan.md', REAL_PLAN);
-    expectCode(repo.wf(['plan']), 0);
     const result = repo.wf(['review', 'run']);
     expectCode(result, 0);
     const argv = JSON.parse(repo.read('.rev/argv-approve.json')) as string[];
@@ -447,20 +449,10 @@ describe('wf review run: reviewers, steps and sessions', () => {
 
 describe('review.allowManual: false — only verdicts wf read from a reviewer count', () => {
   it('an agent goes from plan to commit with wf review run only; wf record-review is refused at both reviews (exit 1, nothing written)', () => {
-    const repo = track(makeRepo());
-    repo.write('test.mjs', "console.log('ok');\n");
-    expectCode(repo.wf(['init', '--yes']), 0);
-    addReviewerScript(repo);
-    patchConfig(repo, (c) => {
-      c.test.command = ['node', 'test.mjs'];
+    const { repo, planned } = registeredPlanRepo('T-1', (c) => {
       c.review.allowManual = false;
       c.reviewers = { gemini: reviewer('approve') };
     });
-    expectCode(repo.wf(['task', 'start', 'T-1', '--title', 'A test task']), 0);
-    repo.wf(['plan']);
-    repo.write('.claude/subtasks/T-1/plan.md', REAL_PLAN);
-    const planned = repo.wf(['plan']);
-    expectCode(planned, 0);
     expect(planned.stdout).toContain('next: wf review run --step plan-review');
     for (const step of ['plan-review', 'review']) {
       if (step === 'review') {
@@ -499,19 +491,10 @@ describe('review.allowManual: false — only verdicts wf read from a reviewer co
   });
 
   it('reviewers and allowManual come from the committed config: an uncommitted swap to an always-approving script is not run, and manual reviews stay off', () => {
-    const repo = track(makeRepo());
-    repo.write('test.mjs', "console.log('ok');\n");
-    expectCode(repo.wf(['init', '--yes']), 0);
-    addReviewerScript(repo);
-    patchConfig(repo, (c) => {
-      c.test.command = ['node', 'test.mjs'];
+    const { repo } = registeredPlanRepo('T-1', (c) => {
       c.review.allowManual = false;
       c.reviewers = { gemini: reviewer('approve') };
     });
-    expectCode(repo.wf(['task', 'start', 'T-1', '--title', 'A test task']), 0);
-    repo.wf(['plan']);
-    repo.write('.claude/subtasks/T-1/plan.md', REAL_PLAN);
-    expectCode(repo.wf(['plan']), 0);
     expectCode(repo.wf(['review', 'run']), 0);
     repo.write('src/app.txt', 'first\n');
     repo.gitOk(['add', '-A']);
