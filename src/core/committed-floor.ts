@@ -1,4 +1,4 @@
-import { CONFIG_FILE, DEFAULT_CONFIG, findConfigProblem, parseConfigText, withConfigDefaults, type WfConfig } from './config.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, findConfigProblem, isObject, parseConfigText, withConfigDefaults, type WfConfig } from './config.js';
 import { ExitCode, isWfError } from './errors.js';
 import { runGit, type CatFileBatch } from '../git/git.js';
 import type { Repo } from '../git/repo.js';
@@ -47,8 +47,6 @@ export async function readCommittedConfigText(repo: Repo, batch?: CatFileBatch, 
   const result = await runGit(['cat-file', 'blob', name], { cwd: repo.root, env: repo.env, okExitCodes: [128] });
   return result.exitCode === 0 ? result.stdout.toString('utf8') : null;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The floor a committed config sets when it no longer validates as a whole

@@ -99,7 +99,7 @@ export function configPath(root: string): string {
 
 type Check = (value: unknown, at: string) => string | null;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bool: Check = (v, at) => (typeof v === 'boolean' ? null : `${at} must be true or false`);
 // Safe integers only: zod's int() refuses 1e16, and so must this reader.
 const intAtLeast =

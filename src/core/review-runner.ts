@@ -343,7 +343,7 @@ export interface ReviewRunReport {
 }
 
 const CONFIG_EXAMPLE =
-  '"reviewers": {"gemini": {"command": ["gemini", "-p"], "prompt": "stdin", "timeoutSeconds": 600, "verdict": {"regex": "VERDICT:\\\\s*(APPROVED|NEEDS_REVISION)"}, "continuationId": {"jsonPath": "session_id"}, "resumeArgs": ["--resume", "{id}"]}}';
+  '"reviewers": {"gemini": {"command": ["gemini", "-p"], "prompt": "stdin", "timeoutSeconds": 600, "continuationId": {"jsonPath": "session_id"}, "resumeArgs": ["--resume", "{id}"]}}';
 
 const NOTES_LINES = 40;
 /** Under the audit log's 4,000-character field cap, so the log keeps the notes whole. */

@@ -45,18 +45,18 @@ export async function runCommitMsg(args: string[]): Promise<number> {
     const expected = (await computeStagedFingerprint(repo, excludes, parent)).fingerprint;
     const original = head ? parseReviewTrailers(await gitText(['show', '-s', '--format=%B', head], { cwd: repo.root, env: repo.env })) : null;
     const sameIds = (a: ReviewTrailers['ids'], b: ReviewTrailers['ids']) => JSON.stringify(a.map((i) => i.raw).sort()) === JSON.stringify(b.map((i) => i.raw).sort());
-    if (original && trailers.hashes.length === 1 && trailers.hashes[0] === expected && original.hashes[0] === expected && sameIds(trailers.ids, original.ids)) {
+    if (original && trailers.hashes[0] === expected) {
+      if (original.hashes[0] !== expected) {
+        throw refused('the amend carries a Review-Hash that HEAD did not have: a trailer typed in for new code is a review nobody recorded', {
+          hint: REDO_AMEND,
+        });
+      }
+      if (!sameIds(trailers.ids, original.ids)) {
+        throw refused('the amend changes the Review-Id trailers: reviews are recorded by wf, not written into a message', {
+          hint: `keep the original trailers when rewording; ${REDO_AMEND}`,
+        });
+      }
       return ExitCode.Ok;
-    }
-    if (original && trailers.hashes[0] === expected && original.hashes[0] !== expected) {
-      throw refused('the amend carries a Review-Hash that HEAD did not have: a trailer typed in for new code is a review nobody recorded', {
-        hint: REDO_AMEND,
-      });
-    }
-    if (original && trailers.hashes[0] === expected && !sameIds(trailers.ids, original.ids)) {
-      throw refused('the amend changes the Review-Id trailers: reviews are recorded by wf, not written into a message', {
-        hint: `keep the original trailers when rewording; ${REDO_AMEND}`,
-      });
     }
     throw refused(
       trailers.hashes.length === 0
