@@ -4,7 +4,7 @@
 // path; everything else goes through oclif.
 const argv = process.argv.slice(2);
 if (argv[0] === 'hook') {
-  const { runHookCli } = await import('../dist/hooks/entry.js');
+  const { runHookCli } = await import('../dist/fast/hook.js');
   process.exitCode = await runHookCli(argv.slice(1));
 } else {
   const { runCli } = await import('../dist/cli/run-cli.js');

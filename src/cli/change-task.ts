@@ -1,6 +1,5 @@
-import type { Task } from '../core/state.js';
-import { mutateStore, type StoreTransaction } from '../core/store.js';
-import { getTask } from '../core/task-ops.js';
+import { type Task, mutateStore, type StoreTransaction } from '../state/index.js';
+import { getTask } from '../tasks/index.js';
 import { openTaskContext } from './task-context.js';
 
 /** Resolves the task, then changes it under the store lock on a freshly re-read state. */

@@ -1,5 +1,4 @@
-import { buildTree, drawTree } from '../core/task-tree.js';
-import { getTask } from '../core/task-ops.js';
+import { buildTree, drawTree, getTask } from '../tasks/index.js';
 import { openRepoContext } from './task-context.js';
 
 export async function printTaskTree(json: boolean, rootId: string | undefined, report: (json: boolean, data: unknown, human: () => string) => void): Promise<void> {

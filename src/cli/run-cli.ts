@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ExitCode, exitCodeFor, formatError, isWfError } from '../core/errors.js';
+import { ExitCode, exitCodeFor, formatError, isWfError } from '../errors/index.js';
 
 /**
  * The oclif side of `bin/wf.js`. The one place where a thrown error becomes

@@ -1,8 +1,7 @@
-import { readConfig, type WfConfig } from '../core/config.js';
-import { effectiveConfig } from '../core/committed-floor.js';
-import { readStateFile, type State } from '../core/state.js';
-import { resolveTask, type TaskResolution } from '../core/task-resolution.js';
-import { currentBranch, openRepo, type Repo } from '../git/repo.js';
+import { readConfig, type WfConfig, effectiveConfig } from '../config/index.js';
+import { readStateFile, type State } from '../state/index.js';
+import { resolveTask, type TaskResolution } from '../tasks/index.js';
+import { currentBranch, openRepo, type Repo } from '../git/index.js';
 
 export interface RepoContext {
   repo: Repo;

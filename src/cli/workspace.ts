@@ -1,7 +1,5 @@
-import type { WfConfig } from '../core/config.js';
-import { loadConfig } from '../core/config-load.js';
-import { effectiveConfig } from '../core/committed-floor.js';
-import { openRepo, type Repo } from '../git/repo.js';
+import { type WfConfig, loadConfig, effectiveConfig } from '../config/index.js';
+import { openRepo, type Repo } from '../git/index.js';
 
 export interface Workspace {
   repo: Repo;

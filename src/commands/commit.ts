@@ -14,7 +14,7 @@ export default class Commit extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Commit);
-    const { commitTask } = await import('../core/commit-flow.js');
+    const { commitTask } = await import('../commit/index.js');
     const result = await commitTask({ taskId: flags['task-id'], message: flags.message });
     this.report(flags.json, result, () =>
       [

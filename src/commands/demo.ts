@@ -7,7 +7,7 @@ export default class Demo extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Demo);
-    const { runDemo } = await import('../demo/run-demo.js');
+    const { runDemo } = await import('../demo/index.js');
     const { makeStyle } = await import('../cli/style.js');
     const code = await runDemo({ keep: flags.keep, style: makeStyle(), out: (t) => process.stdout.write(`${t}\n`) });
     if (code !== 0) this.exit(code);

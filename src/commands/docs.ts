@@ -5,8 +5,8 @@ export default class Docs extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Docs);
-    const { renderWorkflowMarkdown, GATE_DOCS } = await import('../core/workflow-docs.js');
-    const { STEPS, STEP_INFO, TRANSITIONS } = await import('../core/workflow.js');
+    const { renderWorkflowMarkdown, GATE_DOCS } = await import('../workflow/index.js');
+    const { STEPS, STEP_INFO, TRANSITIONS } = await import('../workflow/index.js');
     this.report(flags.json, { steps: STEPS.map((s) => STEP_INFO[s]), transitions: TRANSITIONS, gates: GATE_DOCS }, () => renderWorkflowMarkdown());
   }
 }

@@ -6,9 +6,9 @@ export default class Doctor extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Doctor);
-    const { openRepo } = await import('../git/repo.js');
-    const { runDoctor } = await import('../core/doctor.js');
-    const { refused } = await import('../core/errors.js');
+    const { openRepo } = await import('../git/index.js');
+    const { runDoctor } = await import('../setup/index.js');
+    const { refused } = await import('../errors/index.js');
     const { makeStyle } = await import('../cli/style.js');
     const checks = await runDoctor(await openRepo());
     const failed = checks.filter((c) => c.status === 'fail');

@@ -13,14 +13,14 @@ export default class Hash extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Hash);
     // The dependency-free config reader (held to the zod schema by tests): `wf hash` is benchmarked against plain git.
-    const { openRepo } = await import('../git/repo.js');
-    const { readConfig } = await import('../core/config.js');
-    const { computeCommitFingerprint, computeStagedFingerprint } = await import('../git/fingerprint.js');
+    const { openRepo } = await import('../git/index.js');
+    const { readConfig } = await import('../config/index.js');
+    const { computeCommitFingerprint, computeStagedFingerprint } = await import('../fingerprint/index.js');
     const repo = await openRepo();
-    const { effectiveConfig } = await import('../core/committed-floor.js');
+    const { effectiveConfig } = await import('../config/index.js');
     let at: string | null | undefined;
     if (flags.commit) {
-      const { commitParents, resolveCommit } = await import('../git/repo.js');
+      const { commitParents, resolveCommit } = await import('../git/index.js');
       at = (await commitParents(repo, await resolveCommit(repo, flags.commit)))[0] ?? null;
     }
     // A commit is fingerprinted with the excludes in force when it was made: its parent's config, as the hooks used.

@@ -24,7 +24,7 @@ export default class HelpCommand extends Command {
     }
     const id = words.join(':');
     if (!this.config.findCommand(id) && this.config.topics.every((t) => t.name !== id)) {
-      const { usageError } = await import('../core/errors.js');
+      const { usageError } = await import('../errors/index.js');
       throw usageError(`wf has no command "${words.join(' ')}"`, { hint: 'wf --help   (lists every command)' });
     }
     await help.showHelp([id]);

@@ -12,7 +12,7 @@ export default class Hook extends WfCommand {
   async run(): Promise<void> {
     // Reached only via `wf help hook`-style paths; bin/wf.js routes `wf hook …` to the fast path first.
     const { argv } = await this.parse(Hook);
-    const { runHookCli } = await import('../hooks/entry.js');
+    const { runHookCli } = await import('../hooks/index.js');
     const code = await runHookCli(argv as string[]);
     if (code !== 0) this.exit(code);
   }

@@ -15,10 +15,10 @@ export default class Init extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Init);
-    const { openRepo } = await import('../git/repo.js');
-    const { initRepository } = await import('../core/init.js');
+    const { openRepo } = await import('../git/index.js');
+    const { initRepository } = await import('../setup/index.js');
     const { existsSync } = await import('node:fs');
-    const { configPath, DEFAULT_CONFIG } = await import('../core/config.js');
+    const { configPath, DEFAULT_CONFIG } = await import('../config/index.js');
     const repo = await openRepo();
     const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
     let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number; allowManual: boolean } } | undefined;

@@ -15,10 +15,10 @@ export default class Plan extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
     const { openTaskContext } = await import('../cli/task-context.js');
-    const { preparePlan } = await import('../core/plan-artifact.js');
-    const { mutateStore } = await import('../core/store.js');
-    const { getTask, registerPlan } = await import('../core/task-ops.js');
-    const { reviewCommand } = await import('../core/gates.js');
+    const { preparePlan } = await import('../gates/index.js');
+    const { mutateStore } = await import('../state/index.js');
+    const { getTask, registerPlan } = await import('../tasks/index.js');
+    const { reviewCommand } = await import('../gates/index.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const prepared = preparePlan(repo.root, resolution.task.id, flags.file, config.plan.minWords);
     if (prepared.kind === 'created') {

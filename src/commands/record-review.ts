@@ -21,7 +21,7 @@ export default class RecordReview extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(RecordReview);
-    const { recordReviewForTask } = await import('../core/review-recording.js');
+    const { recordReviewForTask } = await import('../review/index.js');
     const result = await recordReviewForTask({
       taskId: flags['task-id'],
       step: flags.step as 'plan-review' | 'review' | undefined,

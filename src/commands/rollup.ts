@@ -9,15 +9,15 @@ export default class Rollup extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Rollup);
-    const { openRepo } = await import('../git/repo.js');
-    const { loadConfig } = await import('../core/config-load.js');
-    const { mutateStore } = await import('../core/store.js');
-    const { rollup } = await import('../core/progress.js');
-    const { getTask } = await import('../core/task-ops.js');
-    const { assertTaskId } = await import('../core/task-id.js');
+    const { openRepo } = await import('../git/index.js');
+    const { loadConfig } = await import('../config/index.js');
+    const { mutateStore } = await import('../state/index.js');
+    const { rollup } = await import('../tasks/index.js');
+    const { getTask } = await import('../tasks/index.js');
+    const { assertTaskId } = await import('../state/index.js');
     if (flags['task-id'] !== undefined) assertTaskId(flags['task-id']);
     const repo = await openRepo();
-    const { effectiveConfig } = await import('../core/committed-floor.js');
+    const { effectiveConfig } = await import('../config/index.js');
     // The steps in force decide each leaf's share of progress, as for every command that moves a step.
     const config = await effectiveConfig(repo, loadConfig(repo.root));
     const { value } = await mutateStore(repo.root, (tx) => {

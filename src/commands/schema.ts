@@ -11,7 +11,7 @@ export default class Schema extends WfCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(Schema);
-    const { jsonSchemaFor } = await import('../core/json-schema.js');
+    const { jsonSchemaFor } = await import('../config/index.js');
     process.stdout.write(`${JSON.stringify(jsonSchemaFor(args.document as 'state' | 'config'), null, 2)}\n`);
   }
 }

@@ -8,12 +8,12 @@ export default class Status extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
-    const { openRepo, currentBranch } = await import('../git/repo.js');
-    const { readConfig } = await import('../core/config.js');
-    const { readStateFile } = await import('../core/state.js');
-    const { resolveTask } = await import('../core/task-resolution.js');
-    const { startStagedCollection, gateInputsFor } = await import('../core/evidence.js');
-    const { gatesFor, nextCommandFor, refusedGates, renderGateChecklist } = await import('../core/gates.js');
+    const { openRepo, currentBranch } = await import('../git/index.js');
+    const { readConfig } = await import('../config/index.js');
+    const { readStateFile } = await import('../state/index.js');
+    const { resolveTask } = await import('../tasks/index.js');
+    const { startStagedCollection, gateInputsFor } = await import('../gates/index.js');
+    const { gatesFor, nextCommandFor, refusedGates, renderGateChecklist } = await import('../gates/index.js');
     const { makeStyle } = await import('../cli/style.js');
     const repo = await openRepo();
     // git starts before the state is parsed: see startStagedCollection.

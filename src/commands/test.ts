@@ -13,12 +13,12 @@ export default class Test extends WfCommand {
     const { flags, argv } = await this.parse(Test);
     const rest = (argv as string[]).filter((a) => a !== '--');
     const { openTaskContext } = await import('../cli/task-context.js');
-    const { collectStagedChange } = await import('../core/evidence.js');
-    const { assertWorkTreeMatchesIndex, runTestCommand } = await import('../core/test-runner.js');
-    const { mutateStore } = await import('../core/store.js');
-    const { assertEventLegal, getTask, recordTestRun } = await import('../core/task-ops.js');
-    const { refused, WfError, ExitCode } = await import('../core/errors.js');
-    const { reviewCommand } = await import('../core/gates.js');
+    const { collectStagedChange } = await import('../gates/index.js');
+    const { assertWorkTreeMatchesIndex, runTestCommand } = await import('../gates/index.js');
+    const { mutateStore } = await import('../state/index.js');
+    const { assertEventLegal, getTask, recordTestRun } = await import('../tasks/index.js');
+    const { refused, WfError, ExitCode } = await import('../errors/index.js');
+    const { reviewCommand } = await import('../gates/index.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const task = resolution.task;
     if (!config.steps.test) throw refused('steps.test is off in the config', { hint: 'wf status' });

@@ -14,9 +14,9 @@ export default class Verify extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Verify);
     const { readFileSync, appendFileSync } = await import('node:fs');
-    const { openRepo } = await import('../git/repo.js');
-    const { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } = await import('../core/verify.js');
-    const { refused, usageError } = await import('../core/errors.js');
+    const { openRepo } = await import('../git/index.js');
+    const { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } = await import('../ci/index.js');
+    const { refused, usageError } = await import('../errors/index.js');
     const { makeStyle } = await import('../cli/style.js');
     const base = flags.base ?? baseFromEnvironment({ env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
     if (!base) {

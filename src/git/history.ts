@@ -1,4 +1,4 @@
-import { GitCommandError, runGit } from './git.js';
+import { GitCommandError, runGit } from './process.js';
 import { parseRawDiff, type RawChange, type Repo } from './repo.js';
 
 /**

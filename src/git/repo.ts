@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { environmentError, usageError } from '../core/errors.js';
-import { GitCommandError, gitEnv, gitText, runGit } from './git.js';
+import { environmentError, usageError } from '../errors/index.js';
+import { GitCommandError, gitEnv, gitText, runGit } from './process.js';
 
 export interface Repo {
   /** The work tree's top folder. */

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { ExitCode, refused, usageError } from '../core/errors.js';
-import { approvalsFor, reviewCommand } from '../core/gates.js';
-import { isPlaceholderId } from '../core/placeholder-id.js';
-import { parseReviewTrailers, trailerLines, isWellFormedHash, type ReviewTrailers } from '../core/trailers.js';
-import { computeStagedFingerprint } from '../git/fingerprint.js';
-import { CatFileBatch, gitText, runGit } from '../git/git.js';
-import type { WfConfig } from '../core/config.js';
-import { effectiveConfig } from '../core/committed-floor.js';
-import { commitParents } from '../git/repo.js';
+import { ExitCode, refused, usageError } from '../errors/index.js';
+import { approvalsFor, reviewCommand } from '../gates/index.js';
+import { isPlaceholderId } from '../session-id/index.js';
+import { parseReviewTrailers, trailerLines, isWellFormedHash, type ReviewTrailers } from '../commit/index.js';
+import { computeStagedFingerprint } from '../fingerprint/index.js';
+import { CatFileBatch, gitText, runGit, commitParents } from '../git/index.js';
+import { type WfConfig, effectiveConfig } from '../config/index.js';
 import { isAmendInProgress } from './amend.js';
-import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
+import { isCleanMergeInProgress } from './clean-merge.js';
+import { loadHookContext, resolveHookTask } from '../tasks/index.js';
 
 const REDO_AMEND =
   'to change the code of a reviewed commit, undo it and go through the gates again: git reset --soft HEAD~1 && wf test && wf review run (or wf record-review …) && wf commit -m "<message>"';

@@ -1,8 +1,8 @@
-import { gateInputsFor, startStagedCollection } from '../core/evidence.js';
-import { ExitCode, usageError } from '../core/errors.js';
-import { gatesFor, refusedGates, renderGateChecklist } from '../core/gates.js';
+import { gateInputsFor, startStagedCollection, gatesFor, refusedGates, renderGateChecklist } from '../gates/index.js';
+import { ExitCode, usageError } from '../errors/index.js';
 import { isAmendInProgress } from './amend.js';
-import { isCleanMergeInProgress, loadHookContext, resolveHookTask } from './context.js';
+import { isCleanMergeInProgress } from './clean-merge.js';
+import { loadHookContext, resolveHookTask } from '../tasks/index.js';
 
 /** `wf hook pre-commit`: gates 1–5 on exactly what git is about to commit (GIT_INDEX_FILE honoured). */
 export async function runPreCommit(args: string[]): Promise<number> {

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAuditEntries, verifyAuditLog } from '../../src/core/audit-log.js';
-import { readState } from '../../src/core/store.js';
+import { parseAuditEntries, verifyAuditLog } from '../../src/audit/log.js';
+import { readState } from '../../src/state/store.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { expectCode } from '../helpers/workflow.js';
 
@@ -20,9 +20,9 @@ const LOCK_DIR = '.claude/task-state.json.lock';
 
 const WORKER = `
 import { existsSync } from 'node:fs';
-const { mutateStore } = await import(${JSON.stringify(distUrl('core/store.js'))});
-const { startTask, addTodo } = await import(${JSON.stringify(distUrl('core/task-ops.js'))});
-const { DEFAULT_CONFIG } = await import(${JSON.stringify(distUrl('core/config.js'))});
+const { mutateStore } = await import(${JSON.stringify(distUrl('state/index.js'))});
+const { startTask, addTodo } = await import(${JSON.stringify(distUrl('tasks/index.js'))});
+const { DEFAULT_CONFIG } = await import(${JSON.stringify(distUrl('config/index.js'))});
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const say = (line) => process.stdout.write(line + '\\n'); // pipes are synchronous on Linux: the line is out before we go on
 const [mode, root, a, b] = process.argv.slice(2);

@@ -204,8 +204,8 @@ describe('the hook fast path', () => {
       expect(r.status, r.stderr).toBe(0);
     }
     const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((u) => u.includes('/dist/hooks/pre-commit.js'))).toBe(true);
-    expect(loaded.some((u) => u.includes('/dist/hooks/commit-msg.js'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/dist/fast/pre-commit.js'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/dist/fast/commit-msg.js'))).toBe(true);
     expect(loaded.filter((u) => u.includes('node_modules'))).toEqual([]);
     expect(loaded.filter((u) => /oclif|zod|execa|inquirer|chalk|lockfile|cli\/run-cli/.test(u))).toEqual([]);
   });

@@ -14,8 +14,8 @@ import {
   type AuditEntry,
   type AuditEvent,
   type AuditVerification,
-} from '../../src/core/audit-log.js';
-import { ExitCode, WfError } from '../../src/core/errors.js';
+} from '../../src/audit/log.js';
+import { ExitCode, WfError } from '../../src/errors/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type WfConfig } from '../../src/core/config.js';
-import { floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedFloor } from '../../src/core/committed-floor.js';
-import { parseConfigWithSchema } from '../../src/core/config-load.js';
-import { parseConfigText } from '../../src/core/config.js';
+import { DEFAULT_CONFIG, type WfConfig } from '../../src/config/reader.js';
+import { floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedFloor } from '../../src/config/floor.js';
+import { parseConfigWithSchema } from '../../src/config/load.js';
+import { parseConfigText } from '../../src/config/reader.js';
 
 const config = (patch: (c: WfConfig) => void = () => undefined): WfConfig => {
   const c = structuredClone(DEFAULT_CONFIG);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BEGIN_MARK, END_MARK, renderWorkflowMarkdown } from '../../src/core/workflow-docs.js';
-import { STEPS, TRANSITIONS } from '../../src/core/workflow.js';
+import { BEGIN_MARK, END_MARK, renderWorkflowMarkdown } from '../../src/workflow/docs.js';
+import { STEPS, TRANSITIONS } from '../../src/workflow/machine.js';
 
 const generatedBlock = (path: string) => {
   const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');

@@ -9,7 +9,7 @@ import {
   sideDigest,
   ZERO_DIGEST,
   type FingerprintChange,
-} from '../../src/core/fingerprint.js';
+} from '../../src/fingerprint/compute.js';
 
 /**
  * The pure part of docs/fingerprint.md (steps 3 to 5). Every expected value

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commitSkipsHooks, findingsFor } from '../../src/hooks/guard-rules.js';
-import { parseShell } from '../../src/hooks/shell-parse.js';
+import { commitSkipsHooks, findingsFor } from '../../src/guard/rules.js';
+import { parseShell } from '../../src/guard/shell-parse.js';
 
 const ctx = { cwd: '/repo', root: '/repo' };
 const blockedBy = (command: string) => parseShell(command).flatMap((c) => findingsFor(c, ctx)).map((f) => f.reason);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPlaceholderId, PLACEHOLDER_WORDS, placeholderReason } from '../../src/core/placeholder-id.js';
+import { isPlaceholderId, PLACEHOLDER_WORDS, placeholderReason } from '../../src/session-id/index.js';
 
 /** [id, a fragment the reason must contain] */
 const REFUSED: Array<[string, string]> = [

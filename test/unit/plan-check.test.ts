@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countPlanWords, planProblem } from '../../src/core/plan-check.js';
+import { countPlanWords, planProblem } from '../../src/gates/plan-check.js';
 
 const template = readFileSync(new URL('../../templates/plan.md', import.meta.url), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTION_KINDS, redactSecrets } from '../../src/core/redact.js';
+import { REDACTION_KINDS, redactSecrets } from '../../src/redaction/index.js';
 
 // Every fake secret is assembled at run time from a seeded generator and split prefixes, so no string in this file
 // looks like a real credential to a push-protection scanner.

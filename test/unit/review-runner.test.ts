@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { REVIEWER_DEFAULTS } from '../../src/core/config.js';
-import {
-  allCaptures,
-  buildReviewPacket,
-  REGEX_TIME_LIMIT_MS,
-  RegexTimeLimitError,
-  verdictTextFrom,
-  continuationIdProblem,
-  extractValue,
-  jsonValueAt,
-  normalizeVerdict,
-  readReviewerAnswer,
-  reviewerArgv,
-  reviewText,
-  tailLines,
-  valueAtPath,
-} from '../../src/core/review-runner.js';
+import { REVIEWER_DEFAULTS } from '../../src/config/reader.js';
+import { continuationIdProblem, extractValue, jsonValueAt, normalizeVerdict, readReviewerAnswer, reviewText, valueAtPath, verdictTextFrom } from '../../src/review/answer.js';
+import { buildReviewPacket } from '../../src/review/packet.js';
+import { allCaptures, REGEX_TIME_LIMIT_MS, RegexTimeLimitError } from '../../src/review/regex-sandbox.js';
+import { reviewerArgv, tailLines } from '../../src/review/spawn.js';
 
 const ID = '3f2b8c1e-9a4d-4e7b-8c21-5d9e0f6a7b13';
 

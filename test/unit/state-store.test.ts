@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditPath, parseAuditEntries, readAuditText, verifyAuditLog } from '../../src/core/audit-log.js';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { ExitCode, WfError } from '../../src/core/errors.js';
-import { findStateSchemaProblem } from '../../src/core/state-schema.js';
-import { emptyState, statePath } from '../../src/core/state.js';
-import { mutateStore, readState } from '../../src/core/store.js';
-import { addTodo, startTask } from '../../src/core/task-ops.js';
+import { auditPath, parseAuditEntries, readAuditText, verifyAuditLog } from '../../src/audit/log.js';
+import { DEFAULT_CONFIG } from '../../src/config/reader.js';
+import { ExitCode, WfError } from '../../src/errors/index.js';
+import { findStateSchemaProblem } from '../../src/state/schema.js';
+import { emptyState, statePath } from '../../src/state/model.js';
+import { mutateStore, readState } from '../../src/state/store.js';
+import { addTodo, startTask } from '../../src/tasks/operations.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { newTask } from '../../src/core/task-ops.js';
-import { idsInBranch, resolveTask } from '../../src/core/task-resolution.js';
-import { WfError } from '../../src/core/errors.js';
-import type { State } from '../../src/core/state.js';
+import { newTask } from '../../src/tasks/operations.js';
+import { idsInBranch, resolveTask } from '../../src/tasks/resolution.js';
+import { WfError } from '../../src/errors/index.js';
+import type { State } from '../../src/state/model.js';
 
 const stateWith = (...ids: string[]): State => ({ version: 1, tasks: Object.fromEntries(ids.map((id) => [id, newTask(id, id, null, false)])) });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReviewTrailers, trailerLines } from '../../src/core/trailers.js';
+import { parseReviewTrailers, trailerLines } from '../../src/commit/trailers.js';
 
 describe('review trailers', () => {
   it('parses Review-Hash and Review-Id, ignoring comments and what is below the scissors', () => {

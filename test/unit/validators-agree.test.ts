@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { configVerdicts } from '../../src/core/config-schema.js';
-import { findStateSchemaProblem } from '../../src/core/state-schema.js';
-import { findStateProblem } from '../../src/core/state.js';
-import { newTask, REVIEWER_NAME } from '../../src/core/task-ops.js';
-import { DEFAULT_CONFIG, parseConfigText, REVIEWER_DEFAULTS, REVIEWER_NAME_PATTERN } from '../../src/core/config.js';
-import { parseConfigWithSchema } from '../../src/core/config-load.js';
+import { configVerdicts } from '../../src/config/schema.js';
+import { findStateSchemaProblem } from '../../src/state/schema.js';
+import { findStateProblem } from '../../src/state/model.js';
+import { newTask, REVIEWER_NAME } from '../../src/tasks/operations.js';
+import { DEFAULT_CONFIG, parseConfigText, REVIEWER_DEFAULTS, REVIEWER_NAME_PATTERN } from '../../src/config/reader.js';
+import { parseConfigWithSchema } from '../../src/config/load.js';
 
 const FULL_REVIEWER = {
   command: ['gemini', '-p'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_STEPS_ON, legalFromSteps, nextStep, progressForStep, STEPS, TRANSITIONS, type EnabledSteps } from '../../src/core/workflow.js';
+import { ALL_STEPS_ON, legalFromSteps, nextStep, progressForStep, STEPS, TRANSITIONS, type EnabledSteps } from '../../src/workflow/machine.js';
 
 describe('the transition table', () => {
   it('has the six steps in order', () => {

@@ -11,8 +11,8 @@ export default class AuditShow extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AuditShow);
-    const { openRepo } = await import('../../git/repo.js');
-    const { parseAuditEntries, readAuditText } = await import('../../core/audit-log.js');
+    const { openRepo } = await import('../../git/index.js');
+    const { parseAuditEntries, readAuditText } = await import('../../audit/index.js');
     const repo = await openRepo();
     let entries = parseAuditEntries(readAuditText(repo.root));
     if (flags['task-id']) entries = entries.filter((e) => e.taskId === flags['task-id']);

@@ -14,7 +14,7 @@ export default class ContextRecord extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(ContextRecord);
     const { changeTask } = await import('../../cli/change-task.js');
-    const { recordContext } = await import('../../core/task-ops.js');
+    const { recordContext } = await import('../../tasks/index.js');
     const { task } = await changeTask(flags['task-id'], (tx, task) => recordContext(tx, task, flags.used, flags.limit));
     this.report(flags.json, { taskId: task.id, context: task.context }, () => `task ${task.id}: ${Math.round((flags.used / flags.limit) * 100)}% of the context window used`);
   }

@@ -7,8 +7,8 @@ export default class HooksInstall extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(HooksInstall);
-    const { openRepo } = await import('../../git/repo.js');
-    const { installHooks } = await import('../../core/hook-install.js');
+    const { openRepo } = await import('../../git/index.js');
+    const { installHooks } = await import('../../setup/index.js');
     const changes = await installHooks(await openRepo());
     this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})`).join('\n'));
   }

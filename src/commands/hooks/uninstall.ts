@@ -5,8 +5,8 @@ export default class HooksUninstall extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(HooksUninstall);
-    const { openRepo } = await import('../../git/repo.js');
-    const { uninstallHooks } = await import('../../core/hook-install.js');
+    const { openRepo } = await import('../../git/index.js');
+    const { uninstallHooks } = await import('../../setup/index.js');
     const changes = await uninstallHooks(await openRepo());
     this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})`).join('\n'));
   }

@@ -16,14 +16,14 @@ export default class SubtaskCreate extends WfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SubtaskCreate);
-    const { assertTaskId } = await import('../../core/task-id.js');
+    const { assertTaskId } = await import('../../state/index.js');
     assertTaskId(args.id);
     if (flags.parent !== undefined) assertTaskId(flags.parent, 'parent id');
     const { openRepoContext } = await import('../../cli/task-context.js');
-    const { resolveTask } = await import('../../core/task-resolution.js');
-    const { currentBranch } = await import('../../git/repo.js');
-    const { mutateStore } = await import('../../core/store.js');
-    const { createSubtask } = await import('../../core/task-ops.js');
+    const { resolveTask } = await import('../../tasks/index.js');
+    const { currentBranch } = await import('../../git/index.js');
+    const { mutateStore } = await import('../../state/index.js');
+    const { createSubtask } = await import('../../tasks/index.js');
     const { repo, config, state } = await openRepoContext();
     const parentId = flags.parent ?? resolveTask(state, { explicit: flags['task-id'], env: process.env.WF_TASK_ID, branch: currentBranch(repo) }).task.id;
     const { value: task } = await mutateStore(repo.root, (tx) => createSubtask(tx, repo.root, { id: args.id, parentId, title: flags.title, complex: flags.complex }, config));

@@ -9,8 +9,8 @@ export default class TaskFinish extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(TaskFinish);
     const { openTaskContext } = await import('../../cli/task-context.js');
-    const { mutateStore } = await import('../../core/store.js');
-    const { finishTask, getTask } = await import('../../core/task-ops.js');
+    const { mutateStore } = await import('../../state/index.js');
+    const { finishTask, getTask } = await import('../../tasks/index.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const { value: task } = await mutateStore(repo.root, (tx) => {
       const task = getTask(tx.state, resolution.task.id);

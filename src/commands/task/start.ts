@@ -12,11 +12,11 @@ export default class TaskStart extends WfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TaskStart);
-    const { assertTaskId } = await import('../../core/task-id.js');
+    const { assertTaskId } = await import('../../state/index.js');
     assertTaskId(args.id);
     const { openWorkspace } = await import('../../cli/workspace.js');
-    const { mutateStore } = await import('../../core/store.js');
-    const { startTask } = await import('../../core/task-ops.js');
+    const { mutateStore } = await import('../../state/index.js');
+    const { startTask } = await import('../../tasks/index.js');
     const { repo, config } = await openWorkspace();
     const { value: task } = await mutateStore(repo.root, (tx) => startTask(tx, { id: args.id, title: flags.title, complex: flags.complex }, config));
     this.report(flags.json, task, () => `started task ${task.id} at step plan\n  next: wf plan --task-id ${task.id}`);

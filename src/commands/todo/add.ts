@@ -10,7 +10,7 @@ export default class TodoAdd extends WfCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TodoAdd);
     const { changeTask } = await import('../../cli/change-task.js');
-    const { addTodo } = await import('../../core/task-ops.js');
+    const { addTodo } = await import('../../tasks/index.js');
     const { task, value: n } = await changeTask(flags['task-id'], (tx, task) => addTodo(tx, task, args.text));
     this.report(flags.json, { taskId: task.id, n, todos: task.todos }, () => `todo ${n} added to task ${task.id}`);
   }

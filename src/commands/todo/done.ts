@@ -10,7 +10,7 @@ export default class TodoDone extends WfCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TodoDone);
     const { changeTask } = await import('../../cli/change-task.js');
-    const { completeTodo } = await import('../../core/task-ops.js');
+    const { completeTodo } = await import('../../tasks/index.js');
     const { task } = await changeTask(flags['task-id'], (tx, task) => completeTodo(tx, task, args.n));
     this.report(flags.json, { taskId: task.id, todos: task.todos }, () => `todo ${args.n} of task ${task.id} is done`);
   }

@@ -1,0 +1,1 @@
+export { baseFromEnvironment, githubAnnotations, stepSummaryMarkdown, verifyRange } from './verify.js';

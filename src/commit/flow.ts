@@ -1,0 +1,87 @@
+import { loadConfig, effectiveConfig } from '../config/index.js';
+import { ExitCode, refused, WfError } from '../errors/index.js';
+import { collectStagedChange, gateInputsFor, approvalsFor, gatesFor, refusedGates, renderGateChecklist, type GateResult } from '../gates/index.js';
+import { parseAuditEntries, readAuditText, verifyAuditLog, AUDIT_FILE } from '../audit/index.js';
+import { mutateStore, readState, STATE_FILE } from '../state/index.js';
+import { assertEventLegal, getTask, recordCommit, resolveTask } from '../tasks/index.js';
+import { trailerLines } from './trailers.js';
+import { computeCommitFingerprint } from '../fingerprint/index.js';
+import { GitCommandError, runGit, currentBranch, headCommit, openRepo } from '../git/index.js';
+
+export interface CommitResult {
+  taskId: string;
+  commit: string;
+  fingerprint: string;
+  reviewIds: string[];
+  gates: GateResult[];
+  taskStep: string;
+}
+
+/** Tool files that are tracked ride along with the commit (they are outside the fingerprint), so CI sees the log grow with the code. */
+async function trackedToolFiles(root: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const out = await runGit(['ls-files', '-z', '--', STATE_FILE, AUDIT_FILE], { cwd: root, env });
+  return out.stdout.toString('utf8').split('\0').filter(Boolean);
+}
+
+/**
+ * `wf commit`: every gate, then `git commit` with the trailers, then proof
+ * that what landed is what was reviewed: the new commit's fingerprint must
+ * equal the reviewed one and the audit log must hold the approving entries.
+ */
+export async function commitTask(input: { taskId?: string | undefined; message: string; cwd?: string }): Promise<CommitResult> {
+  const repo = await openRepo(input.cwd);
+  const config = await effectiveConfig(repo, loadConfig(repo.root));
+  const state = readState(repo.root);
+  const { task } = resolveTask(state, { explicit: input.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
+  if (!input.message.trim()) throw new WfError(ExitCode.Usage, 'the commit message is empty', { hint: 'wf commit -m "<what this change does>"' });
+
+  const staged = await collectStagedChange(repo, config);
+  const gates = gatesFor(gateInputsFor(repo, config, task, staged));
+  const failed = refusedGates(gates);
+  if (failed.length > 0) {
+    throw refused(`commit refused for task ${task.id}: ${failed.map((g) => g.id).join(', ')}\n${renderGateChecklist(gates)}`, { hint: failed[0]!.fix ?? 'wf status' });
+  }
+  assertEventLegal(task, 'committed', config);
+
+  const approvals = config.steps.review ? approvalsFor(task, 'review', staged.fingerprint, config) : [];
+  const trailers = trailerLines(staged.fingerprint, approvals);
+  const toolFiles = await trackedToolFiles(repo.root, repo.env);
+  if (toolFiles.length > 0) await runGit(['add', '--', ...toolFiles], { cwd: repo.root, env: repo.env });
+  const args = ['commit', '--quiet', '-m', input.message];
+  for (const line of trailers) args.push('--trailer', line);
+  try {
+    await runGit(args, { cwd: repo.root, env: repo.env });
+  } catch (err) {
+    if (err instanceof GitCommandError) {
+      throw refused(`git commit failed: ${err.stderr.trim() || `exit ${err.exitCode}`}`, { hint: 'wf status   (and check the git message above)' });
+    }
+    throw err;
+  }
+  const sha = (await headCommit(repo))!;
+
+  const landed = await computeCommitFingerprint(repo, sha, config.fingerprint.exclude);
+  if (landed.fingerprint !== staged.fingerprint) {
+    throw refused(`commit ${sha.slice(0, 12)} does not contain the reviewed change (fingerprint ${landed.fingerprint.slice(0, 12)}… ≠ ${staged.fingerprint.slice(0, 12)}…)`, {
+      hint: 'something changed the index during the commit (a hook?); undo with git reset --soft HEAD~1 and run wf status',
+    });
+  }
+  const auditText = readAuditText(repo.root);
+  const chain = verifyAuditLog(auditText);
+  if (!chain.ok) throw refused(`the audit log does not verify after commit ${sha.slice(0, 12)}: ${chain.problems[0]!.message}`, { hint: 'wf audit verify' });
+  const logged = parseAuditEntries(auditText);
+  for (const approval of approvals) {
+    const found = logged.some(
+      (e) => e.event === 'review-recorded' && e.step === 'review' && e.status === 'approved' && e.fingerprint === staged.fingerprint && e.reviewer === approval.reviewer && e.continuationId === approval.continuationId,
+    );
+    if (!found) {
+      throw refused(`the audit log holds no entry for the approval by ${approval.reviewer} that commit ${sha.slice(0, 12)} cites`, { hint: 'wf audit show   (the state and the log disagree: someone edited one of them)' });
+    }
+  }
+  const reviewIds = approvals.map((a) => `${a.reviewer}:${a.continuationId}`);
+  const { value: step } = await mutateStore(repo.root, (tx) => {
+    const fresh = getTask(tx.state, task.id);
+    recordCommit(tx, fresh, { sha, fingerprint: staged.fingerprint, reviewIds }, config);
+    return fresh.step;
+  });
+  return { taskId: task.id, commit: sha, fingerprint: staged.fingerprint, reviewIds, gates, taskStep: step };
+}

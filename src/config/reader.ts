@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usageError } from '../errors/index.js';
+import type { EnabledSteps } from '../workflow/index.js';
+
+/**
+ * `.claude/wf.config.json`. The zod schema in config-schema.ts is the public
+ * definition (used by every oclif command and exported as JSON Schema); this
+ * file holds the defaults and a dependency-free reader for the git-hook fast
+ * path, which may not import zod. test/unit/config.test.ts checks that both
+ * accept and refuse the same documents.
+ */
+export const CONFIG_FILE = '.claude/wf.config.json';
+
+/** How `wf review run` finds one value in a reviewer's stdout: a dotted path into its JSON, a regex's first capture group, or the regex applied to the value at the path. */
+export interface ReviewerExtractor {
+  jsonPath?: string | undefined;
+  regex?: string | undefined;
+}
+
+/** A reviewer `wf review run` starts itself, so the verdict and session id come from the reviewer, not from whoever types a command. */
+export interface ReviewerConfig {
+  /** Program and arguments, run without a shell. */
+  command: string[];
+  /** `stdin`: the packet is piped in; `file`: written to a temp file named by `{file}` in the arguments (appended when no argument has it). */
+  prompt: 'stdin' | 'file';
+  timeoutSeconds: number;
+  verdict: ReviewerExtractor;
+  continuationId: ReviewerExtractor;
+  /** Arguments appended for `--resume`; `{id}` becomes the reviewer's last continuation id. */
+  resumeArgs?: string[] | undefined;
+}
+
+export interface WfConfig {
+  version: 1;
+  /** strict refuses; warn reports every gate but lets the commit through (for rolling out). */
+  mode: 'strict' | 'warn';
+  steps: EnabledSteps;
+  /** allowManual false: only verdicts wf review run read from a reviewer count; wf record-review is refused. */
+  review: { minApprovals: number; allowManual: boolean };
+  test: { command: string | string[]; timeoutSeconds: number };
+  plan: { minWords: number };
+  complexity: { maxFiles: number; maxLines: number };
+  context: { warnAt: number; blockAt: number };
+  fingerprint: { exclude: string[] };
+  reviewers: Record<string, ReviewerConfig>;
+}
+
+export const DEFAULT_CONFIG: WfConfig = {
+  version: 1,
+  mode: 'strict',
+  steps: { 'plan-review': true, test: true, review: true },
+  review: { minApprovals: 1, allowManual: true },
+  test: { command: 'npm test', timeoutSeconds: 900 },
+  plan: { minWords: 30 },
+  complexity: { maxFiles: 8, maxLines: 400 },
+  context: { warnAt: 0.7, blockAt: 0.9 },
+  fingerprint: { exclude: [] },
+  reviewers: {},
+};
+
+/** What a reviewer entry gets when it leaves these out. The default verdict regex matches the last line the review packet asks for. */
+export const REVIEWER_DEFAULTS = {
+  prompt: 'stdin',
+  timeoutSeconds: 600,
+  // A line of its own (markdown emphasis or a quote marker allowed), never a mention inside a sentence.
+  // Spaces and tabs only, never \s: a class that also eats newlines makes the regex quadratic on long output.
+  verdict: { regex: '^[ \\t>#*_]*VERDICT[ \\t]*:[ \\t]*[*_]*([A-Za-z]+(?:[_-][A-Za-z]+)*)[*_. \\t\\r]*$' },
+} as const satisfies Partial<ReviewerConfig>;
+
+/** What a reviewer may be called: it ends up in `Review-Id: <name>:<id>` trailers and audit entries. */
+export const REVIEWER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+
+const JSON_PATH = /^[^.]+(?:\.[^.]+)*$/;
+
+/** Why a reviewer regex is unusable (it must compile and have a capture group to read), or null. Shared with the zod schema. */
+export function reviewerRegexProblem(source: string): string | null {
+  let groups: number;
+  try {
+    // An empty alternative always matches, so the match array's length counts the pattern's groups.
+    groups = (new RegExp(`${source}|`).exec('')?.length ?? 1) - 1;
+  } catch (err) {
+    return `is not a valid regular expression (${(err as Error).message})`;
+  }
+  return groups >= 1 ? null : 'needs a capture group around the value, for example "VERDICT:\\s*(\\w+)"';
+}
+
+export function reviewerJsonPathProblem(path: string): string | null {
+  return JSON_PATH.test(path) ? null : 'must be a dotted path such as "result.session_id"';
+}
+
+export function configPath(root: string): string {
+  return join(root, CONFIG_FILE);
+}
+
+type Check = (value: unknown, at: string) => string | null;
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const bool: Check = (v, at) => (typeof v === 'boolean' ? null : `${at} must be true or false`);
+// Safe integers only: zod's int() refuses 1e16, and so must this reader.
+const intAtLeast =
+  (min: number): Check =>
+  (v, at) =>
+    Number.isSafeInteger(v) && (v as number) >= min ? null : `${at} must be a whole number >= ${min}`;
+/** Node's timers hold at most 2^31-1 ms; a longer timeout would fire at once. A day is more than any test run or review needs. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+const timeoutSeconds: Check = (v, at) =>
+  Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_TIMEOUT_SECONDS ? null : `${at} must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`;
+// Own keys only: "valueOf" or "__proto__" in a config file must be an unknown key, not a crash.
+const lookup = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+const fraction: Check = (v, at) =>
+  typeof v === 'number' && v > 0 && v <= 1 ? null : `${at} must be a number in (0, 1]`;
+const oneOf =
+  (...values: string[]): Check =>
+  (v, at) =>
+    typeof v === 'string' && values.includes(v) ? null : `${at} must be one of ${values.join(', ')}`;
+const commandCheck: Check = (v, at) =>
+  (typeof v === 'string' && v.trim() !== '') ||
+  (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== ''))
+    ? null
+    : `${at} must be a non-empty string or a non-empty array of strings`;
+const stringList: Check = (v, at) =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be an array of non-empty strings`;
+
+const extractorCheck: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object with jsonPath or regex`;
+  for (const key of Object.keys(v)) if (key !== 'jsonPath' && key !== 'regex') return `unknown key "${at}.${key}"`;
+  if (v.jsonPath === undefined && v.regex === undefined) return `${at} needs jsonPath or regex`;
+  if (v.jsonPath !== undefined) {
+    if (typeof v.jsonPath !== 'string') return `${at}.jsonPath must be a string`;
+    const problem = reviewerJsonPathProblem(v.jsonPath);
+    if (problem) return `${at}.jsonPath ${problem}`;
+  }
+  if (v.regex !== undefined) {
+    if (typeof v.regex !== 'string' || v.regex === '') return `${at}.regex must be a non-empty string`;
+    const problem = reviewerRegexProblem(v.regex);
+    if (problem) return `${at}.regex ${problem}`;
+  }
+  return null;
+};
+const argList: Check = (v, at) =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be a non-empty array of non-empty strings`;
+
+const REVIEWER_SHAPE: Record<string, Check> = {
+  command: argList,
+  prompt: oneOf('stdin', 'file'),
+  timeoutSeconds,
+  verdict: extractorCheck,
+  continuationId: extractorCheck,
+  resumeArgs: (v, at) => argList(v, at) ?? ((v as string[]).some((a) => a.includes('{id}')) ? null : `${at} must contain {id} where the continuation id goes`),
+};
+
+const reviewersCheck: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object of named reviewers`;
+  for (const [name, reviewer] of Object.entries(v)) {
+    if (!REVIEWER_NAME_PATTERN.test(name)) return `${at}: invalid reviewer name ${JSON.stringify(name)} (1-64 characters from A-Z a-z 0-9 . _ @ + -)`;
+    const where = `${at}.${name}`;
+    if (!isObject(reviewer)) return `${where} must be an object`;
+    for (const [key, value] of Object.entries(reviewer)) {
+      const check = lookup(REVIEWER_SHAPE, key);
+      if (!check) return `unknown key "${where}.${key}"`;
+      const problem = check(value, `${where}.${key}`);
+      if (problem) return problem;
+    }
+    if (reviewer.command === undefined) return `${where}.command is required`;
+    if (reviewer.continuationId === undefined) return `${where}.continuationId is required`;
+    if (reviewer.prompt !== 'file' && (reviewer.command as string[]).some((a) => a.includes('{file}'))) {
+      return `${where}.command uses {file} but prompt is not "file"`;
+    }
+  }
+  return null;
+};
+
+const SHAPE: Record<string, Check | Record<string, Check>> = {
+  $schema: (v, at) => (typeof v === 'string' ? null : `${at} must be a string`),
+  version: (v, at) => (v === 1 ? null : `${at} must be 1`),
+  mode: oneOf('strict', 'warn'),
+  steps: { 'plan-review': bool, test: bool, review: bool },
+  review: { minApprovals: intAtLeast(1), allowManual: bool },
+  test: { command: commandCheck, timeoutSeconds },
+  plan: { minWords: intAtLeast(0) },
+  complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1) },
+  context: { warnAt: fraction, blockAt: fraction },
+  fingerprint: { exclude: stringList },
+  reviewers: reviewersCheck,
+};
+
+/** The first problem in a parsed config document, or null. Unknown keys are problems: a typo must not silently loosen a gate. */
+export function findConfigProblem(doc: unknown): string | null {
+  if (!isObject(doc)) return 'the document must be a JSON object';
+  for (const [key, value] of Object.entries(doc)) {
+    const check = lookup(SHAPE, key);
+    if (!check) return `unknown key "${key}"`;
+    if (typeof check === 'function') {
+      const problem = check(value, key);
+      if (problem) return problem;
+      continue;
+    }
+    if (!isObject(value)) return `${key} must be an object`;
+    for (const [inner, innerValue] of Object.entries(value)) {
+      const innerCheck = lookup(check, inner);
+      if (!innerCheck) return `unknown key "${key}.${inner}"`;
+      const problem = innerCheck(innerValue, `${key}.${inner}`);
+      if (problem) return problem;
+    }
+  }
+  const context = isObject(doc.context) ? doc.context : {};
+  const warnAt = (context.warnAt as number | undefined) ?? DEFAULT_CONFIG.context.warnAt;
+  const blockAt = (context.blockAt as number | undefined) ?? DEFAULT_CONFIG.context.blockAt;
+  if (warnAt > blockAt) return 'context.warnAt must not be above context.blockAt';
+  return null;
+}
+
+/** Fills in defaults; `doc` must already have passed findConfigProblem. */
+export function withConfigDefaults(doc: Record<string, unknown>): WfConfig {
+  const d = DEFAULT_CONFIG;
+  const section = <K extends keyof WfConfig>(key: K): WfConfig[K] => {
+    const value = doc[key];
+    if (isObject(value) && isObject(d[key])) return { ...(d[key] as object), ...value } as WfConfig[K];
+    return (value ?? d[key]) as WfConfig[K];
+  };
+  return {
+    version: 1,
+    mode: section('mode'),
+    steps: section('steps'),
+    review: section('review'),
+    test: section('test'),
+    plan: section('plan'),
+    complexity: section('complexity'),
+    context: section('context'),
+    fingerprint: section('fingerprint'),
+    reviewers: reviewersWithDefaults(doc.reviewers),
+  };
+}
+
+function reviewersWithDefaults(value: unknown): Record<string, ReviewerConfig> {
+  if (!isObject(value)) return {};
+  const out: Record<string, ReviewerConfig> = {};
+  for (const [name, reviewer] of Object.entries(value)) {
+    out[name] = { prompt: REVIEWER_DEFAULTS.prompt, timeoutSeconds: REVIEWER_DEFAULTS.timeoutSeconds, verdict: { ...REVIEWER_DEFAULTS.verdict }, ...(reviewer as Partial<ReviewerConfig>) } as ReviewerConfig;
+  }
+  return out;
+}
+
+/** Parses config text; throws exit 2 naming the file and the first problem. */
+export function parseConfigText(text: string, file: string): WfConfig {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw usageError(`the config file is not valid JSON: ${(err as Error).message}`, {
+      where: file,
+      hint: `fix the JSON by hand (wf never overwrites it), or delete it and run: wf init --yes`,
+    });
+  }
+  const problem = findConfigProblem(doc);
+  if (problem) {
+    throw usageError(`the config file is invalid: ${problem}`, {
+      where: file,
+      hint: 'fix it by hand (see the Configuration section of the README), then run: wf status',
+    });
+  }
+  return withConfigDefaults(doc as Record<string, unknown>);
+}
+
+/** Reads the config; a missing file means the defaults. */
+export function readConfig(root: string): WfConfig {
+  const file = configPath(root);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_CONFIG);
+    throw err;
+  }
+  return parseConfigText(text, file);
+}

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { ExitCode } from '../errors/index.js';
+import { findingsFor, isGatedCommit, protectedTarget, type Finding } from './rules.js';
+import { parseShell, ShellParseError } from './shell-parse.js';
+
+/**
+ * Claude Code `PreToolUse` guards (and any agent with pre-tool hooks): they
+ * read the tool payload on stdin and answer exit 0 (run it) or exit 2 with
+ * the reason on stderr (blocked; the agent reads the reason). Any crash or
+ * payload wf cannot read is a block too: a guard that fails open guards
+ * nothing.
+ */
+interface ToolPayload {
+  tool_name?: unknown;
+  tool_input?: { command?: unknown; file_path?: unknown; notebook_path?: unknown };
+  cwd?: unknown;
+  stop_hook_active?: unknown;
+}
+
+export const BLOCK = ExitCode.Usage; // Claude Code treats exit 2 as "blocked, tell the model why".
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function block(reasons: string[], next: string): number {
+  process.stderr.write(`wf guard blocked this:\n${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}\n`);
+  return BLOCK;
+}
+
+async function readPayload(): Promise<ToolPayload | null> {
+  const text = await readStdin();
+  try {
+    const payload = JSON.parse(text) as unknown;
+    return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as ToolPayload) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The work tree around `cwd`, found without starting git (this runs before every tool call). */
+export function findRoot(cwd: string): string | null {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+const payloadCwd = (payload: ToolPayload) => (typeof payload.cwd === 'string' && payload.cwd ? payload.cwd : process.cwd());
+
+export async function runPreBash(): Promise<number> {
+  const payload = await readPayload();
+  if (!payload) return block(['the hook payload is not JSON (fail closed)'], 'check the hook wiring: wf doctor');
+  if (typeof payload.tool_name === 'string' && payload.tool_name !== 'Bash') return ExitCode.Ok;
+  const command = payload.tool_input?.command;
+  if (typeof command !== 'string') return block(['the payload has no tool_input.command (fail closed)'], 'check the hook wiring: wf doctor');
+  const cwd = payloadCwd(payload);
+  const root = findRoot(cwd);
+  let commands;
+  try {
+    commands = parseShell(command);
+  } catch (err) {
+    if (err instanceof ShellParseError) return block([`the command could not be read safely: ${err.message}`], 'write it as plain commands without unbalanced quotes');
+    throw err;
+  }
+  const findings: Finding[] = commands.flatMap((cmd) => findingsFor(cmd, { cwd, root }));
+  if (findings.length > 0) return block([...new Set(findings.map((f) => f.reason))], 'follow the workflow instead: wf status shows what is missing');
+
+  for (const cmd of commands) {
+    const commit = isGatedCommit(cmd);
+    if (!commit || commit.amend) continue;
+    const dir = commit.dir ? (isAbsolute(commit.dir) ? commit.dir : join(cwd, commit.dir)) : cwd;
+    const { gateVerdict } = await import('./task-checks.js');
+    const verdict = await gateVerdict(dir);
+    if (verdict) return block([verdict], 'wf status   (each missing gate lists the command that satisfies it)');
+  }
+  return ExitCode.Ok;
+}
+
+export async function runPreEdit(): Promise<number> {
+  const payload = await readPayload();
+  if (!payload) return block(['the hook payload is not JSON (fail closed)'], 'check the hook wiring: wf doctor');
+  const input = payload.tool_input ?? {};
+  const file = typeof input.file_path === 'string' ? input.file_path : typeof input.notebook_path === 'string' ? input.notebook_path : null;
+  if (file === null) return block(['the payload names no file_path (fail closed)'], 'check the hook wiring: wf doctor');
+  const cwd = payloadCwd(payload);
+  const target = protectedTarget(file, cwd, findRoot(cwd), false);
+  if (target) {
+    return block([`${target} may only be written by wf itself (it is wf's evidence, its hooks, or the agent's hook wiring)`], 'use the wf commands: wf status shows the next one');
+  }
+  return ExitCode.Ok;
+}
+
+/**
+ * Claude Code `Stop` hook: reminds the agent once of a task left mid-step
+ * (stop_hook_active stops it from looping), by blocking the stop with a reason.
+ */
+export async function runStop(): Promise<number> {
+  const payload = (await readPayload()) ?? {};
+  if (payload.stop_hook_active === true) return ExitCode.Ok;
+  const root = findRoot(payloadCwd(payload));
+  if (!root) return ExitCode.Ok;
+  const { unfinishedSteps } = await import('./task-checks.js');
+  let open: string[];
+  try {
+    open = unfinishedSteps(root);
+  } catch {
+    return ExitCode.Ok;
+  }
+  if (open.length === 0) return ExitCode.Ok;
+  process.stdout.write(`${JSON.stringify({ decision: 'block', reason: `Unfinished workflow step(s):\n${open.join('\n')}\nFinish the step, or say why you are stopping.` })}\n`);
+  return ExitCode.Ok;
+}
+
+/** Reads a file if it exists: for doctor's checks of settings. */
+export function readIfExists(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,1 @@
+export { runPreBash, runPreEdit, runStop } from './agent-guard.js';

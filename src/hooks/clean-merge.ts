@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runGit, type Repo } from '../git/index.js';
+
+/**
+ * A merge whose result is exactly git's conflict-free automatic merge adds
+ * no unreviewed code: CI verify accepts it without a trailer, and so do the
+ * hooks. Anything else (conflict resolutions, extra edits) is gated like any
+ * change.
+ */
+export async function isCleanMergeInProgress(repo: Repo): Promise<boolean> {
+  const mergeHeadFile = join(repo.gitDir, 'MERGE_HEAD');
+  if (!existsSync(mergeHeadFile)) return false;
+  const heads = readFileSync(mergeHeadFile, 'utf8').split('\n').filter(Boolean);
+  if (heads.length !== 1) return false;
+  const opts = { cwd: repo.root, env: repo.env };
+  // 1: conflicts; 128: no merge base (unrelated histories) and the like. Either way not git's clean merge, so gated.
+  const merged = await runGit(['merge-tree', '--write-tree', 'HEAD', heads[0]!], { ...opts, okExitCodes: [1, 128] });
+  if (merged.exitCode !== 0) return false;
+  const [auto, index] = [merged.stdout.toString('utf8').split('\n')[0]!.trim(), (await runGit(['write-tree'], opts)).stdout.toString('utf8').trim()];
+  return auto === index;
+}

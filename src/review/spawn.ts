@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReviewerConfig } from '../config/index.js';
+import type { Repo } from '../git/index.js';
+import type { ReviewerFailure } from './outcome.js';
+
+/** Starting one reviewer process on a packet, with its timeout, its process group and Ctrl-C. */
+
+/**
+ * The reviewer's argv: command (with `{file}` filled in), then the resume
+ * arguments, then the packet file when no argument names it. A function
+ * replacement keeps a `$&` in a path or id literal.
+ */
+export function reviewerArgv(reviewer: Pick<ReviewerConfig, 'command' | 'prompt' | 'resumeArgs'>, options: { file?: string | undefined; resumeId?: string | undefined } = {}): string[] {
+  const { file, resumeId } = options;
+  const args = reviewer.command.map((a) => (file === undefined ? a : a.replaceAll('{file}', () => file)));
+  if (resumeId !== undefined) args.push(...(reviewer.resumeArgs ?? []).map((a) => a.replaceAll('{id}', () => resumeId)));
+  if (reviewer.prompt === 'file' && file !== undefined && !reviewer.command.some((a) => a.includes('{file}'))) args.push(file);
+  return args;
+}
+
+/** The last `lines` lines, at most `maxChars` characters. Redact before cutting: a cut through a token leaves a fragment no rule recognises. */
+export function tailLines(text: string, lines = 20, maxChars = 3000): string {
+  const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
+  return tail.length > maxChars ? `…${tail.slice(-maxChars)}` : tail;
+}
+
+export interface Spawned {
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  failure: { kind: ReviewerFailure; message: string } | null;
+}
+
+export async function spawnReviewer(repo: Repo, name: string, reviewer: ReviewerConfig, packet: string, resumeId: string | undefined, signal: AbortSignal): Promise<Spawned> {
+  const { execa } = await import('execa');
+  const dir = reviewer.prompt === 'file' ? mkdtempSync(join(tmpdir(), 'wf-review-')) : undefined;
+  const started = performance.now();
+  try {
+    const file = dir === undefined ? undefined : join(dir, 'review-packet.md');
+    if (file !== undefined) writeFileSync(file, packet, { mode: 0o600 });
+    const [program, ...args] = reviewerArgv(reviewer, { file, resumeId });
+    const common = {
+      cwd: repo.root,
+      shell: false,
+      reject: false,
+      // Its own process group, so a timeout or Ctrl-C ends the helpers a CLI reviewer starts too; killing
+      // only the leader leaves them holding stdout open, and wf would wait for them past the timeout.
+      detached: true,
+      stripFinalNewline: false,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { WF_REVIEW_RUN: '1' },
+    } as const;
+    const subprocess = file === undefined ? execa(program!, args, { ...common, input: packet }) : execa(program!, args, { ...common, stdin: 'ignore' });
+    const killGroup = (sig: NodeJS.Signals) => {
+      if (subprocess.pid === undefined) return;
+      try {
+        process.kill(-subprocess.pid, sig);
+      } catch (err) {
+        // ESRCH: the group is gone already. Anything else (no process groups, as on Windows): the reviewer alone.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') subprocess.kill(sig);
+      }
+    };
+    let stopped: 'timed-out' | 'interrupted' | null = null;
+    let forceKill: NodeJS.Timeout | undefined;
+    const stop = (why: 'timed-out' | 'interrupted') => {
+      if (stopped) return;
+      stopped = why;
+      killGroup('SIGTERM');
+      forceKill = setTimeout(() => killGroup('SIGKILL'), 2000);
+    };
+    const timer = setTimeout(() => stop('timed-out'), reviewer.timeoutSeconds * 1000);
+    const onAbort = () => stop('interrupted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    let result;
+    try {
+      result = await subprocess;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(forceKill);
+      signal.removeEventListener('abort', onAbort);
+      // Whatever the reviewer left running in the background ends with it.
+      killGroup('SIGKILL');
+    }
+    const durationMs = performance.now() - started;
+    const stdout = typeof result.stdout === 'string' ? result.stdout : '';
+    const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+    const exitCode = result.exitCode ?? null;
+    const spawnCode = (result as { code?: unknown }).code;
+    let failure: Spawned['failure'] = null;
+    if (stopped === 'interrupted') failure = { kind: 'interrupted', message: `reviewer ${name} was interrupted` };
+    else if (stopped === 'timed-out') failure = { kind: 'timed-out', message: `reviewer ${name} timed out after ${reviewer.timeoutSeconds} s` };
+    else if (result.isMaxBuffer) failure = { kind: 'crashed', message: `reviewer ${name} printed more than ${common.maxBuffer / 1024 / 1024} MB` };
+    else if (exitCode === null && result.signal === undefined && (spawnCode === 'ENOENT' || spawnCode === 'EACCES')) {
+      failure = { kind: 'could-not-start', message: `reviewer ${name} could not be started: ${reviewer.command[0]} (${spawnCode === 'ENOENT' ? 'command not found' : 'permission denied'})` };
+    } else if (result.signal !== undefined) failure = { kind: 'crashed', message: `reviewer ${name} was killed by ${result.signal}` };
+    else if (exitCode !== 0) failure = { kind: 'crashed', message: `reviewer ${name} exited with code ${exitCode ?? 'unknown'}` };
+    else if (result.failed) failure = { kind: 'crashed', message: `reviewer ${name} failed: ${result.shortMessage ?? 'unknown error'}` };
+    return { durationMs, stdout, stderr, exitCode, failure };
+  } finally {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}

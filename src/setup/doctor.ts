@@ -1,0 +1,166 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { claudeWiring } from './agent-setup.js';
+import { CONFIG_FILE, configPath, readConfig, type WfConfig, effectiveConfig, uncommittedReviewerChanges } from '../config/index.js';
+import { isWfError } from '../errors/index.js';
+import { checkHooks, WF_BIN } from './hook-install.js';
+import { readStateFile } from '../state/index.js';
+import type { Repo } from '../git/index.js';
+
+/**
+ * `wf doctor`: the installation checked end to end, including whether the
+ * guard really blocks: it runs the hooks on synthetic payloads and expects a
+ * refusal, because a guard that is wired but broken looks exactly like one
+ * that works until the day it matters.
+ */
+export interface DoctorCheck {
+  name: string;
+  status: 'ok' | 'fail' | 'warn';
+  detail: string;
+  fix?: string;
+}
+
+function runHook(repo: Repo, hook: string, payload: unknown): { code: number; stderr: string } {
+  const r = spawnSync(process.execPath, [WF_BIN, 'hook', hook], {
+    cwd: repo.root,
+    input: JSON.stringify(payload),
+    encoding: 'utf8',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
+    timeout: 30_000,
+  });
+  return { code: r.status ?? -1, stderr: r.stderr ?? '' };
+}
+
+/** Where a reviewer's program would be found, as execa (no shell) finds it: a path with a slash from the repository, else PATH. */
+export function findProgram(program: string, cwd: string, path = process.env.PATH ?? ''): string | null {
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) {
+    const file = isAbsolute(program) ? program : resolve(cwd, program);
+    return runnable(file) ? file : null;
+  }
+  for (const dir of path.split(delimiter)) {
+    if (dir !== '' && runnable(join(dir, program))) return join(dir, program);
+  }
+  return null;
+}
+
+/** One check per configured reviewer (can wf review run start it?), or one that says reviews are typed in by hand. */
+export function reviewerChecks(root: string, config: WfConfig): DoctorCheck[] {
+  const names = Object.keys(config.reviewers);
+  if (names.length === 0) {
+    return [
+      config.review.allowManual
+        ? {
+            name: 'reviewers',
+            status: 'warn',
+            detail: 'none configured: reviews are typed in with wf record-review, and whoever types one chooses its session id',
+            fix: `configure reviewers in ${CONFIG_FILE} (README: "Reviews run by wf"), then set review.allowManual to false`,
+          }
+        : {
+            name: 'reviewers',
+            status: 'fail',
+            detail: 'review.allowManual is false but no reviewer is configured, so no review can be recorded at all',
+            fix: `configure reviewers in ${CONFIG_FILE} (README: "Reviews run by wf")`,
+          },
+    ];
+  }
+  return names.map((name) => {
+    const program = config.reviewers[name]!.command[0]!;
+    const found = findProgram(program, root);
+    return found
+      ? { name: `reviewer ${name}`, status: 'ok', detail: `${program} → ${found}` }
+      : {
+          name: `reviewer ${name}`,
+          status: 'fail',
+          detail: `${program} is not an executable ${program.includes('/') ? 'file' : 'on PATH'}, so wf review run cannot start it`,
+          fix: `install it, or fix reviewers.${name}.command in ${CONFIG_FILE}`,
+        };
+  });
+}
+
+export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const guard = (name: string, fn: () => Omit<DoctorCheck, 'name'>) => {
+    try {
+      checks.push({ name, ...fn() });
+    } catch (err) {
+      checks.push({ name, status: 'fail', detail: isWfError(err) ? err.message : String(err), ...(isWfError(err) && err.hint ? { fix: err.hint } : {}) });
+    }
+  };
+
+  guard('config', () => {
+    const exists = existsSync(configPath(repo.root));
+    readConfig(repo.root);
+    return exists ? { status: 'ok', detail: '.claude/wf.config.json is valid' } : { status: 'fail', detail: 'no .claude/wf.config.json', fix: 'wf init' };
+  });
+  try {
+    const working = readConfig(repo.root);
+    const inForce = await effectiveConfig(repo, working);
+    checks.push(...reviewerChecks(repo.root, inForce));
+    const pending = uncommittedReviewerChanges(working, inForce);
+    if (pending.length > 0) {
+      checks.push({
+        name: 'uncommitted reviewer changes',
+        status: 'warn',
+        detail: `reviewers ${pending.join(', ')} differ from the committed config; wf review run uses the committed ones until the change is reviewed and committed`,
+        fix: 'wf commit the config change',
+      });
+    }
+  } catch {
+    // A broken config is already reported by the config check above.
+  }
+  guard('state', () => {
+    const state = readStateFile(repo.root);
+    return { status: 'ok', detail: `.claude/task-state.json reads (${Object.keys(state.tasks).length} task(s))` };
+  });
+  for (const hook of await checkHooks(repo)) {
+    checks.push(hook.ok ? { name: `git ${hook.hook} hook`, status: 'ok', detail: hook.path } : { name: `git ${hook.hook} hook`, status: 'fail', detail: `${hook.path}: ${hook.problem}`, fix: 'wf hooks install' });
+  }
+  const local = join(repo.root, 'node_modules', '.bin', 'wf');
+  checks.push(
+    existsSync(local)
+      ? { name: 'wf for hooks', status: 'ok', detail: 'node_modules/.bin/wf' }
+      : { name: 'wf for hooks', status: 'warn', detail: 'no node_modules/.bin/wf: the hooks fall back to wf on PATH, then to the wf that installed them', fix: 'npm install --save-dev wf-gate' },
+  );
+
+  const wiring = claudeWiring(repo.root);
+  const wired = wiring.bash && wiring.edit && wiring.stop;
+  checks.push(
+    wired
+      ? { name: 'Claude Code guard wiring', status: 'ok', detail: '.claude/settings.json runs wf hook pre-bash, pre-edit and stop' }
+      : {
+          name: 'Claude Code guard wiring',
+          status: 'warn',
+          detail: `.claude/settings.json lacks: ${[!wiring.bash && 'pre-bash (Bash)', !wiring.edit && 'pre-edit (Edit|Write|MultiEdit|NotebookEdit)', !wiring.stop && 'stop'].filter(Boolean).join(', ')}`,
+          fix: 'wf init --agent claude',
+        },
+  );
+
+  const bypass = runHook(repo, 'pre-bash', { tool_name: 'Bash', tool_input: { command: 'git commit --no-verify -m doctor' }, cwd: repo.root });
+  checks.push(
+    bypass.code === 2
+      ? { name: 'guard blocks --no-verify', status: 'ok', detail: 'a synthetic git commit --no-verify payload was blocked (exit 2)' }
+      : { name: 'guard blocks --no-verify', status: 'fail', detail: `a synthetic --no-verify payload exited ${bypass.code}, expected 2: ${bypass.stderr.trim().slice(0, 200)}`, fix: 'reinstall wf-gate, then: wf doctor' },
+  );
+  const edit = runHook(repo, 'pre-edit', { tool_name: 'Write', tool_input: { file_path: join(repo.root, '.claude/task-state.json') }, cwd: repo.root });
+  checks.push(
+    edit.code === 2
+      ? { name: 'guard blocks state edits', status: 'ok', detail: 'a synthetic Write to .claude/task-state.json was blocked (exit 2)' }
+      : { name: 'guard blocks state edits', status: 'fail', detail: `a synthetic Write payload exited ${edit.code}, expected 2`, fix: 'reinstall wf-gate, then: wf doctor' },
+  );
+  const garbage = runHook(repo, 'pre-bash', 'not a payload');
+  checks.push(
+    garbage.code === 2
+      ? { name: 'guard fails closed', status: 'ok', detail: 'an unreadable payload was blocked (exit 2)' }
+      : { name: 'guard fails closed', status: 'fail', detail: `an unreadable payload exited ${garbage.code}, expected 2`, fix: 'reinstall wf-gate, then: wf doctor' },
+  );
+  return checks;
+}

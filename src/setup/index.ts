@@ -1,0 +1,3 @@
+export { runDoctor } from './doctor.js';
+export { installHooks, uninstallHooks } from './hook-install.js';
+export { initRepository } from './init.js';
