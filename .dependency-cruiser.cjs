@@ -43,8 +43,8 @@ module.exports = {
     {
       name: 'one-git-adapter',
       severity: 'error',
-      comment: 'Processes start in src/git (git itself), src/review and src/gates (execa: reviewers, the test command), src/setup/doctor (the installed hook commands) and the demo (a user at a terminal).',
-      from: { path: '^src/', pathNot: ['^src/git/', '^src/demo/', '^src/setup/doctor\\.ts$'] },
+      comment: 'Processes start in src/git (git itself), src/review and src/gates (execa: reviewers, the test command), src/setup/doctor (the installed hook commands), src/setup/keygen (ssh-keygen) and the demo (a user at a terminal).',
+      from: { path: '^src/', pathNot: ['^src/git/', '^src/demo/', '^src/setup/doctor\\.ts$', '^src/setup/keygen\\.ts$'] },
       to: { path: '^child_process$|^node:child_process$', dependencyTypes: ['core'] },
     },
     {

@@ -12,7 +12,7 @@ const config = await Config.load({ root, ignoreManifest: true });
 const plugin = config.plugins.get(config.pjson.name);
 const manifest = plugin.manifest;
 if (!manifest || Object.keys(manifest.commands).length === 0) {
-  console.error('build-manifest: no commands found under dist/commands');
+  console.error('build-manifest: no commands found under dist/bundle/commands');
   process.exit(1);
 }
 writeFileSync(new URL('../oclif.manifest.json', import.meta.url), `${JSON.stringify(manifest, null, 2)}\n`);

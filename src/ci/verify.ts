@@ -4,7 +4,9 @@ import { blobsToHash, filterChanges, fingerprintFromChanges, hashBlobs } from '.
 import { placeholderReason } from '../session-id/index.js';
 import { AUDIT_FILE, verifyAuditLog } from '../audit/index.js';
 import { isWellFormedHash } from '../commit/index.js';
-import { CatFileBatch, automaticMergeTree, isShallowRepository, listChangesAgainstFirstParent, listRangeCommits, type CommitInfo, runGit, type Repo } from '../git/index.js';
+import { AttestationReader, attestationsTip } from '../attestation/index.js';
+import { CatFileBatch, automaticMergeTree, isShallowRepository, listChangesAgainstFirstParent, listRangeCommits, type CommitInfo, type RawChange, runGit, type Repo } from '../git/index.js';
+import { attestationVerdict, readAttestors, type Attestors } from './attestation-check.js';
 
 /**
  * `wf verify`: the server side of the guarantee. Every commit of a pull
@@ -24,6 +26,8 @@ export interface CommitVerdict {
   expectedHash: string | null;
   foundHash: string | null;
   reviewers: string[];
+  /** With attestation.required on the base: the reviewers whose signed attestations approve this fingerprint. */
+  attestedBy: string[] | null;
   reasons: string[];
   fix: string | null;
 }
@@ -40,6 +44,10 @@ export interface VerifyReport {
   head: string;
   mode: WfConfig['mode'];
   minApprovals: number;
+  /** attestation.required on the base: reviews must be proven by signed attestations, not only by trailers. */
+  attestationRequired: boolean;
+  /** Lines of the base's attestors file that do not count. */
+  attestorProblems: string[];
   commits: CommitVerdict[];
   audit: AuditVerdict;
   summary: { total: number; passed: number; failed: number };
@@ -70,7 +78,7 @@ export function baseFromEnvironment({ env, readFile }: VerifyEnvironment): strin
   return null;
 }
 
-async function resolveRev(repo: Repo, rev: string, what: 'base' | 'head'): Promise<string> {
+export async function resolveRev(repo: Repo, rev: string, what: 'base' | 'head'): Promise<string> {
   if (rev.startsWith('-')) throw usageError(`--${what} ${rev} is not a revision`, { hint: `wf verify --base origin/main` });
   const r = await runGit(['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`], { cwd: repo.root, env: repo.env, okExitCodes: [1, 128] });
   if (r.exitCode === 0) return r.stdout.toString('utf8').trim();
@@ -82,7 +90,7 @@ async function resolveRev(repo: Repo, rev: string, what: 'base' | 'head'): Promi
   throw usageError(`unknown ${what} revision ${JSON.stringify(rev)}`, { hint: what === 'base' ? 'fetch it first (git fetch origin <branch>) or pass --base <sha>' : 'check the name with git log --oneline -5' });
 }
 
-async function readAt(batch: CatFileBatch, rev: string, path: string): Promise<string | null> {
+export async function readAt(batch: CatFileBatch, rev: string, path: string): Promise<string | null> {
   const object = await batch.read(`${rev}:${path}`);
   return object && object.type === 'blob' ? object.content.toString('utf8') : null;
 }
@@ -118,50 +126,90 @@ function checkReviewIds(commit: CommitInfo, minApprovals: number, allowed: Reado
   return [...reviewers];
 }
 
-export async function verifyRange(repo: Repo, baseRev: string, headRev: string): Promise<VerifyReport> {
+export interface ClassifiedCommit {
+  commit: CommitInfo;
+  kind: CommitKind;
+  /** The fingerprint of its change against the first parent, with the base's excludes. */
+  expected: string;
+  /** That change, as git lists it (excludes and wf's own files left out). */
+  changes: RawChange[];
+}
+
+/** Every commit of the range with its kind and fingerprint, in a constant number of git processes. */
+export async function classifyRange(repo: Repo, batch: CatFileBatch, base: string, head: string, config: WfConfig): Promise<ClassifiedCommit[]> {
+  const commits = await listRangeCommits(repo, base, head);
+  const shallow = commits.length > 0 && (await isShallowRepository(repo));
+  if (shallow && commits.some((c) => c.parents.length === 0)) {
+    throw environmentError('the range reaches the edge of a shallow clone, so its oldest commits cannot be checked against their parents', {
+      hint: 'fetch the full history: `fetch-depth: 0` on actions/checkout, or git fetch --unshallow',
+    });
+  }
+  const changes = await listChangesAgainstFirstParent(repo, commits);
+  const kept = new Map(commits.map((c) => [c.sha, filterChanges(changes.get(c.sha) ?? [], config.fingerprint.exclude)]));
+  const digests = await hashBlobs(batch, [...new Set([...kept.values()].flatMap((k) => blobsToHash(k)))]);
+  const out: ClassifiedCommit[] = [];
+  for (const commit of commits) {
+    const raw = changes.get(commit.sha) ?? [];
+    const mine = kept.get(commit.sha)!;
+    const found = commit.reviewHashes[0] ?? null;
+    let kind: CommitKind = commit.parents.length > 1 ? 'merge' : 'commit';
+    if (kind === 'merge' && commit.parents.length === 2 && found === null) {
+      const auto = await automaticMergeTree(repo, commit.parents[0]!, commit.parents[1]!);
+      if (auto === commit.tree) kind = 'clean-merge';
+    }
+    if (kind !== 'clean-merge' && mine.length === 0 && found === null) {
+      // Nothing outside wf's own state (or the base's excludes) changed: no code to review.
+      if (raw.length > 0 || kind === 'commit') kind = 'tool-state-only';
+    }
+    out.push({ commit, kind, expected: fingerprintFromChanges(mine, digests).fingerprint, changes: mine });
+  }
+  return out;
+}
+
+/** The config as committed on the base: what a pull request is judged by, whatever it changes. */
+export async function baseConfigAt(batch: CatFileBatch, base: string): Promise<WfConfig> {
+  const text = await readAt(batch, base, CONFIG_FILE);
+  return text === null ? structuredClone(DEFAULT_CONFIG) : parseConfigWithSchema(text, `${CONFIG_FILE} at the base ${base.slice(0, 12)}`);
+}
+
+/** `requireAttestations`: check attestations even where the base does not require them yet (`wf attest verify`). */
+export async function verifyRange(repo: Repo, baseRev: string, headRev: string, options: { requireAttestations?: boolean } = {}): Promise<VerifyReport> {
   const [base, head] = [await resolveRev(repo, baseRev, 'base'), await resolveRev(repo, headRev, 'head')];
   const batch = new CatFileBatch(repo.root, repo.env);
   try {
-    const baseConfigText = await readAt(batch, base, CONFIG_FILE);
-    const config = baseConfigText === null ? structuredClone(DEFAULT_CONFIG) : parseConfigWithSchema(baseConfigText, `${CONFIG_FILE} at the base ${base.slice(0, 12)}`);
-    const excludes = config.fingerprint.exclude;
+    const config = await baseConfigAt(batch, base);
     const minApprovals = config.steps.review ? config.review.minApprovals : 0;
 
-    const commits = await listRangeCommits(repo, base, head);
-    const shallow = commits.length > 0 && (await isShallowRepository(repo));
-    if (shallow && commits.some((c) => c.parents.length === 0)) {
-      throw environmentError('the range reaches the edge of a shallow clone, so its oldest commits cannot be checked against their parents', {
-        hint: 'fetch the full history: `fetch-depth: 0` on actions/checkout, or git fetch --unshallow',
-      });
-    }
-    const changes = await listChangesAgainstFirstParent(repo, commits);
-    const kept = new Map(commits.map((c) => [c.sha, filterChanges(changes.get(c.sha) ?? [], excludes)]));
-    const digests = await hashBlobs(batch, [...new Set([...kept.values()].flatMap((k) => blobsToHash(k)))]);
+    const classified = await classifyRange(repo, batch, base, head, config);
+
+    const attested = (config.attestation.required || options.requireAttestations === true) && minApprovals > 0;
+    const attestors: Attestors = attested ? await readAttestors(batch, base) : { signers: [], problems: [], present: false };
+    const reader = new AttestationReader(batch, attested ? await attestationsTip(repo) : null);
+    const trailersOptional = attested && config.attestation.trailers === 'optional';
 
     const verdicts: CommitVerdict[] = [];
-    for (const commit of commits) {
-      const raw = changes.get(commit.sha) ?? [];
-      const mine = kept.get(commit.sha)!;
-      const expected = fingerprintFromChanges(mine, digests).fingerprint;
+    for (const { commit, kind, expected } of classified) {
       const found = commit.reviewHashes[0] ?? null;
       const reasons: string[] = [];
-      let kind: CommitKind = commit.parents.length > 1 ? 'merge' : 'commit';
       let reviewers: string[] = [];
-
-      if (kind === 'merge' && commit.parents.length === 2 && found === null) {
-        const auto = await automaticMergeTree(repo, commit.parents[0]!, commit.parents[1]!);
-        if (auto === commit.tree) kind = 'clean-merge';
-      }
-      if (kind !== 'clean-merge' && mine.length === 0 && found === null) {
-        // Nothing outside wf's own state (or the base's excludes) changed: no code to review.
-        if (raw.length > 0 || kind === 'commit') kind = 'tool-state-only';
-      }
+      let attestedBy: string[] | null = null;
       if (kind === 'commit' || kind === 'merge') {
-        if (commit.reviewHashes.length === 0) reasons.push('no Review-Hash trailer (committed with --no-verify, or outside the hooks?)');
-        else if (commit.reviewHashes.length > 1) reasons.push('more than one Review-Hash trailer');
-        else if (!isWellFormedHash(found!)) reasons.push(`Review-Hash "${found}" is not 64 lowercase hex digits`);
-        else if (found !== expected) reasons.push('Review-Hash does not match the commit: its code is not what was reviewed (edited, amended or forged after review)');
-        reviewers = checkReviewIds(commit, minApprovals, allowedReviewersOn(config), reasons);
+        const bare = trailersOptional && commit.reviewHashes.length === 0 && commit.reviewIds.length === 0;
+        if (!bare) {
+          if (commit.reviewHashes.length === 0) reasons.push('no Review-Hash trailer (committed with --no-verify, or outside the hooks?)');
+          else if (commit.reviewHashes.length > 1) reasons.push('more than one Review-Hash trailer');
+          else if (!isWellFormedHash(found!)) reasons.push(`Review-Hash "${found}" is not 64 lowercase hex digits`);
+          else if (found !== expected) reasons.push('Review-Hash does not match the commit: its code is not what was reviewed (edited, amended or forged after review)');
+          reviewers = checkReviewIds(commit, attested ? 0 : minApprovals, allowedReviewersOn(config), reasons);
+        }
+        if (attested) {
+          const proof = await attestationVerdict(reader, attestors, config, expected);
+          attestedBy = proof.approvedBy;
+          if (proof.approvedBy.length < minApprovals) {
+            reasons.push(`${proof.approvedBy.length} attested approval(s) of fingerprint ${expected.slice(0, 12)}…, the base requires ${minApprovals}${proof.problems.length ? `: ${proof.problems.join('; ')}` : ''}`);
+          }
+          reviewers = [...new Set([...reviewers, ...proof.approvedBy])];
+        }
       }
       verdicts.push({
         commit: commit.sha,
@@ -171,11 +219,14 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string):
         expectedHash: kind === 'commit' || kind === 'merge' ? expected : null,
         foundHash: found,
         reviewers,
+        attestedBy,
         reasons,
         fix:
           reasons.length === 0
             ? null
-            : 'redo the commit through the gates: git rebase -i to stop at it (or git reset --soft to before it), then wf test, record the review(s), and wf commit',
+            : attested && reasons.every((r) => r.includes('attested approval'))
+              ? 'let the review job attest it (wf review ci runs on the pull request), or fetch the attestations: git fetch origin +refs/notes/wf-attestations:refs/notes/wf-attestations'
+              : 'redo the commit through the gates: git rebase -i to stop at it (or git reset --soft to before it), then wf test, record the review(s), and wf commit',
       });
     }
 
@@ -187,6 +238,8 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string):
       head,
       mode: config.mode,
       minApprovals,
+      attestationRequired: attested,
+      attestorProblems: attestors.problems,
       commits: verdicts,
       audit,
       summary: { total: verdicts.length, passed: verdicts.length - failed, failed },

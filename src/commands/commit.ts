@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
+import { commitTask } from '../commit/index.js';
 
 export default class Commit extends WfCommand {
   static override summary = 'Check every gate, then git commit with Review-Hash and Review-Id trailers.';
@@ -14,7 +15,6 @@ export default class Commit extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Commit);
-    const { commitTask } = await import('../commit/index.js');
     const result = await commitTask({ taskId: flags['task-id'], message: flags.message });
     this.report(flags.json, result, () =>
       [

@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { runDemo } from '../demo/index.js';
+import { makeStyle } from '../cli/style.js';
 
 export default class Demo extends WfCommand {
   static override summary = 'Walk a task through all six steps in a throwaway repository, then show the refusals.';
@@ -7,8 +9,6 @@ export default class Demo extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Demo);
-    const { runDemo } = await import('../demo/index.js');
-    const { makeStyle } = await import('../cli/style.js');
     const code = await runDemo({ keep: flags.keep, style: makeStyle(), out: (t) => process.stdout.write(`${t}\n`) });
     if (code !== 0) this.exit(code);
   }

@@ -1,4 +1,8 @@
 import { WfCommand } from '../cli/base-command.js';
+import { openRepo } from '../git/index.js';
+import { runDoctor } from '../setup/index.js';
+import { refused } from '../errors/index.js';
+import { makeStyle } from '../cli/style.js';
 
 export default class Doctor extends WfCommand {
   static override summary = 'Check the installation end to end: config, state, git hooks, the agent guard wiring, and that the guard really blocks.';
@@ -6,10 +10,6 @@ export default class Doctor extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Doctor);
-    const { openRepo } = await import('../git/index.js');
-    const { runDoctor } = await import('../setup/index.js');
-    const { refused } = await import('../errors/index.js');
-    const { makeStyle } = await import('../cli/style.js');
     const checks = await runDoctor(await openRepo());
     const failed = checks.filter((c) => c.status === 'fail');
     this.report(flags.json, { ok: failed.length === 0, checks }, () => {

@@ -1,5 +1,8 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { openRepo, commitParents, resolveCommit } from '../git/index.js';
+import { readConfig, effectiveConfig } from '../config/index.js';
+import { computeCommitFingerprint, computeStagedFingerprint } from '../fingerprint/index.js';
 
 export default class Hash extends WfCommand {
   static override summary = 'Print the SHA-256 fingerprint of the staged change (or of a commit).';
@@ -13,14 +16,9 @@ export default class Hash extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Hash);
     // The dependency-free config reader (held to the zod schema by tests): `wf hash` is benchmarked against plain git.
-    const { openRepo } = await import('../git/index.js');
-    const { readConfig } = await import('../config/index.js');
-    const { computeCommitFingerprint, computeStagedFingerprint } = await import('../fingerprint/index.js');
     const repo = await openRepo();
-    const { effectiveConfig } = await import('../config/index.js');
     let at: string | null | undefined;
     if (flags.commit) {
-      const { commitParents, resolveCommit } = await import('../git/index.js');
       at = (await commitParents(repo, await resolveCommit(repo, flags.commit)))[0] ?? null;
     }
     // A commit is fingerprinted with the excludes in force when it was made: its parent's config, as the hooks used.

@@ -1,4 +1,5 @@
-import { Args, Command } from '@oclif/core';
+import { Args, Command, loadHelpClass } from '@oclif/core';
+import { usageError } from '../errors/index.js';
 
 /**
  * `wf help [command…]`. oclif answers `--help` itself but ships `help` as a
@@ -15,7 +16,6 @@ export default class HelpCommand extends Command {
   async run(): Promise<void> {
     const { argv } = await this.parse(HelpCommand);
     const words = (argv as string[]).flatMap((word) => word.split(':')).filter((word) => word !== '');
-    const { loadHelpClass } = await import('@oclif/core');
     const Help = await loadHelpClass(this.config);
     const help = new Help(this.config, this.config.pjson.oclif?.helpOptions ?? {});
     if (words.length === 0) {
@@ -24,7 +24,6 @@ export default class HelpCommand extends Command {
     }
     const id = words.join(':');
     if (!this.config.findCommand(id) && this.config.topics.every((t) => t.name !== id)) {
-      const { usageError } = await import('../errors/index.js');
       throw usageError(`wf has no command "${words.join(' ')}"`, { hint: 'wf --help   (lists every command)' });
     }
     await help.showHelp([id]);

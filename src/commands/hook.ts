@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { runHookCli } from '../hooks/index.js';
 
 export default class Hook extends WfCommand {
   static override summary = 'Entry points for git hooks (run by the installed hooks, on a fast path without oclif).';
@@ -12,7 +13,6 @@ export default class Hook extends WfCommand {
   async run(): Promise<void> {
     // Reached only via `wf help hook`-style paths; bin/wf.js routes `wf hook …` to the fast path first.
     const { argv } = await this.parse(Hook);
-    const { runHookCli } = await import('../hooks/index.js');
     const code = await runHookCli(argv as string[]);
     if (code !== 0) this.exit(code);
   }

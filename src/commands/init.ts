@@ -1,5 +1,10 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { openRepo } from '../git/index.js';
+import { initRepository } from '../setup/index.js';
+import { existsSync } from 'node:fs';
+import { configPath, DEFAULT_CONFIG } from '../config/index.js';
+import { input, select, number } from '@inquirer/prompts';
 
 export default class Init extends WfCommand {
   static override summary = 'Set up wf in this repository: config, state, .gitignore entries and git hooks.';
@@ -15,15 +20,10 @@ export default class Init extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Init);
-    const { openRepo } = await import('../git/index.js');
-    const { initRepository } = await import('../setup/index.js');
-    const { existsSync } = await import('node:fs');
-    const { configPath, DEFAULT_CONFIG } = await import('../config/index.js');
     const repo = await openRepo();
     const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
     let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number; allowManual: boolean } } | undefined;
     if (interactive && !existsSync(configPath(repo.root))) {
-      const { input, select, number } = await import('@inquirer/prompts');
       const command = await input({ message: 'Test command wf should run:', default: String(DEFAULT_CONFIG.test.command) });
       const minApprovals = (await number({ message: 'Distinct approving reviewers per commit:', default: 1, min: 1 })) ?? 1;
       const mode = await select({

@@ -1,6 +1,10 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
+import { openTaskContext } from '../cli/task-context.js';
+import { preparePlan, reviewCommand } from '../gates/index.js';
+import { mutateStore } from '../state/index.js';
+import { getTask, registerPlan } from '../tasks/index.js';
 
 export default class Plan extends WfCommand {
   static override summary = "Register the task's plan (creating .claude/subtasks/<id>/plan.md from the template first).";
@@ -14,11 +18,6 @@ export default class Plan extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Plan);
-    const { openTaskContext } = await import('../cli/task-context.js');
-    const { preparePlan } = await import('../gates/index.js');
-    const { mutateStore } = await import('../state/index.js');
-    const { getTask, registerPlan } = await import('../tasks/index.js');
-    const { reviewCommand } = await import('../gates/index.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const prepared = preparePlan(repo.root, resolution.task.id, flags.file, config.plan.minWords);
     if (prepared.kind === 'created') {

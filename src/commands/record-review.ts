@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
+import { recordReviewForTask } from '../review/index.js';
 
 export default class RecordReview extends WfCommand {
   static override summary = 'Record a review verdict, bound to the staged fingerprint (review) or the plan digest (plan-review).';
@@ -21,7 +22,6 @@ export default class RecordReview extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(RecordReview);
-    const { recordReviewForTask } = await import('../review/index.js');
     const result = await recordReviewForTask({
       taskId: flags['task-id'],
       step: flags.step as 'plan-review' | 'review' | undefined,

@@ -1,5 +1,9 @@
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
+import { openRepo } from '../git/index.js';
+import { loadConfig, effectiveConfig } from '../config/index.js';
+import { mutateStore, assertTaskId } from '../state/index.js';
+import { rollup, getTask } from '../tasks/index.js';
 
 export default class Rollup extends WfCommand {
   static override summary = 'Recompute progress for the whole task tree (or one subtree) under the state lock.';
@@ -9,15 +13,8 @@ export default class Rollup extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Rollup);
-    const { openRepo } = await import('../git/index.js');
-    const { loadConfig } = await import('../config/index.js');
-    const { mutateStore } = await import('../state/index.js');
-    const { rollup } = await import('../tasks/index.js');
-    const { getTask } = await import('../tasks/index.js');
-    const { assertTaskId } = await import('../state/index.js');
     if (flags['task-id'] !== undefined) assertTaskId(flags['task-id']);
     const repo = await openRepo();
-    const { effectiveConfig } = await import('../config/index.js');
     // The steps in force decide each leaf's share of progress, as for every command that moves a step.
     const config = await effectiveConfig(repo, loadConfig(repo.root));
     const { value } = await mutateStore(repo.root, (tx) => {

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { jsonSchemaFor } from '../config/index.js';
 
 export default class Schema extends WfCommand {
   static override summary = 'Print the JSON Schema of the state file or the config file.';
@@ -11,7 +12,6 @@ export default class Schema extends WfCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(Schema);
-    const { jsonSchemaFor } = await import('../config/index.js');
     process.stdout.write(`${JSON.stringify(jsonSchemaFor(args.document as 'state' | 'config'), null, 2)}\n`);
   }
 }

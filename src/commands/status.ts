@@ -1,5 +1,11 @@
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
+import { openRepo, currentBranch } from '../git/index.js';
+import { readConfig } from '../config/index.js';
+import { readStateFile } from '../state/index.js';
+import { resolveTask } from '../tasks/index.js';
+import { startStagedCollection, gateInputsFor, gatesFor, nextCommandFor, refusedGates, renderGateChecklist } from '../gates/index.js';
+import { makeStyle } from '../cli/style.js';
 
 export default class Status extends WfCommand {
   static override summary = 'Show the task, its step, and a checklist of every gate with the command that satisfies each missing one.';
@@ -8,13 +14,6 @@ export default class Status extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
-    const { openRepo, currentBranch } = await import('../git/index.js');
-    const { readConfig } = await import('../config/index.js');
-    const { readStateFile } = await import('../state/index.js');
-    const { resolveTask } = await import('../tasks/index.js');
-    const { startStagedCollection, gateInputsFor } = await import('../gates/index.js');
-    const { gatesFor, nextCommandFor, refusedGates, renderGateChecklist } = await import('../gates/index.js');
-    const { makeStyle } = await import('../cli/style.js');
     const repo = await openRepo();
     // git starts before the state is parsed: see startStagedCollection.
     const collection = startStagedCollection(repo, readConfig(repo.root));

@@ -1,5 +1,10 @@
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
+import { openTaskContext } from '../cli/task-context.js';
+import { collectStagedChange, assertWorkTreeMatchesIndex, runTestCommand, reviewCommand } from '../gates/index.js';
+import { mutateStore } from '../state/index.js';
+import { assertEventLegal, getTask, recordTestRun } from '../tasks/index.js';
+import { refused, WfError, ExitCode } from '../errors/index.js';
 
 export default class Test extends WfCommand {
   static override summary = 'Run the tests and record the result against the staged fingerprint.';
@@ -12,13 +17,6 @@ export default class Test extends WfCommand {
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Test);
     const rest = (argv as string[]).filter((a) => a !== '--');
-    const { openTaskContext } = await import('../cli/task-context.js');
-    const { collectStagedChange } = await import('../gates/index.js');
-    const { assertWorkTreeMatchesIndex, runTestCommand } = await import('../gates/index.js');
-    const { mutateStore } = await import('../state/index.js');
-    const { assertEventLegal, getTask, recordTestRun } = await import('../tasks/index.js');
-    const { refused, WfError, ExitCode } = await import('../errors/index.js');
-    const { reviewCommand } = await import('../gates/index.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const task = resolution.task;
     if (!config.steps.test) throw refused('steps.test is off in the config', { hint: 'wf status' });

@@ -1,5 +1,10 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { readFileSync, appendFileSync } from 'node:fs';
+import { openRepo } from '../git/index.js';
+import { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
+import { refused, usageError } from '../errors/index.js';
+import { makeStyle } from '../cli/style.js';
 
 export default class Verify extends WfCommand {
   static override summary = 'CI: check that every commit in base..head carries a Review-Hash equal to its recomputed fingerprint.';
@@ -13,11 +18,6 @@ export default class Verify extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Verify);
-    const { readFileSync, appendFileSync } = await import('node:fs');
-    const { openRepo } = await import('../git/index.js');
-    const { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } = await import('../ci/index.js');
-    const { refused, usageError } = await import('../errors/index.js');
-    const { makeStyle } = await import('../cli/style.js');
     const base = flags.base ?? baseFromEnvironment({ env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
     if (!base) {
       throw usageError('no base to verify against: pass --base, or run in a GitHub pull-request or GitLab merge-request pipeline', {

@@ -32,6 +32,8 @@ export function withCommittedFloor(config: WfConfig, committed: WfConfig | null)
     // Excludes decide what the fingerprint covers: a new one would hide files from review. CI verify uses
     // the base's excludes, so HEAD's also keep the local trailer equal to what CI recomputes.
     fingerprint: committed.fingerprint,
+    // An allow entry lets a secret-shaped line reach a reviewer: it counts once it is itself committed.
+    secrets: committed.secrets,
   };
 }
 
@@ -68,6 +70,7 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
   const steps = section('steps');
   const review = section('review');
   const exclude = section('fingerprint').exclude;
+  const allow = section('secrets').allow;
   const reviewers: WfConfig['reviewers'] = {};
   for (const [name, entry] of Object.entries(section('reviewers'))) {
     // Each entry on its own: one malformed reviewer must not take the others with it.
@@ -83,6 +86,7 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
     },
     reviewers,
     fingerprint: { exclude: Array.isArray(exclude) && exclude.every((g) => typeof g === 'string' && g !== '') ? (exclude as string[]) : [] },
+    secrets: { allow: Array.isArray(allow) && allow.every((g) => typeof g === 'string' && g !== '') ? (allow as string[]) : [] },
   };
 }
 

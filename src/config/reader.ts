@@ -29,6 +29,8 @@ export interface ReviewerConfig {
   continuationId: ReviewerExtractor;
   /** Arguments appended for `--resume`; `{id}` becomes the reviewer's last continuation id. */
   resumeArgs?: string[] | undefined;
+  /** Environment variables passed through to the reviewer (its API key, say), on top of the basics a CLI needs; nothing else of wf's environment reaches it. */
+  env?: string[] | undefined;
 }
 
 export interface WfConfig {
@@ -44,6 +46,10 @@ export interface WfConfig {
   context: { warnAt: number; blockAt: number };
   fingerprint: { exclude: string[] };
   reviewers: Record<string, ReviewerConfig>;
+  /** Read from the base branch by `wf verify`: required means every reviewed commit needs signed attestations from CI (`wf review ci`); trailers optional lets a commit with valid attestations but no trailers pass. */
+  attestation: { required: boolean; trailers: 'required' | 'optional' };
+  /** The secrets gate: findings in these paths (globs), or with these SHA-256 digests of the matched text, are known false positives. */
+  secrets: { allow: string[] };
 }
 
 export const DEFAULT_CONFIG: WfConfig = {
@@ -57,6 +63,8 @@ export const DEFAULT_CONFIG: WfConfig = {
   context: { warnAt: 0.7, blockAt: 0.9 },
   fingerprint: { exclude: [] },
   reviewers: {},
+  attestation: { required: false, trailers: 'required' },
+  secrets: { allow: [] },
 };
 
 /** What a reviewer entry gets when it leaves these out. The default verdict regex matches the last line the review packet asks for. */
@@ -141,7 +149,31 @@ const extractorCheck: Check = (v, at) => {
 const argList: Check = (v, at) =>
   Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be a non-empty array of non-empty strings`;
 
+/**
+ * Variables that may never be handed to a reviewer, whatever the config says:
+ * the attestation key and forge tokens (a reviewer is a program from outside),
+ * and what changes how a program loads or runs (preloads, node options, git's
+ * own configuration) rather than what it is told.
+ */
+const NEVER_PASSED = /^(WF_ATTESTATION_KEY|WF_.*TOKEN|GITHUB_TOKEN|GH_TOKEN|GITLAB_TOKEN|CI_JOB_TOKEN|ACTIONS_.*|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|LD_.*|DYLD_.*|GIT_.*|BASH_ENV|ENV|PATH|HOME|PYTHONSTARTUP|PYTHONPATH|PERL5OPT|RUBYOPT|SSH_AUTH_SOCK)$/;
+
+export function reviewerEnvNameProblem(name: string): string | null {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) return `${JSON.stringify(name)} is not an environment variable name`;
+  if (NEVER_PASSED.test(name)) return `${name} is never passed to a reviewer (keys, tokens, and variables that change how programs load are kept from it)`;
+  return null;
+}
+
+const envNames: Check = (v, at) => {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return `${at} must be an array of environment variable names`;
+  for (const name of v as string[]) {
+    const problem = reviewerEnvNameProblem(name);
+    if (problem) return `${at}: ${problem}`;
+  }
+  return null;
+};
+
 const REVIEWER_SHAPE: Record<string, Check> = {
+  env: envNames,
   command: argList,
   prompt: oneOf('stdin', 'file'),
   timeoutSeconds,
@@ -183,6 +215,8 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   context: { warnAt: fraction, blockAt: fraction },
   fingerprint: { exclude: stringList },
   reviewers: reviewersCheck,
+  attestation: { required: bool, trailers: oneOf('required', 'optional') },
+  secrets: { allow: stringList },
 };
 
 /** The first problem in a parsed config document, or null. Unknown keys are problems: a typo must not silently loosen a gate. */
@@ -230,6 +264,8 @@ export function withConfigDefaults(doc: Record<string, unknown>): WfConfig {
     context: section('context'),
     fingerprint: section('fingerprint'),
     reviewers: reviewersWithDefaults(doc.reviewers),
+    attestation: section('attestation'),
+    secrets: section('secrets'),
   };
 }
 

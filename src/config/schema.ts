@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, findConfigProblem, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem, REVIEWER_NAME_PATTERN } from './reader.js';
+import { DEFAULT_CONFIG, findConfigProblem, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem, reviewerEnvNameProblem, REVIEWER_NAME_PATTERN } from './reader.js';
 
 /**
  * The public, documented definition of `.claude/wf.config.json`, exported as
@@ -34,6 +34,13 @@ const ReviewerSchema = z
       .refine((args) => args.some((a) => a.includes('{id}')), { message: 'must contain {id} where the continuation id goes' })
       .optional()
       .describe('Appended after command for wf review run --resume, with {id} replaced by the last continuation id.'),
+    env: z
+      .array(z.string().superRefine((name, ctx) => {
+        const problem = reviewerEnvNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }))
+      .optional()
+      .describe("Environment variables passed through to the reviewer (its API key, say), on top of the basics a CLI needs (HOME is a fresh directory, PATH is wf's trusted PATH); nothing else reaches it."),
   })
   .refine((r) => r.prompt === 'file' || !r.command.some((a) => a.includes('{file}')), { message: 'command uses {file} but prompt is not "file"', path: ['command'] });
 
@@ -92,6 +99,15 @@ export const ConfigSchema = z
       .record(z.string().regex(REVIEWER_NAME_PATTERN, 'a reviewer name is 1-64 characters from A-Z a-z 0-9 . _ @ + -'), ReviewerSchema)
       .default({})
       .describe('Reviewers wf review run starts itself, by name.'),
+    attestation: z
+      .strictObject({
+        required: z.boolean().default(false).describe('Read from the base by wf verify: every reviewed commit needs signed review attestations from CI (wf review ci).'),
+        trailers: z.enum(['required', 'optional']).default('required').describe('optional: a commit with valid attestations but no Review-Hash trailer passes (dependency bots, web edits).'),
+      })
+      .default(DEFAULT_CONFIG.attestation),
+    secrets: z
+      .strictObject({ allow: z.array(z.string().min(1)).default([]).describe('Known false positives of the secrets gate: path globs, or the sha256:<hex> digest the gate prints for a finding.') })
+      .default(DEFAULT_CONFIG.secrets),
   })
   .refine((c) => c.context.warnAt <= c.context.blockAt, { message: 'context.warnAt must not be above context.blockAt', path: ['context'] });
 

@@ -2,15 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ChalkInstance } from 'chalk';
+import { wfBinPath } from '../installation/index.js';
 
 /**
  * `wf demo`: a throwaway repository walked through all six steps with the
  * real commands and the real git hooks, then the refusals. Every step states
  * the exit code it expects, so the demo fails loudly if wf's behaviour drifts.
  */
-const WF = fileURLToPath(new URL('../../bin/wf.js', import.meta.url));
+const WF = wfBinPath();
 
 interface Step {
   title: string;
@@ -25,6 +25,7 @@ interface Step {
  * that adds nothing named "sneaky"; its session id is new for every run.
  */
 const DEMO_REVIEWER = `import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 const packet = readFileSync(0, 'utf8');
 const code = packet.includes('## The staged diff');
 const findings = [];

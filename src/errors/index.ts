@@ -24,10 +24,22 @@ export interface WfErrorOptions {
 }
 
 /**
+ * Marks a WfError across copies of this module: each command and the hook
+ * fast path are bundles with their own copy of the class, and the one place
+ * that maps errors to exit codes must recognise all of them.
+ */
+const BRAND = Symbol.for('wf-gate.WfError');
+
+/**
  * The one error class of wf. Expected failures are thrown as WfError and
  * printed without a stack trace; anything else is a bug and keeps its stack.
  */
 export class WfError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly where: string | undefined;

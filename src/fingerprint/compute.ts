@@ -34,9 +34,23 @@ export interface Fingerprint {
   records: FingerprintRecord[];
 }
 
-/** The tool's own state never counts as code; the config file does (loosening a gate is a change to review). */
+/**
+ * The files wf itself writes never count as code; everything else does, the
+ * config included (loosening a gate is a change to review). Exactly these
+ * files, not folders: anything else placed under .claude/subtasks/ can be
+ * imported or run, so it is reviewed like any code.
+ */
 const BUILT_IN_EXCLUDES = [STATE_FILE, AUDIT_FILE];
-const BUILT_IN_EXCLUDED_DIRS = [`${SUBTASKS_DIR}/`];
+/** A task's plan, reviewed at plan-review by its own digest. */
+const PLAN_FILE = new RegExp(`^${SUBTASKS_DIR.replace(/\./g, '\\.')}/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/plan\\.md$`, 'u');
+const REGULAR_OR_MISSING = new Set(['100644', MISSING_MODE]);
+
+/** Whether a change is one of the files wf writes: by path, and for plans only as a regular file (a symlink named plan.md is code). */
+export function isOwnFile(path: string, modes: { oldMode: string; newMode: string } | null = null): boolean {
+  if (BUILT_IN_EXCLUDES.includes(path)) return true;
+  if (!PLAN_FILE.test(path)) return false;
+  return modes === null || (REGULAR_OR_MISSING.has(modes.oldMode) && REGULAR_OR_MISSING.has(modes.newMode));
+}
 
 /** Turns a glob (`*` within a segment, `**` across segments, `?` one character) into a matcher. */
 export function globToRegExp(pattern: string): RegExp {
@@ -63,8 +77,7 @@ export function globToRegExp(pattern: string): RegExp {
 
 export function makeExcluder(extraGlobs: readonly string[] = []): (path: string) => boolean {
   const patterns = extraGlobs.map(globToRegExp);
-  return (path) =>
-    BUILT_IN_EXCLUDES.includes(path) || BUILT_IN_EXCLUDED_DIRS.some((dir) => path.startsWith(dir)) || patterns.some((re) => re.test(path));
+  return (path) => isOwnFile(path) || patterns.some((re) => re.test(path));
 }
 
 const isMissing = (mode: string) => mode === MISSING_MODE;
@@ -89,8 +102,11 @@ export function sideDigest(mode: string, oid: string, blobDigests: ReadonlyMap<s
 
 /** Drops excluded paths (the tool's state plus config excludes). */
 export function filterChanges<T extends FingerprintChange>(changes: readonly T[], excludes: readonly string[] = []): T[] {
-  const excluded = makeExcluder(excludes);
-  return changes.filter((c) => !excluded(c.path.toString('utf8')));
+  const patterns = excludes.map(globToRegExp);
+  return changes.filter((c) => {
+    const path = c.path.toString('utf8');
+    return !isOwnFile(path, c) && !patterns.some((re) => re.test(path));
+  });
 }
 
 /** Steps 4 and 5 of docs/fingerprint.md: records in byte order of path, hashed together. */

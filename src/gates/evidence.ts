@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type WfConfig, effectiveConfig } from '../config/index.js';
 import { type Fingerprint, fingerprintOfChanges } from '../fingerprint/index.js';
 import type { GateInputs, PlanFile, StagedChange } from './rules.js';
 import { SUBTASKS_DIR, type Task } from '../state/index.js';
 import { CatFileBatch, headCommit, listStagedChangesWithStats, type Repo } from '../git/index.js';
+import { packageRoot } from '../installation/index.js';
 
 /**
  * Gathers what the gates judge, from git and the file system, so the gates
  * themselves stay pure. Shared by the oclif commands and the hook fast path.
  */
-export const PLAN_TEMPLATE_FILE = fileURLToPath(new URL('../../templates/plan.md', import.meta.url));
+export const planTemplateFile = (): string => join(packageRoot(), 'templates', 'plan.md');
 
 let templateCache: string | undefined;
 export function planTemplate(): string {
-  templateCache ??= readFileSync(PLAN_TEMPLATE_FILE, 'utf8');
+  templateCache ??= readFileSync(planTemplateFile(), 'utf8');
   return templateCache;
 }
 

@@ -20,11 +20,11 @@ export interface TestOutcome {
  */
 export async function assertWorkTreeMatchesIndex(repo: Repo): Promise<void> {
   const result = await runGit(
-    ['diff', '--quiet', '--no-ext-diff', '--ignore-submodules=none', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude)${SUBTASKS_DIR}`],
+    ['diff', '--quiet', '--no-ext-diff', '--ignore-submodules=none', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude,glob)${SUBTASKS_DIR}/*/plan.md`],
     { cwd: repo.root, env: repo.env, okExitCodes: [1] },
   );
   if (result.exitCode === 1) {
-    const names = (await runGit(['diff', '--name-only', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude)${SUBTASKS_DIR}`], { cwd: repo.root, env: repo.env })).stdout
+    const names = (await runGit(['diff', '--name-only', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude,glob)${SUBTASKS_DIR}/*/plan.md`], { cwd: repo.root, env: repo.env })).stdout
       .toString('utf8')
       .trim()
       .split('\n')

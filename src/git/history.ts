@@ -17,21 +17,33 @@ export interface CommitInfo {
   reviewIds: string[];
 }
 
-const RS = '\x1e';
-const US = '\x1f';
-const GS = '\x1d';
+const FIELDS = 6;
+const HEX = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-/** Commits reachable from head and not from base, oldest first. */
+/**
+ * Commits reachable from head and not from base, oldest first. Fields are
+ * separated by NUL, which no subject or trailer value can hold, and the
+ * values of one trailer key by newline, which an unfolded value cannot
+ * hold; so a subject with control characters cannot supply trailer values
+ * git itself does not see. A record that still does not parse (a commit
+ * object crafted with a NUL) stops verification instead of being misread.
+ */
 export async function listRangeCommits(repo: Repo, base: string, head: string): Promise<CommitInfo[]> {
-  const format = ['%H', '%P', '%T', '%s', `%(trailers:key=Review-Hash,valueonly,separator=%x1f)`, `%(trailers:key=Review-Id,valueonly,separator=%x1f)`].join('%x1e') + '%x1d';
+  const trailer = (key: string) => `%(trailers:key=${key},valueonly,unfold,separator=%x0a)`;
+  const format = ['%H', '%P', '%T', '%s', trailer('Review-Hash'), trailer('Review-Id')].map((f) => `${f}%x00`).join('');
   const out = await runGit(['log', '--reverse', '--topo-order', `--format=${format}`, `${base}..${head}`, '--'], { cwd: repo.root, env: repo.env });
+  const fields = out.stdout.toString('utf8').split('\0');
+  fields.pop();
+  if (fields.length % FIELDS !== 0) throw new GitCommandError(['log', `${base}..${head}`], 0, 'history with a commit whose message holds a NUL byte: wf cannot read it the way git does');
   const commits: CommitInfo[] = [];
-  for (const record of out.stdout.toString('utf8').split(GS)) {
-    const trimmed = record.replace(/^\n/, '');
-    if (!trimmed) continue;
-    const [sha, parents, tree, subject, hashes, ids] = trimmed.split(RS);
-    const values = (field: string | undefined) => (field ?? '').split(US).map((v) => v.trim()).filter(Boolean);
-    commits.push({ sha: sha!, parents: parents ? parents.split(' ') : [], tree: tree!, subject: subject ?? '', reviewHashes: values(hashes), reviewIds: values(ids) });
+  const values = (field: string) => field.split('\n').map((v) => v.trim()).filter(Boolean);
+  for (let i = 0; i < fields.length; i += FIELDS) {
+    const [sha, parents, tree, subject, hashes, ids] = fields.slice(i, i + FIELDS).map((f, k) => (k === 0 ? f.replace(/^\n/, '') : f)) as [string, string, string, string, string, string];
+    const parentList = parents ? parents.split(' ') : [];
+    if (!HEX.test(sha) || !HEX.test(tree) || !parentList.every((p) => HEX.test(p))) {
+      throw new GitCommandError(['log', `${base}..${head}`], 0, `unexpected record in git log output near ${JSON.stringify(sha.slice(0, 20))}`);
+    }
+    commits.push({ sha, parents: parentList, tree, subject, reviewHashes: values(hashes), reviewIds: values(ids) });
   }
   return commits;
 }

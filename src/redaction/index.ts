@@ -171,3 +171,27 @@ export function redactSecrets(text: string): string {
   }
   return current;
 }
+
+export interface SecretFinding {
+  /** 1-based line of the text. */
+  line: number;
+  kinds: string[];
+}
+
+/**
+ * The lines of a text that hold something shaped like a secret, by the same
+ * rules as redactSecrets. For code under review: a reviewer must see every
+ * byte, so a secret there is refused as a finding, never hidden.
+ */
+export function findSecretLines(text: string): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const redacted = redactSecrets(line);
+    if (redacted === line) continue;
+    const kinds = [...new Set([...redacted.matchAll(/\[REDACTED:([a-z0-9-]+)\]/g)].map((m) => m[1]!))];
+    findings.push({ line: i + 1, kinds });
+  }
+  return findings;
+}

@@ -8,8 +8,10 @@ export interface PacketInput {
   step: ReviewStep;
   fingerprint: string;
   plan: { path: string; text: string | null } | null;
-  /** The staged diff, for a code review. */
+  /** The diff, for a code review. */
   diff: string | null;
+  /** Its heading: the staged diff locally, a commit's diff in CI. */
+  diffTitle?: string | undefined;
   previous: ReviewRecord | null;
 }
 
@@ -38,14 +40,14 @@ export function buildReviewPacket(p: PacketInput): string {
     code
       ? 'Check that the change does what the plan says, is correct, handles its error paths, is tested, and introduces no security problem. Do not modify any file: a change to the staged code while you review voids the review.'
       : 'Check that the plan is concrete, complete, testable and safe: goal, approach, error paths, tests. Do not modify any file.',
-    'List each finding with the file and what to change. Secrets in this packet were replaced with [REDACTED:…] markers on purpose.',
+    'List each finding with the file and what to change. Every byte of the change is shown as committed; a binary file is listed with its size and SHA-256.',
     '',
     `## The plan${p.plan ? ` (${p.plan.path})` : ''}`,
     '',
     p.plan?.text ? fenced(p.plan.text, 'markdown') : '(no plan is registered for this task)',
   ];
   if (code) {
-    parts.push('', '## The staged diff', '', p.diff ? fenced(p.diff, 'diff') : '(the diff is empty: only modes or excluded files changed)');
+    parts.push('', `## ${p.diffTitle ?? 'The staged diff'}`, '', p.diff ? fenced(p.diff, 'diff') : '(the diff is empty: only modes or excluded files changed)');
   }
   if (p.previous) {
     parts.push(

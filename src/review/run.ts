@@ -2,11 +2,13 @@ import { CONFIG_FILE, effectiveConfig, loadConfig, uncommittedReviewerChanges, t
 import { isWfError, refused, usageError } from '../errors/index.js';
 import { collectStagedChange, readPlanFile } from '../gates/index.js';
 import { redactSecrets } from '../redaction/index.js';
-import { AUDIT_FILE } from '../audit/index.js';
-import { readState, STATE_FILE, SUBTASKS_DIR, type ReviewStatus, type ReviewStep, type Task } from '../state/index.js';
+import { readState, type ReviewStatus, type ReviewStep, type Task } from '../state/index.js';
 import { assertEventLegal, getTask, resolveTask } from '../tasks/index.js';
 import type { WorkflowEvent } from '../workflow/index.js';
-import { currentBranch, openRepo, runGit, type Repo } from '../git/index.js';
+import { CatFileBatch, currentBranch, headCommit, listStagedChanges, openRepo, type Repo } from '../git/index.js';
+import { filterChanges, fingerprintOfChanges } from '../fingerprint/index.js';
+import { changeDiff } from './diff.js';
+import { refuseSecrets } from './secrets.js';
 import { readReviewerAnswer, reviewText, type ReviewerAnswer } from './answer.js';
 import type { ReviewerFailure, ReviewerOutcome, ReviewRunReport, ReviewRunRequest } from './outcome.js';
 import { buildReviewPacket, type PacketInput } from './packet.js';
@@ -104,14 +106,19 @@ async function gatherEvidence(repo: Repo, config: WfConfig, task: Task, step: Re
     }
     return { fingerprint: planFile.digest, plan, diff: null };
   }
-  // The fingerprint is taken before the diff and before the reviewer runs; recording compares against it, so any later move is caught.
-  const staged = await collectStagedChange(repo, config);
-  if (staged.files.size === 0) throw refused('nothing is staged, so there is no code to review', { hint: 'git add <files>, then: wf test && wf review run' });
-  const args = ['diff', '--cached', '--no-ext-diff', '--no-textconv', '--no-color'];
-  if (staged.head) args.push(staged.head);
-  args.push('--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude)${SUBTASKS_DIR}`);
-  const diff = (await runGit(args, { cwd: repo.root, env: repo.env })).stdout.toString('utf8');
-  return { fingerprint: staged.fingerprint, plan, diff };
+  // The fingerprint and the diff come from one listing of the index, so the packet shows exactly the fingerprinted
+  // blobs; recording compares against this fingerprint after the reviewer ran, so any later move is caught.
+  const changes = filterChanges(await listStagedChanges(repo, await headCommit(repo)), config.fingerprint.exclude);
+  if (changes.length === 0) throw refused('nothing is staged, so there is no code to review', { hint: 'git add <files>, then: wf test && wf review run' });
+  const batch = new CatFileBatch(repo.root, repo.env);
+  try {
+    const { fingerprint } = await fingerprintOfChanges(repo, changes, [], batch);
+    const diff = await changeDiff(batch, changes);
+    refuseSecrets(diff, config, 'the staged change');
+    return { fingerprint, plan, diff };
+  } finally {
+    await batch.close();
+  }
 }
 
 /** Whether the evidence still equals what the reviewer was shown. */
@@ -166,7 +173,7 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
   const resume = req.resume ? resumeIds(task, config, names) : new Map<string, string>();
   const evidence = await gatherEvidence(repo, config, task, step);
   const previous = [...task.reviews].reverse().find((r) => r.step === step) ?? null;
-  const packet = redactSecrets(buildReviewPacket({ taskId: task.id, title: task.title, step, fingerprint: evidence.fingerprint, plan: evidence.plan, diff: evidence.diff, previous }));
+  const packet = buildReviewPacket({ taskId: task.id, title: task.title, step, fingerprint: evidence.fingerprint, plan: evidence.plan, diff: evidence.diff, previous });
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
 import type { ReviewerConfig } from '../config/index.js';
 import type { Repo } from '../git/index.js';
 import type { ReviewerFailure } from './outcome.js';
@@ -26,6 +26,80 @@ export function tailLines(text: string, lines = 20, maxChars = 3000): string {
   return tail.length > maxChars ? `…${tail.slice(-maxChars)}` : tail;
 }
 
+/** What any CLI needs to start and find its own configuration; everything else must be named in the reviewer's `env`. */
+const BASIC_ENV = /^(HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TERM|TZ|TMPDIR|TEMP|TMP|SHELL|XDG_[A-Z_]+|SYSTEMROOT|APPDATA|LOCALAPPDATA|USERPROFILE|COMSPEC|PATHEXT)$/;
+
+export interface ReviewerLaunch {
+  /** The program, resolved to an absolute path once, from the trusted PATH. */
+  program: string;
+  env: Record<string, string>;
+  cwd: string;
+}
+
+const inside = (dir: string, root: string): boolean => {
+  const rel = relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+const realOr = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
+/**
+ * The PATH a reviewer is looked up on and run with: only absolute folders
+ * outside the repository. `PATH=./fake:$PATH` or a folder of the checkout
+ * (node_modules/.bin included) is where a change under review could put a
+ * program named like the reviewer; such entries are dropped, not trusted.
+ */
+export function trustedPath(path: string | undefined, repoRoot: string): string[] {
+  const root = realOr(repoRoot);
+  return (path ?? '').split(delimiter).filter((dir) => dir !== '' && isAbsolute(dir) && !inside(realOr(dir), root) && !inside(dir, repoRoot));
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How a reviewer is started: its program resolved once to an absolute path
+ * on the trusted PATH, and an environment of the basics plus the variables
+ * its config names. The signing key, forge tokens, NODE_OPTIONS, LD_PRELOAD
+ * and the rest of wf's environment never reach it. Null when the program
+ * cannot be found.
+ */
+export function reviewerLaunch(reviewer: Pick<ReviewerConfig, 'command' | 'env'>, options: { repoRoot: string; cwd: string; env?: NodeJS.ProcessEnv }): ReviewerLaunch | null {
+  const source = options.env ?? process.env;
+  const dirs = trustedPath(source.PATH, options.repoRoot);
+  const env: Record<string, string> = { PATH: dirs.join(delimiter), WF_REVIEW_RUN: '1' };
+  for (const [key, value] of Object.entries(source)) if (value !== undefined && BASIC_ENV.test(key)) env[key] = value;
+  for (const key of reviewer.env ?? []) if (source[key] !== undefined) env[key] = source[key]!;
+  const name = reviewer.command[0]!;
+  let program: string | null = null;
+  if (isAbsolute(name)) program = isExecutableFile(name) ? name : null;
+  else if (name.includes('/') || name.includes(sep)) {
+    // A path relative to the repository: the repository's own file, so the reviewed change decides what runs.
+    program = null;
+  } else {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      if (isExecutableFile(candidate)) {
+        program = candidate;
+        break;
+      }
+    }
+  }
+  return program === null ? null : { program, env, cwd: options.cwd };
+}
+
 export interface Spawned {
   durationMs: number;
   stdout: string;
@@ -34,16 +108,27 @@ export interface Spawned {
   failure: { kind: ReviewerFailure; message: string } | null;
 }
 
-export async function spawnReviewer(repo: Repo, name: string, reviewer: ReviewerConfig, packet: string, resumeId: string | undefined, signal: AbortSignal): Promise<Spawned> {
+export async function spawnReviewer(repo: Repo, name: string, reviewer: ReviewerConfig, packet: string, resumeId: string | undefined, signal: AbortSignal, cwd: string = repo.root): Promise<Spawned> {
+  const launch = reviewerLaunch(reviewer, { repoRoot: repo.root, cwd });
+  if (launch === null) {
+    const program = reviewer.command[0]!;
+    const why = isAbsolute(program)
+      ? `${program} is not an executable file`
+      : program.includes('/')
+        ? `${program} is a path inside the repository; a reviewer must be a program from outside it (an absolute path, or a name on PATH)`
+        : `${program} is not an executable on the trusted PATH (absolute folders outside the repository)`;
+    return { durationMs: 0, stdout: '', stderr: '', exitCode: null, failure: { kind: 'could-not-start', message: `reviewer ${name} could not be started: ${why}` } };
+  }
   const { execa } = await import('execa');
   const dir = reviewer.prompt === 'file' ? mkdtempSync(join(tmpdir(), 'wf-review-')) : undefined;
   const started = performance.now();
   try {
     const file = dir === undefined ? undefined : join(dir, 'review-packet.md');
     if (file !== undefined) writeFileSync(file, packet, { mode: 0o600 });
-    const [program, ...args] = reviewerArgv(reviewer, { file, resumeId });
+    const [, ...args] = reviewerArgv(reviewer, { file, resumeId });
+    const program = launch.program;
     const common = {
-      cwd: repo.root,
+      cwd: launch.cwd,
       shell: false,
       reject: false,
       // Its own process group, so a timeout or Ctrl-C ends the helpers a CLI reviewer starts too; killing
@@ -51,7 +136,8 @@ export async function spawnReviewer(repo: Repo, name: string, reviewer: Reviewer
       detached: true,
       stripFinalNewline: false,
       maxBuffer: 64 * 1024 * 1024,
-      env: { WF_REVIEW_RUN: '1' },
+      env: launch.env,
+      extendEnv: false,
     } as const;
     const subprocess = file === undefined ? execa(program!, args, { ...common, input: packet }) : execa(program!, args, { ...common, stdin: 'ignore' });
     const killGroup = (sig: NodeJS.Signals) => {

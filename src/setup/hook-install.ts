@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, readFileSync, renameSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gitText, runGit, type Repo } from '../git/index.js';
 import { writeFileAtomic } from '../state/index.js';
 import { environmentError } from '../errors/index.js';
+import { packageRoot, wfBinPath } from '../installation/index.js';
 
 /**
  * Installs the git hooks without trampling anyone: the hooks folder comes
@@ -18,11 +18,10 @@ export const HOOK_MARKER = 'wf-gate managed hook';
 export const HUSKY_MARKER = '# added by wf-gate (wf hooks uninstall removes it)';
 const CHAINED_SUFFIX = '.pre-wf';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const WF_BIN = join(PACKAGE_ROOT, 'bin', 'wf.js');
+export const WF_BIN = wfBinPath();
 
 export function hookScript(name: ManagedHook): string {
-  return readFileSync(join(PACKAGE_ROOT, 'hooks', name), 'utf8').replaceAll('@WF_BIN@', WF_BIN);
+  return readFileSync(join(packageRoot(), 'hooks', name), 'utf8').replaceAll('@WF_BIN@', WF_BIN);
 }
 
 const HUSKY_LINES: Record<ManagedHook, string> = {

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, mutateStore, STATE_FILE, statePath } from '../state/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, loadConfig } from '../config/index.js';
 import { installHooks, type HookChange } from './hook-install.js';
 import type { Repo } from '../git/index.js';
+import { packageRoot } from '../installation/index.js';
 
 /**
  * What `wf init` adds to .gitignore. The state and the audit log change with
@@ -34,12 +34,14 @@ export interface InitOptions {
   agent?: 'claude' | undefined;
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The CI templates `wf init --ci` copies in: where from, and where to in the user's repository. */
 export const CI_TEMPLATES = {
-  github: { from: 'templates/github/wf-verify.yml', to: '.github/workflows/wf-verify.yml' },
-  gitlab: { from: 'templates/gitlab/wf-verify.gitlab-ci.yml', to: '.gitlab/wf-verify.gitlab-ci.yml' },
+  github: [
+    { from: 'templates/github/wf-verify.yml', to: '.github/workflows/wf-verify.yml' },
+    { from: 'templates/github/wf-review.yml', to: '.github/workflows/wf-review.yml' },
+  ],
+  gitlab: [{ from: 'templates/gitlab/wf-verify.gitlab-ci.yml', to: '.gitlab/wf-verify.gitlab-ci.yml' }],
 } as const;
 
 export async function initRepository(repo: Repo, options: InitOptions): Promise<{ changes: InitChange[]; hooks: HookChange[] }> {
@@ -71,13 +73,14 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
   } else changes.push({ what: '.gitignore', action: 'unchanged', path: '.gitignore' });
 
   if (options.ci) {
-    const { from, to } = CI_TEMPLATES[options.ci];
-    const target = join(repo.root, to);
-    if (existsSync(target)) changes.push({ what: `${options.ci} CI`, action: 'unchanged', path: to });
-    else {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, readFileSync(join(PACKAGE_ROOT, from)));
-      changes.push({ what: `${options.ci} CI`, action: 'created', path: to });
+    for (const { from, to } of CI_TEMPLATES[options.ci]) {
+      const target = join(repo.root, to);
+      if (existsSync(target)) changes.push({ what: `${options.ci} CI`, action: 'unchanged', path: to });
+      else {
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, readFileSync(join(packageRoot(), from)));
+        changes.push({ what: `${options.ci} CI`, action: 'created', path: to });
+      }
     }
   }
 

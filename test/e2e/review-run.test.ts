@@ -150,9 +150,9 @@ describe('wf review run: verdicts come from the reviewer', () => {
     expect(repo.gitOk(['log', '-1', '--format=%(trailers:key=Review-Id,valueonly)'])).toBe(`gemini:${review!.continuationId}`);
   });
 
-  it('sends a packet with the diff, the plan and the fingerprint, and without a secret planted in the diff', () => {
+  it('sends a packet with the diff, the plan and the fingerprint', () => {
     const repo = stagedRepo({ gemini: reviewer('approve') });
-    repo.write('src/settings.txt', `deploy_key = ${fakeToken()}\nregion = eu-west-1\n`);
+    repo.write('src/settings.txt', 'region = eu-west-1\n');
     repo.gitOk(['add', '-A']);
     expectCode(repo.wf(['test']), 0);
     const fingerprint = repo.wf(['hash']).stdout.trim();
@@ -165,9 +165,39 @@ describe('wf review run: verdicts come from the reviewer', () => {
     expect(packet).toContain('Task: T-1 — A test task');
     expect(packet).toContain('VERDICT: APPROVED');
     expect(packet).toContain('VERDICT: NEEDS_REVISION');
-    expect(packet).not.toContain(fakeToken());
-    expect(packet).toContain('[REDACTED:');
-    expect(packet).not.toContain('diff --git a/.claude/task-state.json');
+    expect(packet).not.toContain('a/.claude/task-state.json');
+  });
+
+  it('a secret planted in the change is never hidden from the reviewer: the review is refused as a finding until it is gone or allowed in the committed config', () => {
+    const repo = stagedRepo({ gemini: reviewer('approve') });
+    repo.write('src/settings.txt', `deploy_key = ${fakeToken()}\nregion = eu-west-1\n`);
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['test']), 0);
+    const refused = repo.wf(['review', 'run']);
+    expectCode(refused, 1);
+    expect(refused.stderr).toMatch(/src\/settings\.txt:1: .*\(sha256:[0-9a-f]{64}\)/);
+    expect(refused.stderr).toContain('secrets.allow');
+    expect(refused.stderr).not.toContain(fakeToken());
+    expect(existsSync(join(repo.dir, '.rev/packet-approve.md'))).toBe(false);
+    const digest = /\((sha256:[0-9a-f]{64})\)/.exec(refused.stderr)![1]!;
+    // A committed config without the entry, then the entry uncommitted: it does not count, or the change
+    // under review could approve its own secret.
+    repo.gitOk(['reset', '-q']);
+    repo.gitOk(['add', '.claude/wf.config.json']);
+    repo.gitOk(['commit', '-q', '--no-verify', '-m', 'config']);
+    patchConfig(repo, (c) => {
+      c.secrets = { allow: [digest] };
+    });
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['test']), 0);
+    expectCode(repo.wf(['review', 'run']), 1);
+    repo.gitOk(['reset', '-q']);
+    repo.gitOk(['add', '.claude/wf.config.json']);
+    repo.gitOk(['commit', '-q', '--no-verify', '-m', 'allow a test fixture']);
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['test']), 0);
+    expectCode(repo.wf(['review', 'run']), 0);
+    expect(repo.read('.rev/packet-approve.md')).toContain(fakeToken());
   });
 
   it('records needs-revision (exit 0, said clearly), sends the code back, and shows the findings to the next review', () => {

@@ -160,7 +160,7 @@ describe('wf verify', () => {
     branchFrom('json');
     reviewedCommit(repo, { 'src/j.txt': 'j\n' }, 'json commit');
     const r = report(repo, ['--base', 'base-point']);
-    expect(r).toMatchObject({ ok: true, base, mode: 'strict', minApprovals: 1, summary: { total: 1, passed: 1, failed: 0 }, audit: { tracked: false, ok: true } });
+    expect(r).toMatchObject({ ok: true, base, mode: 'strict', minApprovals: 1, attestationRequired: false, attestorProblems: [], summary: { total: 1, passed: 1, failed: 0 }, audit: { tracked: false, ok: true } });
     expect(r.commits[0]).toEqual({
       commit: repo.gitOk(['rev-parse', 'HEAD']),
       subject: 'json commit',
@@ -169,6 +169,7 @@ describe('wf verify', () => {
       expectedHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       foundHash: r.commits[0].expectedHash,
       reviewers: ['alice'],
+      attestedBy: null,
       reasons: [],
       fix: null,
     });

@@ -330,8 +330,12 @@ describe('makeExcluder', () => {
     ['.claude/task-state.json', true],
     ['.claude/workflow-audit.log', true],
     ['.claude/subtasks/T-1/plan.md', true],
-    ['.claude/subtasks/T-1/deep/evidence.json', true],
-    ['.claude/subtasks/x', true],
+    // Only the plan: anything else placed there can be imported or run.
+    ['.claude/subtasks/T-1/deep/evidence.json', false],
+    ['.claude/subtasks/T-1/helper.js', false],
+    ['.claude/subtasks/T-1/deep/plan.md', false],
+    ['.claude/subtasks/-x/plan.md', false],
+    ['.claude/subtasks/x', false],
     // Not the state: near misses and the config file (loosening a gate is a change to review).
     ['.claude/wf.config.json', false],
     ['.claude/subtasks', false],

@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
+import { openRepo } from '../../git/index.js';
+import { parseAuditEntries, readAuditText } from '../../audit/index.js';
 
 export default class AuditShow extends WfCommand {
   static override summary = 'List the entries of the audit log.';
@@ -11,8 +13,6 @@ export default class AuditShow extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AuditShow);
-    const { openRepo } = await import('../../git/index.js');
-    const { parseAuditEntries, readAuditText } = await import('../../audit/index.js');
     const repo = await openRepo();
     let entries = parseAuditEntries(readAuditText(repo.root));
     if (flags['task-id']) entries = entries.filter((e) => e.taskId === flags['task-id']);

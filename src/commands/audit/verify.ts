@@ -1,5 +1,7 @@
 import { WfCommand } from '../../cli/base-command.js';
 import { refused } from '../../errors/index.js';
+import { openRepo } from '../../git/index.js';
+import { auditPath, readAuditText, verifyAuditLog } from '../../audit/index.js';
 
 export default class AuditVerify extends WfCommand {
   static override summary = 'Check the hash chain of .claude/workflow-audit.log.';
@@ -9,8 +11,6 @@ export default class AuditVerify extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AuditVerify);
-    const { openRepo } = await import('../../git/index.js');
-    const { auditPath, readAuditText, verifyAuditLog } = await import('../../audit/index.js');
     const repo = await openRepo();
     const result = verifyAuditLog(readAuditText(repo.root));
     const file = auditPath(repo.root);

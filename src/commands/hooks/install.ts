@@ -1,4 +1,6 @@
 import { WfCommand } from '../../cli/base-command.js';
+import { openRepo } from '../../git/index.js';
+import { installHooks } from '../../setup/index.js';
 
 export default class HooksInstall extends WfCommand {
   static override summary = 'Install the pre-commit and commit-msg hooks (keeping any hook already there).';
@@ -7,8 +9,6 @@ export default class HooksInstall extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(HooksInstall);
-    const { openRepo } = await import('../../git/index.js');
-    const { installHooks } = await import('../../setup/index.js');
     const changes = await installHooks(await openRepo());
     this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})`).join('\n'));
   }

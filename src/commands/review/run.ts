@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
 import { taskIdFlag } from '../../cli/task-flags.js';
-import type { ReviewerOutcome, ReviewRunReport } from '../../review/index.js';
+import { type ReviewerOutcome, type ReviewRunReport, runReviews } from '../../review/index.js';
+import { environmentError, refused } from '../../errors/index.js';
 
 export default class ReviewRun extends WfCommand {
   static override summary = 'Run the configured reviewers on the plan or the staged change and record the verdicts they print.';
@@ -21,8 +22,6 @@ export default class ReviewRun extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ReviewRun);
-    const { runReviews } = await import('../../review/index.js');
-    const { environmentError, refused } = await import('../../errors/index.js');
     const report = await runReviews({
       taskId: flags['task-id'],
       step: flags.step as 'plan-review' | 'review' | undefined,

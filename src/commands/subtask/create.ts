@@ -1,5 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
+import { assertTaskId, mutateStore } from '../../state/index.js';
+import { openRepoContext } from '../../cli/task-context.js';
+import { resolveTask, createSubtask } from '../../tasks/index.js';
+import { currentBranch } from '../../git/index.js';
 
 export default class SubtaskCreate extends WfCommand {
   static override summary = 'Create a subtask with its own workflow state and its own folder .claude/subtasks/<id>/.';
@@ -16,14 +20,8 @@ export default class SubtaskCreate extends WfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SubtaskCreate);
-    const { assertTaskId } = await import('../../state/index.js');
     assertTaskId(args.id);
     if (flags.parent !== undefined) assertTaskId(flags.parent, 'parent id');
-    const { openRepoContext } = await import('../../cli/task-context.js');
-    const { resolveTask } = await import('../../tasks/index.js');
-    const { currentBranch } = await import('../../git/index.js');
-    const { mutateStore } = await import('../../state/index.js');
-    const { createSubtask } = await import('../../tasks/index.js');
     const { repo, config, state } = await openRepoContext();
     const parentId = flags.parent ?? resolveTask(state, { explicit: flags['task-id'], env: process.env.WF_TASK_ID, branch: currentBranch(repo) }).task.id;
     const { value: task } = await mutateStore(repo.root, (tx) => createSubtask(tx, repo.root, { id: args.id, parentId, title: flags.title, complex: flags.complex }, config));

@@ -1,5 +1,8 @@
 import { WfCommand } from '../../cli/base-command.js';
 import { taskIdFlag } from '../../cli/task-flags.js';
+import { openTaskContext } from '../../cli/task-context.js';
+import { mutateStore } from '../../state/index.js';
+import { finishTask, getTask } from '../../tasks/index.js';
 
 export default class TaskFinish extends WfCommand {
   static override summary = 'Finish a task after its last reviewed commit.';
@@ -8,9 +11,6 @@ export default class TaskFinish extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TaskFinish);
-    const { openTaskContext } = await import('../../cli/task-context.js');
-    const { mutateStore } = await import('../../state/index.js');
-    const { finishTask, getTask } = await import('../../tasks/index.js');
     const { repo, config, resolution } = await openTaskContext(flags['task-id']);
     const { value: task } = await mutateStore(repo.root, (tx) => {
       const task = getTask(tx.state, resolution.task.id);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
+import { openRepoContext } from '../../cli/task-context.js';
 
 export default class TaskList extends WfCommand {
   static override summary = 'List the tasks with their step, status and progress.';
@@ -7,7 +8,6 @@ export default class TaskList extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TaskList);
-    const { openRepoContext } = await import('../../cli/task-context.js');
     const { state } = await openRepoContext();
     const tasks = Object.values(state.tasks).filter((t) => flags.all || t.status === 'active');
     this.report(

@@ -1,5 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
+import { assertTaskId, mutateStore } from '../../state/index.js';
+import { openWorkspace } from '../../cli/workspace.js';
+import { startTask } from '../../tasks/index.js';
 
 export default class TaskStart extends WfCommand {
   static override summary = 'Start a task at the plan step.';
@@ -12,11 +15,7 @@ export default class TaskStart extends WfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TaskStart);
-    const { assertTaskId } = await import('../../state/index.js');
     assertTaskId(args.id);
-    const { openWorkspace } = await import('../../cli/workspace.js');
-    const { mutateStore } = await import('../../state/index.js');
-    const { startTask } = await import('../../tasks/index.js');
     const { repo, config } = await openWorkspace();
     const { value: task } = await mutateStore(repo.root, (tx) => startTask(tx, { id: args.id, title: flags.title, complex: flags.complex }, config));
     this.report(flags.json, task, () => `started task ${task.id} at step plan\n  next: wf plan --task-id ${task.id}`);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
+import { printTaskTree } from '../../cli/print-tree.js';
 
 export default class TaskTree extends WfCommand {
   static override summary = 'Show the task tree with each node\'s step, status and progress.';
@@ -7,7 +8,6 @@ export default class TaskTree extends WfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TaskTree);
-    const { printTaskTree } = await import('../../cli/print-tree.js');
     await printTaskTree(flags.json, flags.root, (json, data, human) => this.report(json, data, human));
   }
 }

@@ -1,6 +1,8 @@
 import { Args } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
 import { taskIdFlag } from '../../cli/task-flags.js';
+import { changeTask } from '../../cli/change-task.js';
+import { addTodo } from '../../tasks/index.js';
 
 export default class TodoAdd extends WfCommand {
   static override summary = 'Add a todo to the task (a complex task needs at least one before it can commit).';
@@ -9,8 +11,6 @@ export default class TodoAdd extends WfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(TodoAdd);
-    const { changeTask } = await import('../../cli/change-task.js');
-    const { addTodo } = await import('../../tasks/index.js');
     const { task, value: n } = await changeTask(flags['task-id'], (tx, task) => addTodo(tx, task, args.text));
     this.report(flags.json, { taskId: task.id, n, todos: task.todos }, () => `todo ${n} added to task ${task.id}`);
   }
