@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { claudeWiring } from './agent-setup.js';
 import { CONFIG_FILE, configPath, readConfig, type WfConfig, effectiveConfig, uncommittedReviewerChanges } from '../config/index.js';
 import { isWfError } from '../errors/index.js';
 import { checkHooks, WF_BIN } from './hook-install.js';
 import { readStateFile } from '../state/index.js';
+import { parseAllowedSigners } from '../attestation/index.js';
+import { ATTESTORS_FILE } from '../ci/index.js';
+import { reviewerLaunch } from '../review/index.js';
 import type { Repo } from '../git/index.js';
 
 /**
@@ -32,26 +35,6 @@ function runHook(repo: Repo, hook: string, payload: unknown): { code: number; st
   return { code: r.status ?? -1, stderr: r.stderr ?? '' };
 }
 
-/** Where a reviewer's program would be found, as execa (no shell) finds it: a path with a slash from the repository, else PATH. */
-export function findProgram(program: string, cwd: string, path = process.env.PATH ?? ''): string | null {
-  const runnable = (file: string) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (program.includes('/')) {
-    const file = isAbsolute(program) ? program : resolve(cwd, program);
-    return runnable(file) ? file : null;
-  }
-  for (const dir of path.split(delimiter)) {
-    if (dir !== '' && runnable(join(dir, program))) return join(dir, program);
-  }
-  return null;
-}
-
 /** One check per configured reviewer (can wf review run start it?), or one that says reviews are typed in by hand. */
 export function reviewerChecks(root: string, config: WfConfig): DoctorCheck[] {
   const names = Object.keys(config.reviewers);
@@ -74,16 +57,39 @@ export function reviewerChecks(root: string, config: WfConfig): DoctorCheck[] {
   }
   return names.map((name) => {
     const program = config.reviewers[name]!.command[0]!;
-    const found = findProgram(program, root);
-    return found
-      ? { name: `reviewer ${name}`, status: 'ok', detail: `${program} → ${found}` }
+    // The same resolution wf review run uses: absolute, or a name on the trusted part of PATH.
+    const launch = reviewerLaunch(config.reviewers[name]!, { repoRoot: root, cwd: root });
+    const where = isAbsolute(program) ? 'file' : program.includes('/') ? 'file outside the repository (a reviewer is a program from outside it)' : 'on PATH (its trusted part: absolute folders outside the repository)';
+    return launch
+      ? { name: `reviewer ${name}`, status: 'ok', detail: `${program} → ${launch.program}` }
       : {
           name: `reviewer ${name}`,
           status: 'fail',
-          detail: `${program} is not an executable ${program.includes('/') ? 'file' : 'on PATH'}, so wf review run cannot start it`,
+          detail: `${program} is not an executable ${where}, so wf review run cannot start it`,
           fix: `install it, or fix reviewers.${name}.command in ${CONFIG_FILE}`,
         };
   });
+}
+
+/** The attestors file, as `wf verify` will read it once committed on the base. */
+export function attestorChecks(root: string): DoctorCheck[] {
+  const file = join(root, ATTESTORS_FILE);
+  let required = false;
+  try {
+    required = readConfig(root).attestation.required;
+  } catch {
+    // Reported by the config check.
+  }
+  if (!existsSync(file)) {
+    return required ? [{ name: 'attestors', status: 'fail', detail: `attestation.required is true but there is no ${ATTESTORS_FILE}, so no attestation can count`, fix: 'wf attest keygen' }] : [];
+  }
+  const { signers, problems } = parseAllowedSigners(readFileSync(file, 'utf8'), ATTESTORS_FILE);
+  const checks: DoctorCheck[] = problems.map((p) => ({ name: 'attestors', status: 'fail' as const, detail: p.message, fix: `fix or remove line ${p.line} of ${ATTESTORS_FILE}` }));
+  const now = new Date();
+  const usable = signers.filter((s) => (s.namespaces === null || s.namespaces.includes('wf-review')) && (s.validBefore === null || s.validBefore >= now));
+  if (usable.length === 0) checks.push({ name: 'attestors', status: 'fail', detail: `${ATTESTORS_FILE} lists no key valid now for the wf-review namespace`, fix: 'wf attest keygen' });
+  else checks.push({ name: 'attestors', status: problems.length ? 'warn' : 'ok', detail: `${usable.length} key(s) may sign attestations: ${usable.map((s) => `${s.principals.join(',')} ${s.publicKey.fingerprint}`).join('; ')}` });
+  return checks;
 }
 
 export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
@@ -117,6 +123,7 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
   } catch {
     // A broken config is already reported by the config check above.
   }
+  checks.push(...attestorChecks(repo.root));
   guard('state', () => {
     const state = readStateFile(repo.root);
     return { status: 'ok', detail: `.claude/task-state.json reads (${Object.keys(state.tasks).length} task(s))` };

@@ -151,7 +151,9 @@ describe('wf doctor', () => {
     expectCode(result, 1);
     const report = JSON.parse(result.stdout);
     expect(check(report, 'reviewer onPath')).toMatchObject({ status: 'ok' });
-    expect(check(report, 'reviewer local')).toMatchObject({ status: 'ok' });
+    // A program inside the repository is one the change under review can rewrite: wf review run does not start it.
+    expect(check(report, 'reviewer local')).toMatchObject({ status: 'fail' });
+    expect(check(report, 'reviewer local').detail).toContain('outside the repository');
     expect(check(report, 'reviewer plainFile')).toMatchObject({ status: 'fail' });
     expect(check(report, 'reviewer missing')).toMatchObject({ status: 'fail', fix: 'install it, or fix reviewers.missing.command in .claude/wf.config.json' });
     expect(check(report, 'reviewer missing').detail).toContain('wf-no-such-reviewer-cli is not an executable on PATH');

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startGitHubStandIn } from '../helpers/github-stand-in.js';
 import { makeRepo, REAL_PLAN, type TestRepo } from '../helpers/repo.js';
 import { expectCode, patchConfig } from '../helpers/workflow.js';
 
@@ -318,6 +319,37 @@ describe('wf review ci', () => {
   });
 });
 
+describe('wf review ci reports to the pull request', () => {
+  it('posts one COMMENT review (never an approval) to GitHub, with the findings; the token reaches neither argv nor output', async () => {
+    const stand = await startGitHubStandIn({ owner: 'octo-org', repo: 'octo-repo', pulls: [{ number: 7 }], token: 'ghs_abcdefghijklmnopqrstuvwxyz0123456789' });
+    try {
+      const s = attestedRepo();
+      forgedCommit(s.repo, 'sneaky.js', 'export function sneaky() {}\n');
+      forgedCommit(s.repo, 'ok.js', 'export const ok = 1;\n');
+      const dir = tempDir('wf-att-gh-');
+      const event = join(dir, 'event.json');
+      writeFileSync(event, JSON.stringify({ pull_request: { number: 7, base: { sha: s.base } } }));
+      const token = 'ghs_abcdefghijklmnopqrstuvwxyz0123456789';
+      const r = await s.repo.wfAsync(['review', 'ci'], {
+        env: { WF_ATTESTATION_KEY: s.key, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_API_URL: stand.url, GITHUB_EVENT_PATH: event, GITHUB_TOKEN: token, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') },
+      });
+      expectCode(r, 1);
+      expect(stand.problems).toEqual([]);
+      expect(stand.reviews).toHaveLength(1);
+      const [review] = stand.reviews;
+      expect(review!.event).toBe('COMMENT');
+      expect(review!.commitId).toBe(s.repo.gitOk(['rev-parse', 'HEAD']));
+      expect(review!.body).toContain('sneaky() is not in the plan');
+      expect(review!.body).toContain('needs-revision');
+      expect(r.stdout).toMatch(/^::error title=wf review ci: [0-9a-f]{12} needs-revision::/m);
+      expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| commit | subject | result |');
+      expect(r.stdout + r.stderr).not.toContain(token);
+    } finally {
+      await stand.close();
+    }
+  }, 60_000);
+});
+
 describe('the review sees exactly what is committed', () => {
   it('code under .claude/subtasks/ is in the fingerprint and the packet', () => {
     const s = attestedRepo();
@@ -383,6 +415,22 @@ describe('the review sees exactly what is committed', () => {
     expect(JSON.parse(r.stdout).reviewers[0]).toMatchObject({ outcome: 'failed', failure: 'could-not-start' });
     expect(r.stdout).toMatch(/not an executable on the trusted PATH/);
     expect(repo.read('.claude/task-state.json')).not.toContain('3f2b8c1e');
+  });
+});
+
+describe('wf doctor and the attestors file', () => {
+  it('lists the keys that may sign, and fails a malformed line or a required attestation with no attestors', () => {
+    const s = attestedRepo();
+    type Report = { checks: { name: string; status: string; detail: string }[] };
+    let report = JSON.parse(s.repo.wf(['doctor', '--json']).stdout) as Report;
+    const attestors = () => report.checks.filter((c) => c.name === 'attestors');
+    expect(attestors()).toEqual([expect.objectContaining({ status: 'ok', detail: expect.stringMatching(/^1 key\(s\) may sign attestations: wf-review-ci SHA256:/) })]);
+    writeFileSync(join(s.repo.dir, '.claude/wf-attestors'), `${readFileSync(join(s.repo.dir, '.claude/wf-attestors'), 'utf8')}ci@x ssh-ed25519 not-base64!\n`);
+    report = JSON.parse(s.repo.wf(['doctor', '--json']).stdout);
+    expect(attestors().map((c) => c.status)).toEqual(['fail', 'warn']);
+    rmSync(join(s.repo.dir, '.claude/wf-attestors'));
+    report = JSON.parse(s.repo.wf(['doctor', '--json']).stdout);
+    expect(attestors()).toEqual([expect.objectContaining({ status: 'fail', detail: expect.stringContaining('attestation.required is true') })]);
   });
 });
 
