@@ -40,7 +40,7 @@ const config = (required) =>
 function build(commits, { attest, padding = 0 }) {
   const repo = makeBenchRepo();
   const files = new Map();
-  let stream = `commit refs/heads/main\nmark :1\ncommitter Bench <bench@example.invalid> 1700000000 +0000\n${blob('base\n')}M 100644 inline .claude/wf.config.json\n${blob(config(true))}\nM 100644 inline .claude/wf-attestors\n${blob(attestors)}\n`;
+  let stream = `commit refs/heads/main\nmark :1\ncommitter Bench <bench@example.invalid> 1700000000 +0000\n${blob('base\n')}M 100644 inline .claude/wf.config.json\n${blob(config(true))}M 100644 inline .claude/wf-attestors\n${blob(attestors)}`;
   const fingerprints = [];
   for (let i = 1; i <= commits; i++) {
     const path = `src/file${i % 50}.txt`;
@@ -49,7 +49,7 @@ function build(commits, { attest, padding = 0 }) {
     const fp = sha256(`${old === undefined ? '000000' : '100644'} 100644 ${old === undefined ? ZERO : sha256(old)} ${sha256(content)} ${path}\0`);
     fingerprints.push(fp);
     files.set(path, content);
-    stream += `commit refs/heads/main\nmark :${i + 1}\ncommitter Bench <bench@example.invalid> ${1700000000 + i} +0000\n${blob(`change ${i}\n\nReview-Hash: ${fp}\nReview-Id: bench:ses_01J9ZK3V6QW8E2R4T6Y8U0I2${String(i).padStart(4, '0')}\n`)}from :${i}\nM 100644 inline ${path}\n${blob(content)}\n`;
+    stream += `commit refs/heads/main\nmark :${i + 1}\ncommitter Bench <bench@example.invalid> ${1700000000 + i} +0000\n${blob(`change ${i}\n\nReview-Hash: ${fp}\nReview-Id: bench:ses_01J9ZK3V6QW8E2R4T6Y8U0I2${String(i).padStart(4, '0')}\n`)}from :${i}\nM 100644 inline ${path}\n${blob(content)}`;
   }
   if (attest || padding > 0) {
     stream += `commit refs/notes/wf-attestations\ncommitter Bench <bench@example.invalid> 1700000000 +0000\n${blob('attestations\n')}`;
@@ -57,11 +57,11 @@ function build(commits, { attest, padding = 0 }) {
     const envelopeFor = (fp, i) => JSON.stringify(signStatement(reviewStatement(fp, predicate(i)), signer));
     if (attest) fingerprints.forEach((fp, i) => {
       const envelope = envelopeFor(fp, i);
-      stream += `M 100644 inline ${attestationPath(fp, 'bench', envelope)}\n${blob(envelope)}\n`;
+      stream += `M 100644 inline ${attestationPath(fp, 'bench', envelope)}\n${blob(envelope)}`;
     });
     // Unrelated attestations: one signed envelope reused under many fingerprints (signing 100,000 would measure node, not wf).
     const filler = envelopeFor(ZERO, 0);
-    for (let i = 0; i < padding; i++) stream += `M 100644 inline ${attestationPath(sha256(`pad ${i}`), 'bench', `${filler}${i}`)}\n${blob(filler)}\n`;
+    for (let i = 0; i < padding; i++) stream += `M 100644 inline ${attestationPath(sha256(`pad ${i}`), 'bench', `${filler}${i}`)}\n${blob(filler)}`;
   }
   repo.run('git', ['fast-import', '--quiet'], { input: stream });
   repo.run('git', ['checkout', '-q', 'main']);
