@@ -28,8 +28,14 @@ export function interleave(rounds, variants) {
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
+/**
+ * The environment of both sides of every measurement. NODE_EXTRA_CA_CERTS is
+ * unset: this machine sets it and it slows node's start-up, a user's machine
+ * does not, and a slowed baseline would flatter every ratio.
+ */
 export function benchEnv(home) {
   const env = { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: join(home, '.gitconfig'), NO_COLOR: '1' };
+  delete env.NODE_EXTRA_CA_CERTS;
   for (const k of Object.keys(env)) if (k.startsWith('WF_') || (k.startsWith('GIT_') && !k.startsWith('GIT_CONFIG'))) delete env[k];
   return env;
 }

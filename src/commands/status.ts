@@ -4,7 +4,8 @@ import { openRepo, currentBranch } from '../git/index.js';
 import { readConfig } from '../config/index.js';
 import { readStateFile } from '../state/index.js';
 import { resolveTask } from '../tasks/index.js';
-import { startStagedCollection, gateInputsFor, gatesFor, nextCommandFor, refusedGates, renderGateChecklist } from '../gates/index.js';
+import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, renderGateChecklist } from '../gates/index.js';
+import { nextFromEvidence } from '../ship/index.js';
 import { makeStyle } from '../cli/style.js';
 
 export default class Status extends WfCommand {
@@ -30,7 +31,8 @@ export default class Status extends WfCommand {
     const { task, rule } = resolution;
     const gates = gatesFor(gateInputsFor(repo, config, task, staged));
     const wouldCommit = refusedGates(gates).length === 0;
-    const next = task.status === 'finished' ? null : nextCommandFor(config, task.step, task.id);
+    const action = nextFromEvidence({ root: repo.root, task, config, staged, gates });
+    const next = task.status === 'finished' ? null : (action.command ?? action.reason);
     this.report(
       flags.json,
       {
@@ -41,6 +43,7 @@ export default class Status extends WfCommand {
         gates,
         commitAllowed: wouldCommit,
         next,
+        nextAction: action,
       },
       () => {
         const s = makeStyle();
@@ -52,7 +55,7 @@ export default class Status extends WfCommand {
           'gates:',
           renderGateChecklist(gates, mark),
           wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`,
-          next ? `next: ${next}` : '',
+          next ? `next: ${next}${action.command ? `   (${action.reason})` : ''}` : '',
         ]
           .filter(Boolean)
           .join('\n');

@@ -45,12 +45,26 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
 
   const approvals = config.steps.review ? approvalsFor(task, 'review', staged.fingerprint, config) : [];
   const trailers = trailerLines(staged.fingerprint, approvals);
+  // Everything is checked before git commit runs: a refusal after the commit would leave it landed and the task out of step.
+  const auditText = readAuditText(repo.root);
+  const chain = verifyAuditLog(auditText);
+  if (!chain.ok) throw refused(`the audit log does not verify: ${chain.problems[0]!.message}; nothing was committed`, { hint: 'wf audit verify' });
+  const logged = parseAuditEntries(auditText);
+  for (const approval of approvals) {
+    const found = logged.some(
+      (e) => e.event === 'review-recorded' && e.step === 'review' && e.status === 'approved' && e.fingerprint === staged.fingerprint && e.reviewer === approval.reviewer && e.continuationId === approval.continuationId,
+    );
+    if (!found) {
+      throw refused(`the audit log holds no entry for the approval by ${approval.reviewer} that the commit would cite; nothing was committed`, { hint: 'wf audit show   (the state and the log disagree: someone edited one of them)' });
+    }
+  }
   const toolFiles = await trackedToolFiles(repo.root, repo.env);
   if (toolFiles.length > 0) await runGit(['add', '--', ...toolFiles], { cwd: repo.root, env: repo.env });
   const args = ['commit', '--quiet', '-m', input.message];
   for (const line of trailers) args.push('--trailer', line);
   try {
-    await runGit(args, { cwd: repo.root, env: repo.env });
+    // The hooks resolve the task again; naming it keeps several active tasks from making them guess.
+    await runGit(args, { cwd: repo.root, env: { ...repo.env, WF_TASK_ID: task.id } });
   } catch (err) {
     if (err instanceof GitCommandError) {
       throw refused(`git commit failed: ${err.stderr.trim() || `exit ${err.exitCode}`}`, { hint: 'wf status   (and check the git message above)' });
@@ -64,18 +78,6 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
     throw refused(`commit ${sha.slice(0, 12)} does not contain the reviewed change (fingerprint ${landed.fingerprint.slice(0, 12)}… ≠ ${staged.fingerprint.slice(0, 12)}…)`, {
       hint: 'something changed the index during the commit (a hook?); undo with git reset --soft HEAD~1 and run wf status',
     });
-  }
-  const auditText = readAuditText(repo.root);
-  const chain = verifyAuditLog(auditText);
-  if (!chain.ok) throw refused(`the audit log does not verify after commit ${sha.slice(0, 12)}: ${chain.problems[0]!.message}`, { hint: 'wf audit verify' });
-  const logged = parseAuditEntries(auditText);
-  for (const approval of approvals) {
-    const found = logged.some(
-      (e) => e.event === 'review-recorded' && e.step === 'review' && e.status === 'approved' && e.fingerprint === staged.fingerprint && e.reviewer === approval.reviewer && e.continuationId === approval.continuationId,
-    );
-    if (!found) {
-      throw refused(`the audit log holds no entry for the approval by ${approval.reviewer} that commit ${sha.slice(0, 12)} cites`, { hint: 'wf audit show   (the state and the log disagree: someone edited one of them)' });
-    }
   }
   const reviewIds = approvals.map((a) => `${a.reviewer}:${a.continuationId}`);
   const { value: step } = await mutateStore(repo.root, (tx) => {

@@ -50,6 +50,8 @@ export interface WfConfig {
   attestation: { required: boolean; trailers: 'required' | 'optional' };
   /** The secrets gate: findings in these paths (globs), or with these SHA-256 digests of the matched text, are known false positives. */
   secrets: { allow: string[] };
+  /** stopGate: the agent's Stop hook keeps it working while the task has ungated changes, unaddressed findings or failing tests; at most maxStopBlocks times in a row. */
+  agent: { stopGate: boolean; maxStopBlocks: number };
 }
 
 export const DEFAULT_CONFIG: WfConfig = {
@@ -65,6 +67,7 @@ export const DEFAULT_CONFIG: WfConfig = {
   reviewers: {},
   attestation: { required: false, trailers: 'required' },
   secrets: { allow: [] },
+  agent: { stopGate: false, maxStopBlocks: 3 },
 };
 
 /** What a reviewer entry gets when it leaves these out. The default verdict regex matches the last line the review packet asks for. */
@@ -217,6 +220,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   reviewers: reviewersCheck,
   attestation: { required: bool, trailers: oneOf('required', 'optional') },
   secrets: { allow: stringList },
+  agent: { stopGate: bool, maxStopBlocks: (v, at) => (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= 100 ? null : `${at} must be a whole number from 1 to 100`) },
 };
 
 /** The first problem in a parsed config document, or null. Unknown keys are problems: a typo must not silently loosen a gate. */
@@ -266,6 +270,7 @@ export function withConfigDefaults(doc: Record<string, unknown>): WfConfig {
     reviewers: reviewersWithDefaults(doc.reviewers),
     attestation: section('attestation'),
     secrets: section('secrets'),
+    agent: section('agent'),
   };
 }
 

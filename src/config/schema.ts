@@ -108,6 +108,12 @@ export const ConfigSchema = z
     secrets: z
       .strictObject({ allow: z.array(z.string().min(1)).default([]).describe('Known false positives of the secrets gate: path globs, or the sha256:<hex> digest the gate prints for a finding.') })
       .default(DEFAULT_CONFIG.secrets),
+    agent: z
+      .strictObject({
+        stopGate: z.boolean().default(false).describe("The agent's Stop hook blocks stopping while the task has ungated tracked changes, an unaddressed NEEDS_REVISION, or failing tests on the staged change."),
+        maxStopBlocks: z.number().int().min(1).max(100).default(3).describe('Consecutive blocks per agent session before the stop gate lets the agent stop (and says why).'),
+      })
+      .default(DEFAULT_CONFIG.agent),
   })
   .refine((c) => c.context.warnAt <= c.context.blockAt, { message: 'context.warnAt must not be above context.blockAt', path: ['context'] });
 

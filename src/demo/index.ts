@@ -145,6 +145,17 @@ export async function runDemo({ keep, style: s, out }: DemoOptions): Promise<num
     step({ title: 'Revise (drop the unreviewed function), test again', argv: ['wf', 'test'], expect: 0 });
     step({ title: '   review again: the findings travel in the packet', argv: ['wf', 'review', 'run'], expect: 0, mustSay: 'APPROVED' });
     step({ title: '   commit', argv: ['wf', 'commit', '-m', 'Add sub'], expect: 0 });
+
+    out(`\n${s.bold('One command per component: wf ship, and an agent that cannot stop halfway.')}`);
+    configure(dir, (c) => {
+      c.agent = { stopGate: true, maxStopBlocks: 3 };
+    });
+    write('src/add.mjs', `${reviewed}export const mul = (a, b) => a * b;\n`);
+    exec(['git', 'add', '-A']);
+    step({ title: 'The Stop hook holds an agent that tries to stop with ungated changes, and says what to do', argv: ['wf', 'hook', 'stop'], expect: 0, mustSay: '"decision":"block"' });
+    step({ title: 'The one next action', argv: ['wf', 'next'], expect: 0, mustSay: 'wf ship' });
+    step({ title: 'wf ship: tests, the reviewer, then the commit, in one command', argv: ['wf', 'ship', '-m', 'Add mul'], expect: 0, mustSay: 'committed' });
+    step({ title: 'Nothing open: the agent may stop', argv: ['wf', 'hook', 'stop'], expect: 0 });
     step({ title: 'Finish the task', argv: ['wf', 'task', 'finish'], expect: 0 });
     step({ title: 'The history carries the trailers', argv: ['git', 'log', '--format=%h %s%n%(trailers:key=Review-Hash,key=Review-Id)'], expect: 0, mustSay: 'Review-Hash:' });
     step({ title: 'Anyone can recompute a trailer from the commit', argv: ['wf', 'hash', '--commit', 'HEAD'], expect: 0 });
@@ -152,7 +163,7 @@ export async function runDemo({ keep, style: s, out }: DemoOptions): Promise<num
 
     out(`\n${s.bold('CI: wf verify re-checks every commit of a pull request.')}`);
     step({ title: 'The reviewed history passes', argv: ['wf', 'verify', '--base', root], expect: 0 });
-    write('src/add.mjs', `${reviewed}export const mul = (a, b) => a * b;\n`);
+    write('src/add.mjs', `${reviewed}export const mul = (a, b) => a * b;\nexport const div = (a, b) => a / b;\n`);
     exec(['git', 'add', '-A']);
     step({ title: 'Skip the local hooks with --no-verify…', argv: ['git', 'commit', '--no-verify', '-q', '-m', 'Skip the hooks'], expect: 0 });
     step({ title: '…and CI names the commit (exit 1)', argv: ['wf', 'verify', '--base', root], expect: 1, mustSay: 'Skip the hooks' });

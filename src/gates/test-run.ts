@@ -11,6 +11,8 @@ export interface TestOutcome {
   command: string;
   timedOut: boolean;
   interrupted: boolean;
+  /** The last lines of the output, when it was captured (onOutput given). */
+  tail: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export function describeCommand(command: string | string[]): string {
  * (from the reviewed config) runs in a shell; an array, or what follows
  * `wf test --`, runs without one. Ctrl-C stops the tests and records nothing.
  */
-export async function runTestCommand(repo: Repo, config: WfConfig, override: string[] | undefined): Promise<TestOutcome> {
+export async function runTestCommand(repo: Repo, config: WfConfig, override: string[] | undefined, options: { onOutput?: (chunk: string) => void } = {}): Promise<TestOutcome> {
   const { execa } = await import('execa');
   const command = override && override.length > 0 ? override : config.test.command;
   const text = describeCommand(command);
@@ -59,10 +61,14 @@ export async function runTestCommand(repo: Repo, config: WfConfig, override: str
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const options = {
+    // Captured (and forwarded) when the caller wants the tail, as wf ship does to show why tests failed; inherited otherwise.
+    const capture = options.onOutput !== undefined;
+    const execOptions = {
       cwd: repo.root,
-      stdout: 'inherit',
-      stderr: 'inherit',
+      stdout: capture ? 'pipe' : 'inherit',
+      stderr: capture ? 'pipe' : 'inherit',
+      all: capture,
+      buffer: false,
       stdin: 'ignore',
       reject: false,
       timeout,
@@ -70,9 +76,16 @@ export async function runTestCommand(repo: Repo, config: WfConfig, override: str
       forceKillAfterDelay: 5000,
       env: { WF_TEST_RUN: '1' },
     } as const;
-    const result = Array.isArray(command)
-      ? await execa(command[0]!, command.slice(1), options)
-      : await execa(command, { ...options, shell: true });
+    const subprocess = Array.isArray(command) ? execa(command[0]!, command.slice(1), execOptions) : execa(command, { ...execOptions, shell: true });
+    let tail = '';
+    if (capture && subprocess.all) {
+      subprocess.all.setEncoding('utf8');
+      subprocess.all.on('data', (chunk: string) => {
+        options.onOutput!(chunk);
+        tail = (tail + chunk).slice(-16_384);
+      });
+    }
+    const result = await subprocess;
     const durationMs = performance.now() - started;
     const spawnCode = (result as { code?: string }).code;
     if (result.failed && (spawnCode === 'ENOENT' || (typeof command === 'string' && result.exitCode === 127))) {
@@ -87,6 +100,7 @@ export async function runTestCommand(repo: Repo, config: WfConfig, override: str
       command: text,
       timedOut: result.timedOut === true,
       interrupted,
+      tail: tail.trimEnd().split('\n').slice(-40).join('\n'),
     };
   } finally {
     process.removeListener('SIGINT', onSignal);

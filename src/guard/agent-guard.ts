@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { ExitCode } from '../errors/index.js';
 import { findingsFor, isGatedCommit, protectedTarget, type Finding } from './rules.js';
 import { parseShell, ShellParseError } from './shell-parse.js';
+import { findRoot, payloadCwd, readPayload } from './payload.js';
 
 /**
  * Claude Code `PreToolUse` guards (and any agent with pre-tool hooks): they
@@ -11,45 +12,12 @@ import { parseShell, ShellParseError } from './shell-parse.js';
  * payload wf cannot read is a block too: a guard that fails open guards
  * nothing.
  */
-interface ToolPayload {
-  tool_name?: unknown;
-  tool_input?: { command?: unknown; file_path?: unknown; notebook_path?: unknown };
-  cwd?: unknown;
-  stop_hook_active?: unknown;
-}
-
 export const BLOCK = ExitCode.Usage; // Claude Code treats exit 2 as "blocked, tell the model why".
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function block(reasons: string[], next: string): number {
   process.stderr.write(`wf guard blocked this:\n${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}\n`);
   return BLOCK;
 }
-
-async function readPayload(): Promise<ToolPayload | null> {
-  const text = await readStdin();
-  try {
-    const payload = JSON.parse(text) as unknown;
-    return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as ToolPayload) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The work tree around `cwd`, found without starting git (this runs before every tool call). */
-export function findRoot(cwd: string): string | null {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return null;
-  }
-}
-
-const payloadCwd = (payload: ToolPayload) => (typeof payload.cwd === 'string' && payload.cwd ? payload.cwd : process.cwd());
 
 export async function runPreBash(): Promise<number> {
   const payload = await readPayload();
@@ -94,26 +62,6 @@ export async function runPreEdit(): Promise<number> {
   return ExitCode.Ok;
 }
 
-/**
- * Claude Code `Stop` hook: reminds the agent once of a task left mid-step
- * (stop_hook_active stops it from looping), by blocking the stop with a reason.
- */
-export async function runStop(): Promise<number> {
-  const payload = (await readPayload()) ?? {};
-  if (payload.stop_hook_active === true) return ExitCode.Ok;
-  const root = findRoot(payloadCwd(payload));
-  if (!root) return ExitCode.Ok;
-  const { unfinishedSteps } = await import('./task-checks.js');
-  let open: string[];
-  try {
-    open = unfinishedSteps(root);
-  } catch {
-    return ExitCode.Ok;
-  }
-  if (open.length === 0) return ExitCode.Ok;
-  process.stdout.write(`${JSON.stringify({ decision: 'block', reason: `Unfinished workflow step(s):\n${open.join('\n')}\nFinish the step, or say why you are stopping.` })}\n`);
-  return ExitCode.Ok;
-}
 
 /** Reads a file if it exists: for doctor's checks of settings. */
 export function readIfExists(path: string): string | null {

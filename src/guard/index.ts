@@ -1,1 +1,3 @@
-export { runPreBash, runPreEdit, runStop } from './agent-guard.js';
+export { runPreBash, runPreEdit } from './agent-guard.js';
+export { findRoot } from './payload.js';
+export { runStop } from './stop.js';

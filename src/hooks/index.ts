@@ -21,10 +21,14 @@ export async function runHookCli(argv: string[]): Promise<number> {
         return await runCommitMsg(rest);
       }
       case 'pre-bash':
-      case 'pre-edit':
+      case 'pre-edit': {
+        const guard = await import('./guard.js');
+        return await (name === 'pre-bash' ? guard.runPreBash() : guard.runPreEdit());
+      }
       case 'stop': {
-        const guard = await import('../guard/index.js');
-        return await (name === 'pre-bash' ? guard.runPreBash() : name === 'pre-edit' ? guard.runPreEdit() : guard.runStop());
+        // Its own module, so the stop hook loads neither the shell reader nor the guard rules.
+        const { runStop } = await import('./stop.js');
+        return await runStop();
       }
       default:
         throw usageError(`unknown hook ${JSON.stringify(name ?? '')}: expected one of ${HOOK_NAMES.join(', ')}`, {

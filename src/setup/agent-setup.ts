@@ -71,7 +71,7 @@ export function claudeMdSection(): string {
     '## Workflow: wf-gate',
     '',
     'Every change in this repository goes through a gated workflow enforced by `wf` (git hooks, a pre-tool guard, and `wf verify` in CI).',
-    'There is no switch that skips a gate; `--no-verify` is blocked here and rejected in CI. Run `npx --no-install wf status` to see where the task is and the exact command for each missing gate.',
+    'There is no switch that skips a gate; `--no-verify` is blocked here and rejected in CI. Run `npx --no-install wf next` for the one next action (and `npx --no-install wf status` for every gate); ship each staged component with `npx --no-install wf ship -m "<message>"`, which runs the tests and reviews it still needs and commits.',
     'Reviews: run `npx --no-install wf review run` (wf starts the configured reviewers and records only the verdict and session id they print). Never record a review with an id you did not get from a reviewer: wf refuses placeholders, CI checks every Review-Id, and with `review.allowManual: false` a typed-in review does not count at all.',
     'Slash commands: `/wf-status`, `/wf-plan`, `/wf-review`, `/wf-commit`.',
     '',

@@ -54,7 +54,8 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
     loadConfig(repo.root);
     changes.push({ what: 'config', action: 'unchanged', path: CONFIG_FILE });
   } else {
-    const config = { ...structuredClone(DEFAULT_CONFIG), ...options.config };
+    // With an agent wired in, the stop gate keeps it working until the component ships (agent.stopGate).
+    const config = { ...structuredClone(DEFAULT_CONFIG), ...(options.agent ? { agent: { ...DEFAULT_CONFIG.agent, stopGate: true } } : {}), ...options.config };
     writeFileAtomic(cfgPath, `${JSON.stringify(config, null, 2)}\n`);
     changes.push({ what: 'config', action: 'created', path: CONFIG_FILE });
   }

@@ -202,6 +202,18 @@ export function recordTestRun(tx: StoreTransaction, task: Task, run: Omit<TestRe
   return record;
 }
 
+/**
+ * Moves a task sent back to implement (by a needs-revision) on again with a
+ * passing test run wf recorded earlier on exactly this fingerprint: the
+ * evidence exists, so the tests need not run twice. Audited with the run it
+ * relies on.
+ */
+export function reuseTestRun(tx: StoreTransaction, task: Task, run: TestRecord, config: WfConfig): void {
+  if (!run.passed) throw refused('only a passing test run can be reused', { hint: 'wf test' });
+  applyEvent(tx.state, task, 'tests-passed', config);
+  tx.audit({ event: 'test-reused', taskId: task.id, step: 'test', status: 'passed', fingerprint: run.fingerprint, details: { command: run.command, ranAt: run.at } });
+}
+
 export function recordCommit(tx: StoreTransaction, task: Task, commit: { sha: string; fingerprint: string; reviewIds: string[] }, config: WfConfig): void {
   applyEvent(tx.state, task, 'committed', config);
   task.commits.push({ sha: commit.sha, fingerprint: commit.fingerprint, at: now() });

@@ -1,0 +1,33 @@
+import { ExitCode, exitCodeFor, formatError, usageError } from '../errors/index.js';
+import { nextForCwd, renderNext } from '../ship/index.js';
+
+/**
+ * `wf next [--json] [--task-id <id>]` on the fast path: an agent asks it
+ * every turn, so it pays two node-free git processes, not oclif's start-up.
+ * `wf next --help` goes to oclif, which documents it.
+ */
+export async function runNext(args: string[]): Promise<number> {
+  let json = false;
+  let taskId: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--task-id' && i + 1 < args.length) taskId = args[++i];
+    else if (a.startsWith('--task-id=')) taskId = a.slice('--task-id='.length);
+    else throw usageError(`wf next: unexpected argument ${JSON.stringify(a)}`, { hint: 'wf next --help' });
+  }
+  const next = await nextForCwd(process.cwd(), taskId);
+  process.stdout.write(json ? `${JSON.stringify(next, null, 2)}\n` : `${renderNext(next)}\n`);
+  return 0;
+}
+
+/** The entry `bin/wf.js` imports for `wf next`, with the hooks' error contract (exit 2 bad input, 3 environment). */
+export async function runNextCli(argv: string[]): Promise<number> {
+  try {
+    return await runNext(argv);
+  } catch (err) {
+    process.stderr.write(`${formatError(err)}\n`);
+    const code = exitCodeFor(err);
+    return code === ExitCode.Ok ? ExitCode.Environment : code;
+  }
+}

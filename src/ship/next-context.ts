@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WfConfig } from '../config/index.js';
+import { isWfError } from '../errors/index.js';
+import { gateInputsFor, gatesFor, planTemplate, readPlanFile, startStagedCollection, type GateResult } from '../gates/index.js';
+import { SUBTASKS_DIR, type Task } from '../state/index.js';
+import { loadHookContext, resolveHookTask } from '../tasks/index.js';
+import { nextAction, noTaskAction, type NextAction } from './next.js';
+
+/** The next action from evidence already gathered (the gates, the staged fingerprint), reading the plan files it needs. */
+export function nextFromEvidence(input: { root: string; task: Task; config: WfConfig; staged: { fingerprint: string; files: ReadonlyMap<string, string> }; gates: readonly GateResult[] }): NextAction {
+  const { root, task } = input;
+  const draftPath = `${SUBTASKS_DIR}/${task.id}/plan.md`;
+  let planDraft: { path: string; text: string } | null = null;
+  if (!task.plan) {
+    try {
+      planDraft = { path: draftPath, text: readFileSync(join(root, draftPath), 'utf8') };
+    } catch {
+      // No draft yet.
+    }
+  }
+  return nextAction({
+    task,
+    config: input.config,
+    staged: { fingerprint: input.staged.fingerprint, empty: input.staged.files.size === 0 },
+    planDigest: readPlanFile(root, task).digest,
+    planDraft,
+    planTemplate: planTemplate(),
+    gates: input.gates,
+  });
+}
+
+/**
+ * The evidence `wf next` and the stop hook decide from, gathered the way the
+ * git hooks gather it (no zod, no locks, one cat-file process), so they are
+ * cheap enough to run on every agent turn.
+ */
+export async function nextForCwd(cwd: string, taskId?: string): Promise<NextAction> {
+  const ctx = await loadHookContext(cwd);
+  const collection = startStagedCollection(ctx.repo, ctx.config);
+  try {
+    let task;
+    try {
+      if (taskId) {
+        const found = ctx.state().tasks[taskId];
+        if (!found) return noTaskAction(`no task ${taskId} exists`);
+        task = found;
+      } else task = resolveHookTask(ctx).task;
+    } catch (err) {
+      if (!isWfError(err)) throw err;
+      return noTaskAction(err.message);
+    }
+    const [staged, config] = [await collection.staged, await collection.config];
+    return nextFromEvidence({ root: ctx.repo.root, task, config, staged, gates: gatesFor(gateInputsFor(ctx.repo, config, task, staged)) });
+  } finally {
+    await collection.close();
+  }
+}
