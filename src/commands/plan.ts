@@ -26,13 +26,14 @@ export default class Plan extends WfCommand {
       );
       return;
     }
-    const { value: task } = await mutateStore(repo.root, (tx) => {
+    const { value: { task, changed } } = await mutateStore(repo.root, (tx) => {
       const task = getTask(tx.state, resolution.task.id);
-      registerPlan(tx, task, { path: prepared.path, digest: prepared.digest }, config);
-      return task;
+      return { task, changed: registerPlan(tx, task, { path: prepared.path, digest: prepared.digest }, config) };
     });
-    this.report(flags.json, { registered: true, created: false, path: prepared.path, digest: prepared.digest, step: task.step }, () =>
-      `registered plan ${prepared.path} for task ${task.id}; step: ${task.step}\n  next: ${config.steps['plan-review'] ? reviewCommand(config, 'plan-review') : 'implement, git add, then: wf test'}`,
+    this.report(flags.json, { registered: true, created: false, unchanged: !changed, path: prepared.path, digest: prepared.digest, step: task.step }, () =>
+      changed
+        ? `registered plan ${prepared.path} for task ${task.id}; step: ${task.step}\n  next: ${config.steps['plan-review'] ? reviewCommand(config, 'plan-review') : 'implement, git add, then: wf test'}`
+        : `plan ${prepared.path} is registered already and unchanged; task ${task.id} stays at ${task.step}\n  next: wf next`,
     );
   }
 }

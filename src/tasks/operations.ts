@@ -105,10 +105,13 @@ function keepRecent<T>(list: T[]): void {
   if (list.length > RECORD_HISTORY_LIMIT) list.splice(0, list.length - RECORD_HISTORY_LIMIT);
 }
 
-export function registerPlan(tx: StoreTransaction, task: Task, plan: { path: string; digest: string }, config: WfConfig): void {
+/** Registers a plan; the same plan, unchanged, registered again changes nothing (false): its reviews and the task's step stand. */
+export function registerPlan(tx: StoreTransaction, task: Task, plan: { path: string; digest: string }, config: WfConfig): boolean {
+  if (task.plan && task.plan.path === plan.path && task.plan.digest === plan.digest && task.step !== 'plan') return false;
   applyEvent(tx.state, task, 'plan-registered', config);
   task.plan = { path: plan.path, digest: plan.digest, registeredAt: now() };
   tx.audit({ event: 'plan-registered', taskId: task.id, step: 'plan', fingerprint: plan.digest, details: { path: plan.path } });
+  return true;
 }
 
 /** The config's reviewer-name rule, also applied to names typed into `wf record-review`. */

@@ -164,6 +164,34 @@ describe('wf ship', () => {
   });
 });
 
+describe('the plan step with less ceremony', () => {
+  it('wf task start --plan registers a written plan in the same command; a bad plan starts nothing', () => {
+    const repo = track(makeRepo());
+    expectCode(repo.wf(['init', '--yes']), 0);
+    withReviewers(repo, ['gemini']);
+    repo.write('docs/plan-P-2.md', REAL_PLAN);
+    repo.write('docs/empty.md', '# Plan\n');
+    const bad = repo.wf(['task', 'start', 'P-3', '--plan', 'docs/empty.md']);
+    expectCode(bad, 1);
+    expect(repo.wf(['task', 'list', '--json']).stdout).not.toContain('P-3');
+    const r = repo.wf(['task', 'start', 'P-2', '--title', 'With a plan', '--plan', 'docs/plan-P-2.md', '--json']);
+    expectCode(r, 0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 'P-2', step: 'plan-review', plan: { path: 'docs/plan-P-2.md' } });
+    expectCode(repo.wf(['ship']), 0);
+    expect(JSON.parse(repo.wf(['status', '--json']).stdout).task.step).toBe('implement');
+  });
+
+  it('running wf plan again on an unchanged plan changes nothing: the approval and the step stand', () => {
+    const repo = stagedShipRepo();
+    const before = JSON.parse(repo.wf(['status', '--json']).stdout).task.step;
+    const again = repo.wf(['plan', '--json']);
+    expectCode(again, 0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ unchanged: true });
+    expect(JSON.parse(repo.wf(['status', '--json']).stdout).task.step).toBe(before);
+    expect(before).toBe('implement');
+  });
+});
+
 describe('wf next', () => {
   const next = (repo: TestRepo) => {
     const r = repo.wf(['next', '--json']);
