@@ -27,7 +27,8 @@ const PROTECTED_DIRS = ['.claude', '.git', '.git/hooks', '.husky', '.husky/_'];
 
 const BYPASS_ENV = /^(?:WF_(?:SKIP|BYPASS|DISABLE|NO_VERIFY|FORCE|OVERRIDE|ALLOW)\w*|SKIP_WF\w*|HUSKY_SKIP_HOOKS|SKIP_HOOKS|GIT_HOOKS_DISABLED?|NO_VERIFY|PRE_COMMIT_ALLOW_NO_CONFIG|SKIP)$/;
 
-const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+// A command may be assignments only (X=1, OUT=$(git status)): no word, no program.
+const base = (word: string | undefined) => (word ?? '').slice((word ?? '').lastIndexOf('/') + 1);
 
 /**
  * Normalises a path word relative to the repository root: `./a//b/../c` →
@@ -73,7 +74,7 @@ const nonOptions = (args: string[]) => {
 
 /** Commands that write or delete the paths they are given, and which of their words are those paths. */
 function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean } | null {
-  const name = base(argv[0]!);
+  const name = base(argv[0]);
   const args = argv.slice(1);
   const plain = nonOptions(args);
   switch (name) {
@@ -128,7 +129,7 @@ interface GitInvocation {
 const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix', '--list-cmds']);
 
 export function gitSubcommand(argv: string[]): GitInvocation | null {
-  if (base(argv[0]!) !== 'git') return null;
+  if (base(argv[0]) !== 'git') return null;
   const configs: string[] = [];
   let dir: string | null = null;
   let i = 1;
@@ -189,7 +190,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
     if ((name === 'HUSKY' && value === '0') || BYPASS_ENV.test(name)) findings.push({ reason: `setting ${name}=${value} is an attempt to switch hooks off; wf has no such switch` });
     if (/^GIT_CONFIG_(PARAMETERS|VALUE_\d+|KEY_\d+)$/.test(name) && mentionsHooksPath(value)) findings.push({ reason: `${name} redirects core.hooksPath, which would skip the git hooks` });
   }
-  if (cmd.argv.length > 0 && base(cmd.argv[0]!) === 'export') {
+  if (cmd.argv.length > 0 && base(cmd.argv[0]) === 'export') {
     for (const w of cmd.argv.slice(1)) {
       const [name, value] = [w.split('=')[0]!, w.split('=').slice(1).join('=')];
       if ((name === 'HUSKY' && value === '0') || BYPASS_ENV.test(name)) findings.push({ reason: `exporting ${w} is an attempt to switch hooks off; wf has no such switch` });
@@ -206,7 +207,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   if (written) {
     for (const p of written.paths) {
       const target = protectedTarget(p, ctx.cwd, ctx.root, written.destructive);
-      if (target) findings.push({ reason: `${base(cmd.argv[0]!)} would change ${target}, which only wf itself may write` });
+      if (target) findings.push({ reason: `${base(cmd.argv[0])} would change ${target}, which only wf itself may write` });
     }
   }
 

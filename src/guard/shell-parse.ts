@@ -213,6 +213,15 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
       inWord = true;
       continue;
     }
+    if ((ch === '<' || ch === '>') && src[c.i + 1] === '(') {
+      // Process substitution, <(cmd) or >(cmd): a word naming a pipe, and a command of its own that is checked like $(…).
+      c.i += 2;
+      const body = readParenBody(c);
+      nested.push(body);
+      word += `${ch}(${body})`;
+      inWord = true;
+      continue;
+    }
     if (ch === '>' || ch === '<' || (ch === '&' && src[c.i + 1] === '>')) {
       // An fd number right before the operator (2>) belongs to the operator, not to the command.
       if (inWord && /^\d+$/.test(word)) {

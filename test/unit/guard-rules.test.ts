@@ -150,3 +150,22 @@ describe('parsing details', () => {
     expect(() => parseShell("echo 'x")).toThrow();
   });
 });
+
+describe('ordinary shell the guard must read without tripping', () => {
+  it.each([
+    'X=1',
+    'OUT=$(git status)',
+    'A=1 B=2',
+    'diff <(git show HEAD:a) a',
+    'tee >(wc -l) < input.txt',
+    "git commit -m \"$(cat <<'EOF'\nFix the parser's (old) bug\n\nIt's done.\nEOF\n)\"",
+  ])('%s parses and is not blocked', (command) => {
+    expect(() => parseShell(command)).not.toThrow();
+    expect(blockedBy(command)).toEqual([]);
+  });
+
+  it('what runs inside an assignment or a process substitution is still checked', () => {
+    expect(blockedBy('OUT=$(git commit --no-verify -m x)').length).toBeGreaterThan(0);
+    expect(blockedBy('cat <(git commit -n -m x)').length).toBeGreaterThan(0);
+  });
+});
