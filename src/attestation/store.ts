@@ -107,8 +107,8 @@ function fastImportStream(ref: string, tip: string | null, files: { path: string
 }
 
 /** Brings the remote's attestations ref here; a remote without one yet is not an error. */
-export async function fetchAttestations(repo: Repo, remote: string): Promise<void> {
-  const r = await runGit(['fetch', '--no-tags', '--quiet', remote, `+${ATTESTATIONS_REF}:${ATTESTATIONS_REF}`], { cwd: repo.root, env: repo.env, okExitCodes: [128, 1] });
+export async function fetchAttestations(repo: Repo, remote: string, networkEnv: NodeJS.ProcessEnv = repo.env): Promise<void> {
+  const r = await runGit(['fetch', '--no-tags', '--quiet', remote, `+${ATTESTATIONS_REF}:${ATTESTATIONS_REF}`], { cwd: repo.root, env: networkEnv, okExitCodes: [128, 1] });
   if (r.exitCode === 0) return;
   // A remote that has no attestations yet is the normal first run.
   if (/couldn't find remote ref/i.test(r.stderr)) return;
@@ -122,12 +122,17 @@ export async function fetchAttestations(repo: Repo, remote: string): Promise<voi
  * same files again (file names come from their content, so nothing is lost
  * or doubled).
  */
-export async function writeAttestations(repo: Repo, attestations: readonly NewAttestation[], options: { remote?: string | undefined; maxAttempts?: number; now?: () => Date } = {}): Promise<WriteResult> {
+/**
+ * `networkEnv`: the environment of the git processes that talk to the remote (fetch, ls-remote, push); a token
+ * goes there, through GIT_CONFIG_* variables, and nowhere else.
+ */
+export async function writeAttestations(repo: Repo, attestations: readonly NewAttestation[], options: { remote?: string | undefined; networkEnv?: NodeJS.ProcessEnv | undefined; maxAttempts?: number; now?: () => Date } = {}): Promise<WriteResult> {
+  const networkEnv = options.networkEnv ?? repo.env;
   const wanted = attestations.map((a) => ({ path: attestationPath(a.fingerprint, a.reviewer, a.envelope), content: a.envelope }));
   const maxAttempts = options.maxAttempts ?? 6;
   const now = options.now ?? (() => new Date());
   for (let attempt = 1; ; attempt++) {
-    if (options.remote) await fetchAttestations(repo, options.remote);
+    if (options.remote) await fetchAttestations(repo, options.remote, networkEnv);
     const tip = await attestationsTip(repo);
     const missing: typeof wanted = [];
     const batch = new CatFileBatch(repo.root, repo.env);
@@ -152,11 +157,11 @@ export async function writeAttestations(repo: Repo, attestations: readonly NewAt
         continue;
       }
     }
-    if (!options.remote || commit === null || (missing.length === 0 && tip !== null && !(await remoteLacks(repo, options.remote, commit)))) {
+    if (!options.remote || commit === null || (missing.length === 0 && tip !== null && !(await remoteLacks(repo, options.remote, commit, networkEnv)))) {
       return { commit, written: missing.map((m) => m.path), pushed: false, attempts: attempt };
     }
     try {
-      await runGit(['push', '--quiet', '--no-verify', options.remote, `${commit}:${ATTESTATIONS_REF}`], { cwd: repo.root, env: repo.env });
+      await runGit(['push', '--quiet', '--no-verify', options.remote, `${commit}:${ATTESTATIONS_REF}`], { cwd: repo.root, env: networkEnv });
       return { commit, written: missing.map((m) => m.path), pushed: true, attempts: attempt };
     } catch (err) {
       if (!(err instanceof GitCommandError)) throw err;
@@ -173,8 +178,8 @@ export async function writeAttestations(repo: Repo, attestations: readonly NewAt
 }
 
 /** Whether the remote's ref is missing or behind this commit (a previous push may have failed after the local update). */
-async function remoteLacks(repo: Repo, remote: string, commit: string): Promise<boolean> {
-  const r = await runGit(['ls-remote', remote, ATTESTATIONS_REF], { cwd: repo.root, env: repo.env });
+async function remoteLacks(repo: Repo, remote: string, commit: string, networkEnv: NodeJS.ProcessEnv): Promise<boolean> {
+  const r = await runGit(['ls-remote', remote, ATTESTATIONS_REF], { cwd: repo.root, env: networkEnv });
   const remoteTip = r.stdout.toString('utf8').split(/\s/)[0] ?? '';
   return remoteTip === '' || ZERO.test(remoteTip) || remoteTip !== commit;
 }

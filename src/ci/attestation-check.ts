@@ -1,4 +1,4 @@
-import { AttestationReader, checkAttestation, fetchAttestationsHint, parseAllowedSigners, type AllowedSigner, type AttestationProblem } from '../attestation/index.js';
+import { AttestationReader, checkAttestation, fetchAttestationsHint, parseAllowedSigners, sha256Hex, type AllowedSigner, type AttestationProblem } from '../attestation/index.js';
 import type { WfConfig } from '../config/index.js';
 import type { CatFileBatch } from '../git/index.js';
 
@@ -6,8 +6,10 @@ import type { CatFileBatch } from '../git/index.js';
 export const ATTESTORS_FILE = '.claude/wf-attestors';
 
 export interface AttestationVerdict {
-  /** Distinct base-configured reviewers with a valid approving attestation for the fingerprint. */
+  /** Distinct base-configured reviewers with a valid approving attestation for the fingerprint; empty when any asked for revision. */
   approvedBy: string[];
+  /** Reviewers with a valid needs-revision attestation for it: a veto that stands for this exact change. */
+  revisedBy: string[];
   /** Why the others do not count, one line each, naming what is missing. */
   problems: string[];
 }
@@ -24,6 +26,11 @@ export async function readAttestors(batch: CatFileBatch, base: string): Promise<
   if (!object || object.type !== 'blob') return { signers: [], problems: [], present: false };
   const parsed = parseAllowedSigners(object.content.toString('utf8'), `${ATTESTORS_FILE} at the base`);
   return { signers: parsed.signers, problems: parsed.problems.map((p) => p.message), present: true };
+}
+
+/** What an attestation's predicate says about the reviewer's command, for the one the base configures. */
+export function reviewerCommandDigest(config: WfConfig, reviewer: string): string {
+  return sha256Hex(JSON.stringify(config.reviewers[reviewer]?.command ?? null));
 }
 
 const PROBLEM_WORDS: Record<AttestationProblem, string> = {
@@ -44,13 +51,15 @@ const PROBLEM_WORDS: Record<AttestationProblem, string> = {
  */
 export async function attestationVerdict(reader: AttestationReader, attestors: Attestors, baseConfig: WfConfig, fingerprint: string): Promise<AttestationVerdict> {
   if (reader.tip === null) {
-    return { approvedBy: [], problems: [`attestations ref not fetched (or no review job has pushed one yet): ${fetchAttestationsHint()}`] };
+    return { approvedBy: [], revisedBy: [], problems: [`attestations ref not fetched (or no review job has pushed one yet): ${fetchAttestationsHint()}`] };
   }
   if (!attestors.present || attestors.signers.length === 0) {
-    return { approvedBy: [], problems: [`no attestors: the base has no usable ${ATTESTORS_FILE} (wf attest keygen adds one)`] };
+    return { approvedBy: [], revisedBy: [], problems: [`no attestors: the base has no usable ${ATTESTORS_FILE} (wf attest keygen adds one)`] };
   }
-  // A reviewer's latest verdict on this fingerprint is its verdict: an approval after a needs-revision counts, and the reverse does not.
-  const latest = new Map<string, { time: number; approved: boolean }>();
+  // A needs-revision sticks to the fingerprint: asking the same reviewer again about the same bytes until it
+  // says yes is not a review. Only a change of content (a new fingerprint) gets a new verdict.
+  const approved = new Set<string>();
+  const revised = new Set<string>();
   const problems: string[] = [];
   const stored = await reader.forFingerprint(fingerprint);
   for (const file of stored) {
@@ -66,11 +75,16 @@ export async function attestationVerdict(reader: AttestationReader, attestors: A
       problems.push(`${name}: reviewer ${reviewer} is not configured on the base`);
       continue;
     }
-    const time = Date.parse(check.statement.predicate.time);
-    const seen = latest.get(reviewer);
-    if (!seen || time >= seen.time) latest.set(reviewer, { time, approved: verdict === 'approved' });
+    // An approval counts for the reviewer the base configures now: one made under another command of the same name does not.
+    if (check.statement.predicate.reviewerCommandDigest.sha256 !== reviewerCommandDigest(baseConfig, reviewer)) {
+      problems.push(`${name}: reviewer ${reviewer} ran another command than the base configures now`);
+      continue;
+    }
+    (verdict === 'approved' ? approved : revised).add(reviewer);
   }
-  const approvedBy = [...latest].filter(([, v]) => v.approved).map(([k]) => k);
+  // Any configured reviewer's needs-revision vetoes the change, as it does locally: a found problem is not outvoted.
+  if (revised.size > 0) approved.clear();
+  for (const reviewer of revised) problems.push(`reviewer ${reviewer} asked for revision of exactly this change (a new review needs a change of content)`);
   if (stored.length === 0) problems.push(`no attestation for fingerprint ${fingerprint.slice(0, 12)}… (wf review ci signs one when a configured reviewer approves)`);
-  return { approvedBy: approvedBy.sort(), problems };
+  return { approvedBy: [...approved].sort(), revisedBy: [...revised].sort(), problems };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -30,6 +30,41 @@ import { baseConfigAt, classifyRange, readAt, resolveRev } from './verify.js';
  * environment, and signs an attestation for each approval.
  */
 export const KEY_ENV = 'WF_ATTESTATION_KEY';
+/** Where the template hands over the key and the token: files wf reads once and deletes before any reviewer starts. */
+export const KEY_FILE_ENV = 'WF_ATTESTATION_KEY_FILE';
+export const TOKEN_FILE_ENV = 'WF_GITHUB_TOKEN_FILE';
+
+/**
+ * Reads a secret from a file named in the environment and deletes the file.
+ * A reviewer runs as the same user as wf: whatever sits in wf's environment
+ * it can read from /proc/<wf>/environ, and a file it can read too. Memory it
+ * cannot, on systems that restrict ptrace to ancestors (Yama, as on GitHub's
+ * Ubuntu runners). So the template passes paths, and wf holds the secrets in
+ * memory only.
+ */
+function takeSecretFile(env: NodeJS.ProcessEnv, name: string): string | null {
+  const path = env[name];
+  if (!path) return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw environmentError(`the file named by ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { where: name, hint: `write the secret to that file in a step before this one, or unset ${name}` });
+  }
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    throw environmentError(`the file named by ${name} cannot be deleted after reading (${(err as NodeJS.ErrnoException).code ?? 'error'}), so a reviewer could read it`, { where: name, hint: 'write it to a folder the job may delete from, such as $RUNNER_TEMP' });
+  }
+  return text;
+}
+
+/** The git settings that authenticate pushes to GitHub with a token, for the network git processes only (never argv, never .git/config). */
+export function tokenGitEnv(base: NodeJS.ProcessEnv, token: string | null, serverUrl = 'https://github.com'): NodeJS.ProcessEnv {
+  if (!token) return base;
+  const basic = Buffer.from(`x-access-token:${token.trim()}`).toString('base64');
+  return { ...base, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`, GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
+}
 
 export type CommitReviewStatus = 'attested' | 'already-attested' | 'needs-revision' | 'secrets' | 'reviewer-failed' | 'not-reviewed';
 
@@ -55,6 +90,8 @@ export interface CommitReview {
 }
 
 export interface ReviewCiReport {
+  /** The forge token read from WF_GITHUB_TOKEN_FILE, for posting; non-enumerable, so it is never printed with the report. */
+  token?: string | null;
   ok: boolean;
   dryRun: boolean;
   base: string;
@@ -92,13 +129,14 @@ function repositoryName(env: NodeJS.ProcessEnv, root: string): string {
 
 /** The key from the environment, checked against the base's attestors before any reviewer spends time. */
 function signerFrom(env: NodeJS.ProcessEnv): Ed25519Signer {
-  const text = env[KEY_ENV];
+  const fromFile = takeSecretFile(env, KEY_FILE_ENV);
+  const text = fromFile ?? env[KEY_ENV];
   if (!text || !text.trim()) {
-    throw environmentError(`no signing key: the environment variable ${KEY_ENV} is not set`, {
-      hint: `store the private key made by wf attest keygen as the CI secret ${KEY_ENV} (an environment secret that only the base branch may use), and pass it to this step's env`,
+    throw environmentError(`no signing key: neither ${KEY_FILE_ENV} nor ${KEY_ENV} is set`, {
+      hint: `store the private key made by wf attest keygen as the CI secret ${KEY_ENV} (an environment secret that only the base branch may use); the template writes it to a file and passes ${KEY_FILE_ENV}`,
     });
   }
-  return loadOpenSshPrivateKey(text, `the ${KEY_ENV} environment variable`);
+  return loadOpenSshPrivateKey(text, fromFile === null ? `the ${KEY_ENV} environment variable` : `the file named by ${KEY_FILE_ENV}`);
 }
 
 export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
@@ -113,12 +151,14 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
     const minApprovals = config.steps.review ? config.review.minApprovals : 0;
     const attestors = await readAttestors(batch, base);
     const signer = req.dryRun ? null : signerFrom(req.env);
+    const token = takeSecretFile(req.env, TOKEN_FILE_ENV);
+    const networkEnv = tokenGitEnv(repo.env, token, req.env.GITHUB_SERVER_URL);
     if (signer && !attestors.signers.some((s) => s.publicKey.blob.equals(signer.publicKey.blob))) {
       throw environmentError(`the key in ${KEY_ENV} (${signer.publicKey.fingerprint}) is not listed in ${ATTESTORS_FILE} on the base ${base.slice(0, 12)}, so nothing it signs would count`, {
         hint: `add its public line (wf attest keygen prints it) to ${ATTESTORS_FILE} on the base branch, or set the matching key`,
       });
     }
-    if (req.remote) await fetchAttestations(repo, req.remote);
+    if (req.remote) await fetchAttestations(repo, req.remote, networkEnv);
     const reader = new AttestationReader(batch, await attestationsTip(repo));
 
     const classified = (await classifyRange(repo, batch, base, head, config)).filter((c) => c.kind === 'commit' || c.kind === 'merge');
@@ -139,13 +179,19 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
         continue;
       }
       seen.set(c.expected, review);
-      const proof = attestors.signers.length > 0 ? await attestationVerdict(reader, attestors, config, c.expected) : { approvedBy: [], problems: [] };
+      const proof = attestors.signers.length > 0 ? await attestationVerdict(reader, attestors, config, c.expected) : { approvedBy: [], revisedBy: [], problems: [] };
       review.approvedBy = proof.approvedBy;
       if (proof.approvedBy.length >= minApprovals) {
         review.status = 'already-attested';
         continue;
       }
-      const missing = Object.keys(config.reviewers).filter((r) => !proof.approvedBy.includes(r));
+      if (proof.revisedBy.length > 0) {
+        // Asking again about the same bytes until a reviewer says yes is not a review: the change must change.
+        review.status = 'needs-revision';
+        review.findings.push(...proof.revisedBy.map((r) => `${r} asked for revision of exactly this change earlier; change the code to get a new review`));
+        continue;
+      }
+      const missing = Object.keys(config.reviewers).filter((r) => !proof.approvedBy.includes(r) && !proof.revisedBy.includes(r));
       pending.push({ review, changes: c.changes, missing });
     }
     if (Object.keys(config.reviewers).length === 0 && pending.length > 0) {
@@ -175,6 +221,8 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
         }
         if (req.dryRun) continue;
         for (const name of missing) {
+          // After a needs-revision the change is vetoed; the remaining reviewers would spend money on nothing.
+          if (review.reviewers.some((r) => r.verdict === 'needs-revision')) break;
           const reviewer = config.reviewers[name]!;
           progress(`wf: reviewer ${name} on ${review.commit.slice(0, 12)} (${review.fingerprint.slice(0, 12)}…)`);
           const spawned = await spawnReviewer(repo, name, reviewer, packet, undefined, controller.signal, workDir);
@@ -202,11 +250,11 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
           }
           result.verdict = answer.verdict;
           result.sessionId = answer.continuationId;
-          if (answer.verdict !== 'approved') continue;
+          // Needs-revision is signed too: it vetoes this fingerprint for this reviewer, so a rerun cannot wash it out.
           const statement = reviewStatement(review.fingerprint, {
             reviewer: name,
             sessionId: answer.continuationId,
-            verdict: 'approved',
+            verdict: answer.verdict,
             step: 'review',
             time: new Date().toISOString(),
             repository: repositoryName(req.env, repo.root),
@@ -218,12 +266,13 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
             wfVersion: wfVersion(),
           });
           written.push({ fingerprint: review.fingerprint, reviewer: name, envelope: `${JSON.stringify(signStatement(statement, signer!), null, 2)}\n` });
-          review.approvedBy = [...new Set([...review.approvedBy, name])].sort();
+          if (answer.verdict === 'approved') review.approvedBy = [...new Set([...review.approvedBy, name])].sort();
         }
         const revised = review.reviewers.filter((r) => r.verdict === 'needs-revision');
         review.findings.push(...revised.map((r) => `${r.reviewer}: ${r.notes.trim() || 'needs revision (no findings text)'}`));
         review.findings.push(...review.reviewers.filter((r) => r.failure).map((r) => `${r.failure}; nothing was attested`));
-        review.status = review.approvedBy.length >= minApprovals ? 'attested' : revised.length > 0 ? 'needs-revision' : 'reviewer-failed';
+        review.status = revised.length > 0 ? 'needs-revision' : review.approvedBy.length >= minApprovals ? 'attested' : 'reviewer-failed';
+        if (revised.length > 0) review.approvedBy = [];
         if (controller.signal.aborted) break;
       }
     } finally {
@@ -231,7 +280,7 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
       process.removeListener('SIGTERM', onSignal);
     }
     // Whatever was approved is kept even when other commits failed: the next run then reviews only those.
-    const stored = written.length > 0 ? await writeAttestations(repo, written, { remote: req.remote }) : null;
+    const stored = written.length > 0 ? await writeAttestations(repo, written, { remote: req.remote, networkEnv }) : null;
     for (const review of reviews) {
       const original = seen.get(review.fingerprint);
       if (original && original !== review) {
@@ -241,7 +290,7 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
     }
     const count = (s: CommitReviewStatus) => reviews.filter((r) => r.status === s).length;
     const failed = count('reviewer-failed') + count('secrets') + (req.dryRun ? 0 : count('not-reviewed'));
-    return {
+    const report: ReviewCiReport = {
       ok: req.dryRun ? true : count('needs-revision') + failed === 0,
       dryRun: req.dryRun,
       base,
@@ -252,6 +301,8 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
       pushed: stored?.pushed ?? false,
       summary: { total: reviews.length, toReview: pending.length, attested: count('attested') + count('already-attested'), needsRevision: count('needs-revision'), failed },
     };
+    Object.defineProperty(report, 'token', { value: token, enumerable: false });
+    return report;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
     await batch.close();

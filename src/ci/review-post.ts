@@ -11,8 +11,10 @@ import { reviewCiBody } from './review-report.js';
 export async function postReviewCiResult(report: ReviewCiReport, env: NodeJS.ProcessEnv, readFile: (path: string) => string): Promise<string | null> {
   const forge = forgeFromEnvironment(env, readFile);
   const body = reviewCiBody(report);
-  if (forge.kind === 'github' && forge.pullNumber !== null && forge.token) {
-    const client = await createGitHubClient({ token: forge.token, baseUrl: forge.apiUrl });
+  // The token handed over in a file (WF_GITHUB_TOKEN_FILE) wins: it is the one no reviewer could read.
+  const githubToken = report.token ?? (forge.kind === 'github' ? forge.token : null);
+  if (forge.kind === 'github' && forge.pullNumber !== null && githubToken) {
+    const client = await createGitHubClient({ token: githubToken, baseUrl: forge.apiUrl });
     await postPullRequestReview(client, { owner: forge.owner, repo: forge.repo, pullNumber: forge.pullNumber, commitId: report.head, body });
     return `${forge.owner}/${forge.repo}#${forge.pullNumber}`;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AUDIT_FILE } from '../audit/index.js';
-import { STATE_FILE, SUBTASKS_DIR } from '../state/index.js';
+import { STATE_FILE } from '../state/index.js';
 
 /**
  * The fingerprint of a change, exactly as docs/fingerprint.md defines it.
@@ -36,20 +36,15 @@ export interface Fingerprint {
 
 /**
  * The files wf itself writes never count as code; everything else does, the
- * config included (loosening a gate is a change to review). Exactly these
- * files, not folders: anything else placed under .claude/subtasks/ can be
- * imported or run, so it is reviewed like any code.
+ * config included (loosening a gate is a change to review). Exactly these two
+ * files, not folders: anything else, a task's plan.md and the rest of
+ * .claude/subtasks/ included, can be imported or run, so it is reviewed like
+ * any code (a plan committed with the code is shown in the review's diff).
  */
 const BUILT_IN_EXCLUDES = [STATE_FILE, AUDIT_FILE];
-/** A task's plan, reviewed at plan-review by its own digest. */
-const PLAN_FILE = new RegExp(`^${SUBTASKS_DIR.replace(/\./g, '\\.')}/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/plan\\.md$`, 'u');
-const REGULAR_OR_MISSING = new Set(['100644', MISSING_MODE]);
 
-/** Whether a change is one of the files wf writes: by path, and for plans only as a regular file (a symlink named plan.md is code). */
-export function isOwnFile(path: string, modes: { oldMode: string; newMode: string } | null = null): boolean {
-  if (BUILT_IN_EXCLUDES.includes(path)) return true;
-  if (!PLAN_FILE.test(path)) return false;
-  return modes === null || (REGULAR_OR_MISSING.has(modes.oldMode) && REGULAR_OR_MISSING.has(modes.newMode));
+export function isOwnFile(path: string): boolean {
+  return BUILT_IN_EXCLUDES.includes(path);
 }
 
 /** Turns a glob (`*` within a segment, `**` across segments, `?` one character) into a matcher. */
@@ -105,7 +100,7 @@ export function filterChanges<T extends FingerprintChange>(changes: readonly T[]
   const patterns = excludes.map(globToRegExp);
   return changes.filter((c) => {
     const path = c.path.toString('utf8');
-    return !isOwnFile(path, c) && !patterns.some((re) => re.test(path));
+    return !isOwnFile(path) && !patterns.some((re) => re.test(path));
   });
 }
 

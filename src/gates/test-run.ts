@@ -2,7 +2,7 @@ import type { WfConfig } from '../config/index.js';
 import { environmentError, refused, usageError } from '../errors/index.js';
 import { runGit, type Repo } from '../git/index.js';
 import { AUDIT_FILE } from '../audit/index.js';
-import { STATE_FILE, SUBTASKS_DIR } from '../state/index.js';
+import { STATE_FILE } from '../state/index.js';
 
 export interface TestOutcome {
   passed: boolean;
@@ -22,11 +22,11 @@ export interface TestOutcome {
  */
 export async function assertWorkTreeMatchesIndex(repo: Repo): Promise<void> {
   const result = await runGit(
-    ['diff', '--quiet', '--no-ext-diff', '--ignore-submodules=none', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude,glob)${SUBTASKS_DIR}/*/plan.md`],
+    ['diff', '--quiet', '--no-ext-diff', '--ignore-submodules=none', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`],
     { cwd: repo.root, env: repo.env, okExitCodes: [1] },
   );
   if (result.exitCode === 1) {
-    const names = (await runGit(['diff', '--name-only', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`, `:(exclude,glob)${SUBTASKS_DIR}/*/plan.md`], { cwd: repo.root, env: repo.env })).stdout
+    const names = (await runGit(['diff', '--name-only', '--', '.', `:(exclude)${STATE_FILE}`, `:(exclude)${AUDIT_FILE}`], { cwd: repo.root, env: repo.env })).stdout
       .toString('utf8')
       .trim()
       .split('\n')

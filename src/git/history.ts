@@ -86,7 +86,9 @@ export async function listChangesAgainstFirstParent(repo: Repo, commits: readonl
 
 /** The tree git's conflict-free automatic merge of two commits would produce, or null when it conflicts. */
 export async function automaticMergeTree(repo: Repo, first: string, second: string): Promise<string | null> {
-  const r = await runGit(['merge-tree', '--write-tree', '--no-messages', first, second], { cwd: repo.root, env: repo.env, okExitCodes: [1] });
+  // 1: conflicts. 128 with "unrelated histories": no merge base, so no automatic merge to compare with; the merge is gated.
+  const r = await runGit(['merge-tree', '--write-tree', '--no-messages', first, second], { cwd: repo.root, env: repo.env, okExitCodes: [1, 128] });
+  if (r.exitCode === 128 && !/unrelated histories/i.test(r.stderr)) throw new GitCommandError(['merge-tree', '--write-tree', first, second], 128, r.stderr);
   return r.exitCode === 0 ? r.stdout.toString('utf8').split('\n')[0]!.trim() : null;
 }
 

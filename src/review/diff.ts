@@ -20,8 +20,26 @@ const DIFF_TIMEOUT_MS = 2000;
 interface Side {
   mode: string;
   text: string | null;
-  binary: { size: number; sha256: string } | null;
+  binary: { size: number; sha256: string; shown: string | null } | null;
   note: string | null;
+}
+
+/**
+ * A binary file up to this size is shown too, byte for byte with control
+ * bytes escaped: a NUL makes a file binary to git, and a script with one NUL
+ * in a comment still runs. Larger ones are listed by size and hash, and the
+ * packet tells the reviewer so.
+ */
+export const MAX_SHOWN_BINARY = 256 * 1024;
+
+/** Bytes as lines a reviewer can read: printable ASCII as is, everything else as \xNN. */
+function escapedLines(content: Buffer): string[] {
+  let text = '';
+  for (const byte of content) {
+    if (byte === 0x0a || byte === 0x09 || (byte >= 0x20 && byte < 0x7f)) text += String.fromCharCode(byte);
+    else text += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return text.split('\n');
 }
 
 export function isBinary(content: Buffer): boolean {
@@ -40,7 +58,10 @@ async function readSide(batch: CatFileBatch, mode: string, oid: string): Promise
   if (!object) return { mode, text: null, binary: null, note: `object ${oid} is missing from this repository` };
   const content = object.content;
   if (mode === SYMLINK) return { mode, text: null, binary: null, note: `symbolic link to ${JSON.stringify(content.toString('latin1'))}` };
-  if (isBinary(content)) return { mode, text: null, binary: { size: content.length, sha256: createHash('sha256').update(content).digest('hex') }, note: null };
+  if (isBinary(content)) {
+    const shown = content.length <= MAX_SHOWN_BINARY ? escapedLines(content).join('\n') : null;
+    return { mode, text: null, binary: { size: content.length, sha256: createHash('sha256').update(content).digest('hex'), shown }, note: null };
+  }
   const utf8 = content.toString('utf8');
   // Not UTF-8: shown byte for byte as Latin-1, so nothing is hidden behind replacement characters.
   if (!Buffer.from(utf8, 'utf8').equals(content)) return { mode, text: content.toString('latin1'), binary: null, note: 'not UTF-8: shown as Latin-1' };
@@ -48,7 +69,7 @@ async function readSide(batch: CatFileBatch, mode: string, oid: string): Promise
 }
 
 function describe(side: Side): string {
-  if (side.binary) return `binary, ${side.binary.size} bytes, sha256 ${side.binary.sha256}`;
+  if (side.binary) return `binary, ${side.binary.size} bytes, sha256 ${side.binary.sha256}${side.binary.shown === null ? ` (over ${MAX_SHOWN_BINARY / 1024} KiB: not shown)` : ' (shown below, control bytes as \\xNN)'}`;
   return side.note ?? '';
 }
 
@@ -65,8 +86,9 @@ async function fileDiff(batch: CatFileBatch, change: RawChange): Promise<string>
     if (before.mode !== MISSING) lines.push(`before: ${describe(before) || 'text'}`);
     if (after.mode !== MISSING) lines.push(`after: ${describe(after) || 'text'}`);
     for (const side of [before, after]) {
-      // A text side next to a binary or link side is still shown whole.
-      if (side.text !== null) lines.push(`${side === before ? 'text before' : 'text after'}:`, ...side.text.split('\n').map((l) => `${side === before ? '-' : '+'}${l}`));
+      // A text side next to a binary or link side is still shown whole, and so is a binary that is small enough.
+      const shown = side.text ?? side.binary?.shown ?? null;
+      if (shown !== null) lines.push(`${side === before ? 'before' : 'after'}, every byte:`, ...shown.split('\n').map((l) => `${side === before ? '-' : '+'}${l}`));
     }
     return lines.join('\n');
   }

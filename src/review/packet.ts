@@ -40,7 +40,7 @@ export function buildReviewPacket(p: PacketInput): string {
     code
       ? 'Check that the change does what the plan says, is correct, handles its error paths, is tested, and introduces no security problem. Do not modify any file: a change to the staged code while you review voids the review.'
       : 'Check that the plan is concrete, complete, testable and safe: goal, approach, error paths, tests. Do not modify any file.',
-    'List each finding with the file and what to change. Every byte of the change is shown as committed; a binary file is listed with its size and SHA-256.',
+    'List each finding with the file and what to change. Every byte of the change is shown as committed; a binary file is listed with its size and SHA-256 and shown with control bytes escaped, except one too large to show: if such a file could be code, answer NEEDS_REVISION.',
     '',
     `## The plan${p.plan ? ` (${p.plan.path})` : ''}`,
     '',

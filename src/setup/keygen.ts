@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parsePublicKey, renderAllowedSignerLine } from '../attestation/index.js';
 import { ATTESTORS_FILE } from '../ci/index.js';
 import { environmentError, usageError } from '../errors/index.js';
@@ -28,8 +28,17 @@ const HEADER = `# Keys allowed to sign wf review attestations (ssh-keygen's allo
  */
 export async function generateAttestationKey(repo: Repo, options: { principal: string; validDays?: number | undefined; outDir?: string | undefined; now?: Date }): Promise<GeneratedKey> {
   if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(options.principal)) throw usageError(`--principal ${JSON.stringify(options.principal)} is not a plain name`, { hint: 'wf attest keygen --principal ci@example.com' });
-  const dir = options.outDir ? resolve(options.outDir) : mkdtempSync(join(tmpdir(), 'wf-attestation-key-'));
-  if (options.outDir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A new folder of its own, outside the repository: a key file in the work tree is one `git add -A` from being published.
+  let dir: string;
+  if (options.outDir) {
+    dir = resolve(options.outDir);
+    const rel = relative(repo.root, dir);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+      throw usageError(`--out ${options.outDir} is inside the repository; the private key must not be written where git can pick it up`, { hint: 'wf attest keygen --out ~/wf-key   (or omit --out: a new temporary folder)' });
+    }
+    if (existsSync(dir)) throw usageError(`--out ${options.outDir} exists already; wf writes the key into a new folder only`, { hint: 'choose a path that does not exist yet: wf attest keygen --out <new folder>' });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } else dir = mkdtempSync(join(tmpdir(), 'wf-attestation-key-'));
   chmodSync(dir, 0o700);
   const keyPath = join(dir, 'wf-attestation-key');
   if (existsSync(keyPath)) throw usageError(`${keyPath} exists already; wf does not overwrite a key`, { hint: 'choose another folder: wf attest keygen --out <dir>' });

@@ -30,7 +30,8 @@ export interface NextInputs {
   gates: readonly GateResult[];
 }
 
-const quote = (s: string) => JSON.stringify(s);
+/** A shell word that stays one literal word: the command is meant to be pasted, and a title may hold $(…). */
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A reviewer's latest verdict on one fingerprint, per step, newest first. */
 function latestOn(task: Task, step: ReviewRecord['step'], fingerprint: string | null): ReviewRecord | null {

@@ -27,22 +27,25 @@ function tempDir(prefix: string): string {
 }
 
 /** A reviewer outside the repository (as CI requires): approves unless the packet holds "sneaky", counts its runs. */
-function reviewerScript(): { path: string; count: string } {
+function reviewerScript(): { path: string; count: string; marker: string } {
   const dir = tempDir('wf-att-reviewer-');
   const path = join(dir, 'reviewer.mjs');
   const count = join(dir, 'count');
+  // While this file exists the reviewer asks for revision.
+  const marker = join(dir, 'revise');
   writeFileSync(
     path,
     `import { randomUUID } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 const packet = readFileSync(0, 'utf8');
 appendFileSync(${JSON.stringify(count)}, packet.length + '\\n');
-if (process.env.REVIEWER_SEES) appendFileSync(process.env.REVIEWER_SEES, JSON.stringify({ cwd: process.cwd(), env: Object.keys(process.env).sort(), packet }) + '\\n');
-const verdict = /sneaky/.test(packet) ? 'NEEDS_REVISION' : 'APPROVED';
+const parentEnv = (() => { try { return readFileSync('/proc/' + process.ppid + '/environ', 'latin1'); } catch { return ''; } })();
+if (process.env.REVIEWER_SEES) appendFileSync(process.env.REVIEWER_SEES, JSON.stringify({ cwd: process.cwd(), env: Object.keys(process.env).sort(), packet, parentHasKey: parentEnv.includes('OPENSSH PRIVATE KEY'), parentHasToken: parentEnv.includes('ghs_') }) + '\\n');
+const verdict = /sneaky/.test(packet) || existsSync(${JSON.stringify(marker)}) ? 'NEEDS_REVISION' : 'APPROVED';
 console.log(JSON.stringify({ session_id: randomUUID(), response: (verdict === 'APPROVED' ? 'fine' : 'sneaky() is not in the plan') + '\\nVERDICT: ' + verdict }));
 `,
   );
-  return { path, count };
+  return { path, count, marker };
 }
 
 const runs = (count: string) => (existsSync(count) ? readFileSync(count, 'utf8').split('\n').filter(Boolean).length : 0);
@@ -51,7 +54,7 @@ interface Setup {
   repo: TestRepo;
   key: string;
   base: string;
-  reviewer: { path: string; count: string };
+  reviewer: { path: string; count: string; marker: string };
 }
 
 function keygen(repo: TestRepo, extra: string[] = []): string {
@@ -272,7 +275,7 @@ describe('wf review ci', () => {
     expect(runs(s.reviewer.count)).toBe(0);
   });
 
-  it('runs the reviewer in an empty folder with a scrubbed environment, and reports a NEEDS_REVISION without signing it', () => {
+  it('runs the reviewer in an empty folder with a scrubbed environment, and reports a NEEDS_REVISION (signed, so it sticks) with its findings', () => {
     const s = attestedRepo();
     forgedCommit(s.repo, 'sneaky.js', 'export function sneaky() {}\n');
     const sees = join(tempDir('wf-att-sees-'), 'sees.jsonl');
@@ -281,7 +284,8 @@ describe('wf review ci', () => {
     const report = JSON.parse(r.stdout);
     expect(report.commits[0]).toMatchObject({ status: 'needs-revision' });
     expect(report.commits[0].findings.join('\n')).toContain('sneaky() is not in the plan');
-    expect(report.attestationsWritten).toBe(0);
+    expect(report.attestationsWritten).toBe(1);
+    expect(report.commits[0].approvedBy).toEqual([]);
     const seen = JSON.parse(readFileSync(sees, 'utf8').trim());
     expect(seen.cwd).not.toBe(s.repo.dir);
     expect(seen.env).not.toContain('WF_ATTESTATION_KEY');
@@ -316,6 +320,86 @@ describe('wf review ci', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
     s.repo.gitOk(['fetch', '-q', 'origin', `+${REF}:${REF}`]);
     expectCode(verify(s), 0);
+  });
+});
+
+describe('what a hostile review learns, and what a rerun cannot wash out', () => {
+  it('the key and the token handed over in files are read once and deleted: the reviewer finds neither in the files nor in wf\'s environment', () => {
+    const s = attestedRepo();
+    forgedCommit(s.repo);
+    const dir = tempDir('wf-att-files-');
+    const [keyFile, tokenFile] = [join(dir, 'key'), join(dir, 'token')];
+    writeFileSync(keyFile, s.key, { mode: 0o600 });
+    writeFileSync(tokenFile, 'ghs_abcdefghijklmnopqrstuvwxyz0123456789', { mode: 0o600 });
+    const sees = join(tempDir('wf-att-sees-'), 'sees.jsonl');
+    const r = s.repo.wf(['review', 'ci', '--base', s.base, '--json'], { env: { WF_ATTESTATION_KEY_FILE: keyFile, WF_GITHUB_TOKEN_FILE: tokenFile, REVIEWER_SEES: sees } });
+    expectCode(r, 0);
+    expect(existsSync(keyFile)).toBe(false);
+    expect(existsSync(tokenFile)).toBe(false);
+    const seen = JSON.parse(readFileSync(sees, 'utf8').trim());
+    expect(seen).toMatchObject({ parentHasKey: false, parentHasToken: false });
+    expect(r.stdout).not.toContain('ghs_abcdefghij');
+    expectCode(verify(s), 0);
+  });
+
+  it('a NEEDS_REVISION is signed and sticks to the fingerprint: running the job again does not ask again, and verify refuses', () => {
+    const s = attestedRepo();
+    forgedCommit(s.repo);
+    writeFileSync(s.reviewer.marker, '');
+    expectCode(reviewCi(s), 1);
+    rmSync(s.reviewer.marker);
+    const again = reviewCi(s);
+    expectCode(again, 1);
+    expect(JSON.parse(again.stdout).commits[0]).toMatchObject({ status: 'needs-revision' });
+    expect(runs(s.reviewer.count)).toBe(1);
+    const r = verify(s);
+    expectCode(r, 1);
+    expect(reasons(r)).toMatch(/asked for revision of exactly this change/);
+  });
+
+  it('an approval made under another reviewer command of the same name does not count', () => {
+    const s = attestedRepo();
+    forgedCommit(s.repo);
+    expectCode(reviewCi(s), 0);
+    // The base changes the reviewer's command; the change under review is the same.
+    const feature = s.repo.gitOk(['rev-parse', 'HEAD']);
+    s.repo.gitOk(['checkout', '-q', s.base]);
+    patchConfig(s.repo, (c) => {
+      c.reviewers.gem.command = [process.execPath, s.reviewer.path, '--stricter'];
+    });
+    s.repo.gitOk(['commit', '-q', '--no-verify', '-am', 'stricter reviewer']);
+    const newBase = s.repo.gitOk(['rev-parse', 'HEAD']);
+    s.repo.gitOk(['checkout', '-q', feature]);
+    s.repo.gitOk(['rebase', '-q', newBase]);
+    const r = s.repo.wf(['verify', '--base', newBase, '--json']);
+    expectCode(r, 1);
+    expect(reasons(r)).toMatch(/ran another command than the base configures now/);
+  });
+
+  it('wf attest keygen refuses to write the key inside the repository, or into a folder that exists', () => {
+    const repo = makeRepo();
+    made.push(repo);
+    expectCode(repo.wf(['init', '--yes', '--no-hooks']), 0);
+    const inside = repo.wf(['attest', 'keygen', '--out', 'keys']);
+    expectCode(inside, 2);
+    expect(inside.stderr).toMatch(/inside the repository/);
+    expect(existsSync(join(repo.dir, 'keys'))).toBe(false);
+    const existing = tempDir('wf-att-existing-');
+    expectCode(repo.wf(['attest', 'keygen', '--out', existing]), 2);
+  });
+
+  it('a merge of unrelated histories is gated, not a crash', () => {
+    const s = attestedRepo();
+    s.repo.gitOk(['checkout', '-q', '--orphan', 'other']);
+    s.repo.gitOk(['rm', '-rq', '--cached', '.']);
+    s.repo.write('other.txt', 'x\n');
+    s.repo.gitOk(['add', 'other.txt']);
+    s.repo.gitOk(['commit', '-q', '--no-verify', '-m', 'other root']);
+    s.repo.gitOk(['checkout', '-q', '-f', 'main']);
+    s.repo.gitOk(['merge', '-q', '--no-verify', '--allow-unrelated-histories', '--no-edit', 'other']);
+    const r = verify(s);
+    expectCode(r, 1);
+    expect(JSON.parse(r.stdout).commits.map((c: { kind: string }) => c.kind)).toContain('merge');
   });
 });
 

@@ -65,6 +65,8 @@ describe('templates/github: a pull request cannot change what judges it', () => 
     // The base: wf pinned in its lock file, attestations not required (so the trailer check is what judges).
     const origin = join(work, 'origin.git');
     git(work, ['init', '-q', '--bare', '-b', 'main', origin], env);
+    // As GitHub does: a commit reachable from a ref may be fetched by its id.
+    git(origin, ['config', 'uploadpack.allowReachableSHA1InWant', 'true'], env);
     const dev = join(work, 'dev');
     git(work, ['clone', '-q', origin, dev], env);
     writeFileSync(join(dev, 'package.json'), JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'wf-gate': version } }, null, 2));
@@ -84,6 +86,7 @@ describe('templates/github: a pull request cannot change what judges it', () => 
     git(dev, ['add', '-A'], env);
     git(dev, ['commit', '-q', '-m', 'feature', '-m', 'Review-Hash: 0000000000000000000000000000000000000000000000000000000000000000'], env);
     git(dev, ['push', '-q', 'origin', 'HEAD:refs/pull/7/head'], env);
+    const prHead = git(dev, ['rev-parse', 'HEAD'], env);
 
     // The runner: actions/checkout of the base, then the template's steps. npm is real, but serves the packed
     // tarball for wf-gate@<version> (and records what it was asked for).
@@ -109,8 +112,10 @@ describe('templates/github: a pull request cannot change what judges it', () => 
       GITHUB_OUTPUT: output,
       GITHUB_SHA: base,
       EVENT: 'pull_request_target',
-      PR: '7',
+      PR_HEAD: prHead,
       PR_BASE: base,
+      TOKEN: '',
+      GITHUB_SERVER_URL: 'https://github.com',
     };
     const run = (name: string, extra: NodeJS.ProcessEnv = {}) => spawnSync('bash', ['-eo', 'pipefail', '-c', steps.get(name)!], { cwd: runner, env: { ...stepEnv, ...extra }, encoding: 'utf8' });
 

@@ -59,11 +59,8 @@ const gitLine = (repo: TestRepo, args: string[], env?: NodeJS.ProcessEnv) => git
 /** A path's raw bytes under the repo: lets a test create non-UTF-8 file names. */
 const rawPath = (repo: TestRepo, name: Buffer) => Buffer.concat([Buffer.from(`${repo.dir}/`), name]);
 
-// Exactly the files wf writes: the state, the log, and a task's plan while both sides are a regular file or missing.
-const BUILT_IN_EXCLUDED = (p: string, oldMode: string, newMode: string) =>
-  p === '.claude/task-state.json' ||
-  p === '.claude/workflow-audit.log' ||
-  (/^\.claude\/subtasks\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}\/plan\.md$/.test(p) && [oldMode, newMode].every((m) => m === '100644' || m === '000000'));
+// Exactly the files wf writes: the state and the log.
+const BUILT_IN_EXCLUDED = (p: string) => p === '.claude/task-state.json' || p === '.claude/workflow-audit.log';
 
 /** The spec recomputed from scratch between two tree-ishes. */
 function recompute(repo: TestRepo, oldTree: string, newTree: string, exclude: (p: string) => boolean = () => false) {
@@ -87,7 +84,7 @@ function recompute(repo: TestRepo, oldTree: string, newTree: string, exclude: (p
     const [oldMode, newMode, oldOid, newOid] = fields[i]!.toString('latin1').slice(1).split(' ') as [string, string, string, string];
     const path = fields[i + 1]!;
     const text = path.toString('utf8');
-    if (BUILT_IN_EXCLUDED(text, oldMode, newMode) || exclude(text)) continue;
+    if (BUILT_IN_EXCLUDED(text) || exclude(text)) continue;
     paths.push(path);
     records.push({ oldMode, newMode, oldDigest: digest(oldMode, oldOid), newDigest: digest(newMode, newOid), path: text, pathBase64: path.toString('base64') });
   }
@@ -303,22 +300,22 @@ const cases: Case[] = [
     change: (repo) => {
       repo.write('.claude/task-state.json', '{"tasks":{}}\n');
       repo.write('.claude/workflow-audit.log', '{"seq":1}\n');
-      repo.write('.claude/subtasks/T-1/plan.md', '# Plan\n');
     },
     check: (records) => expect(records).toEqual([]),
   },
   {
-    name: 'anything else under .claude/subtasks/ is code: a script, a nested plan.md, a plan.md that is a symlink',
+    name: 'everything under .claude/subtasks/ is code: a plan, a script, a nested plan.md, a plan.md that is a symlink',
     before: (repo) => repo.write('src/app.txt', 'app\n'),
     change: (repo) => {
       repo.write('.claude/subtasks/T-1/evidence/test.json', '{}\n');
       repo.write('.claude/subtasks/T-1/helper.js', 'require("child_process").exec("x")\n');
       repo.write('.claude/subtasks/T-1/deep/plan.md', '# not a task plan\n');
+      repo.write('.claude/subtasks/T-1/plan.md', 'require("child_process")\n');
       mkdirSync(join(repo.dir, '.claude/subtasks/T-2'), { recursive: true });
       symlinkSync('../../../src/app.txt', join(repo.dir, '.claude/subtasks/T-2/plan.md'));
     },
     check: (records) =>
-      expect(records.map((r) => r.path)).toEqual(['.claude/subtasks/T-1/deep/plan.md', '.claude/subtasks/T-1/evidence/test.json', '.claude/subtasks/T-1/helper.js', '.claude/subtasks/T-2/plan.md']),
+      expect(records.map((r) => r.path)).toEqual(['.claude/subtasks/T-1/deep/plan.md', '.claude/subtasks/T-1/evidence/test.json', '.claude/subtasks/T-1/helper.js', '.claude/subtasks/T-1/plan.md', '.claude/subtasks/T-2/plan.md']),
   },
   {
     name: 'state files are dropped, the config file and look-alikes are not',

@@ -227,7 +227,7 @@ describe('wf next', () => {
     expect(next(repo)).toMatchObject({ step: 'implement', command: 'git add <files>' });
     repo.write('src/app.txt', 'FAIL\n');
     repo.gitOk(['add', '-A']);
-    expect(next(repo)).toMatchObject({ step: 'implement', command: 'wf ship --task-id N-1 -m "Next steps"' });
+    expect(next(repo)).toMatchObject({ step: 'implement', command: "wf ship --task-id N-1 -m 'Next steps'" });
     expectCode(repo.wf(['test']), 1);
     expect(next(repo)).toMatchObject({ command: null, reason: expect.stringMatching(/the tests fail on the staged change/) });
     repo.write('src/app.txt', 'hello again\n');

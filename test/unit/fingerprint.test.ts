@@ -329,7 +329,7 @@ describe('makeExcluder', () => {
   it.each([
     ['.claude/task-state.json', true],
     ['.claude/workflow-audit.log', true],
-    ['.claude/subtasks/T-1/plan.md', true],
+    ['.claude/subtasks/T-1/plan.md', false],
     // Only the plan: anything else placed there can be imported or run.
     ['.claude/subtasks/T-1/deep/evidence.json', false],
     ['.claude/subtasks/T-1/helper.js', false],
@@ -377,15 +377,15 @@ describe('filterChanges', () => {
 
   it('drops the state files and keeps everything else in order', () => {
     const kept = filterChanges(changes);
-    expect(kept.map((c) => c.path.toString())).toEqual(['.claude/wf.config.json', 'docs/a.md', 'src/b.ts', 'gen/out.js']);
+    expect(kept.map((c) => c.path.toString())).toEqual(['.claude/subtasks/T-1/plan.md', '.claude/wf.config.json', 'docs/a.md', 'src/b.ts', 'gen/out.js']);
     // The same objects come back (callers keep their extra fields).
-    expect(kept[0]).toBe(changes[3]);
-    expect(kept[0]!.extra).toBe(3);
+    expect(kept[0]).toBe(changes[2]);
+    expect(kept[0]!.extra).toBe(2);
   });
 
   it('also drops the config globs', () => {
     const kept = filterChanges(changes, ['docs/**', 'gen/*.js']);
-    expect(kept.map((c) => c.path.toString())).toEqual(['.claude/wf.config.json', 'src/b.ts']);
+    expect(kept.map((c) => c.path.toString())).toEqual(['.claude/subtasks/T-1/plan.md', '.claude/wf.config.json', 'src/b.ts']);
   });
 
   it('an exclude changes the fingerprint exactly as if the path had not changed', () => {
@@ -399,7 +399,7 @@ describe('filterChanges', () => {
 
   it('a change to state files only is the empty fingerprint', () => {
     const { ids, digests } = blobStore(['{}\n']);
-    const stateOnly = [added(ids[0]!, '.claude/task-state.json'), added(ids[0]!, '.claude/subtasks/T-9/plan.md')];
+    const stateOnly = [added(ids[0]!, '.claude/task-state.json'), added(ids[0]!, '.claude/workflow-audit.log')];
     expect(fingerprintFromChanges(filterChanges(stateOnly), digests).fingerprint).toBe(EMPTY_SHA256);
   });
 });

@@ -18,6 +18,7 @@ describe('changeDiff: the diff a reviewer reads, from git objects', () => {
       repo.write('old.txt', 'one\n2\nthree\n');
       repo.write('new.js', 'steal()\n');
       repo.write('pic.bin', Buffer.from([1, 0, 2]));
+      repo.write('nul.js', Buffer.from('/*\0*/ console.log("sneaky");\n'));
       repo.write('latin.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
       spawnSync('ln', ['-s', 'old.txt', 'link'], { cwd: repo.dir });
       repo.gitOk(['rm', '-q', 'gone.txt']);
@@ -31,6 +32,8 @@ describe('changeDiff: the diff a reviewer reads, from git objects', () => {
         expect(diff).not.toContain('hidden');
         expect(diff).not.toContain('Binary files');
         expect(diff).toMatch(/diff --wf a\/pic\.bin b\/pic\.bin\nnew file mode 100644\nafter: binary, 3 bytes, sha256 [0-9a-f]{64}/);
+        // A NUL makes a file binary to git, yet it runs: its bytes are shown, control bytes escaped.
+        expect(diff).toContain('+/*\\x00*/ console.log("sneaky");');
         expect(diff).toContain('after: not UTF-8: shown as Latin-1');
         expect(diff).toContain('+café');
         expect(diff).toContain('diff --wf a/link b/link\nnew file mode 120000\nafter: symbolic link to "old.txt"');
