@@ -17,6 +17,8 @@ export const CLAUDE_MD_END = '<!-- END wf-gate -->';
 interface HookCommand {
   type: string;
   command: string;
+  /** Seconds Claude Code waits for the hook. */
+  timeout?: number;
 }
 interface HookGroup {
   matcher?: string;
@@ -55,10 +57,23 @@ export function mergeSettings(existing: Settings, template: Settings): { merged:
     const target = (merged.hooks[event] ??= []);
     if (!Array.isArray(target)) throw usageError(`.claude/settings.json: hooks.${event} must be an array`, { hint: 'fix it by hand, then run wf init --agent claude again' });
     for (const group of groups) {
-      const present = target.some((g) => g.matcher === group.matcher && g.hooks?.some((h) => group.hooks.some((t) => t.command === h.command)));
-      if (!present) {
+      const ours = target.find((g) => g.hooks?.some((h) => group.hooks.some((t) => t.command === h.command)));
+      if (!ours) {
         target.push(structuredClone(group));
         changed = true;
+        continue;
+      }
+      // wf's own group from an older template (a matcher naming a tool that no longer exists, no timeout) is brought up to date in place.
+      if (ours.matcher !== group.matcher) {
+        ours.matcher = group.matcher;
+        changed = true;
+      }
+      for (const hook of ours.hooks) {
+        const wanted = group.hooks.find((t) => t.command === hook.command);
+        if (wanted?.timeout !== undefined && hook.timeout !== wanted.timeout) {
+          hook.timeout = wanted.timeout;
+          changed = true;
+        }
       }
     }
   }

@@ -146,7 +146,7 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
       : {
           name: 'Claude Code guard wiring',
           status: 'warn',
-          detail: `.claude/settings.json lacks: ${[!wiring.bash && 'pre-bash (Bash)', !wiring.edit && 'pre-edit (Edit|Write|MultiEdit|NotebookEdit)', !wiring.stop && 'stop'].filter(Boolean).join(', ')}`,
+          detail: `.claude/settings.json lacks: ${[!wiring.bash && 'pre-bash (Bash)', !wiring.edit && 'pre-edit (Edit|Write|NotebookEdit)', !wiring.stop && 'stop'].filter(Boolean).join(', ')}`,
           fix: 'wf init --agent claude',
         },
   );

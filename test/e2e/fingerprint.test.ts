@@ -329,7 +329,7 @@ const cases: Case[] = [
       repo.write('src/code.ts', 'export const x = 1;\n');
     },
     check: (records) => {
-      expect(records.map((r) => r.path)).toEqual(['.claude/subtasks.md', '.claude/wf.config.json', 'nested/.claude/task-state.json', 'src/code.ts']);
+      expect(records.map((r) => r.path)).toEqual(['.claude/subtasks.md', '.claude/subtasks/T-2/plan.md', '.claude/wf.config.json', 'nested/.claude/task-state.json', 'src/code.ts']);
     },
   },
   {
