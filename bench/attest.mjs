@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, interleave, makeBenchRepo, median, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, lineFit, makeBenchRepo, median, timeRun, WF } from './lib.mjs';
 
 const { attestationPath, loadOpenSshPrivateKey, renderAllowedSignerLine, reviewStatement, signStatement } = await import('../dist/attestation/index.js');
 
@@ -85,10 +85,8 @@ try {
   const medians = interleave(7, variants);
   console.log(`wf verify with attestation.required, median of 7 interleaved runs (all ${max} commits attested and passing):`);
   for (const [name, ms] of Object.entries(medians)) console.log(`  ${name.padEnd(14)} ${fmt(ms)}`);
-  const [a, b, c] = sizes.map((n) => medians[`${n} commits`] - medians['node -e 0']);
-  const slope = (c - a) / (sizes[2] - sizes[0]);
-  const predicted = a + slope * (sizes[1] - sizes[0]);
-  console.log(`  fit: ${fmt(a - slope * sizes[0])} fixed + ${slope.toFixed(3)} ms per commit; the middle size is ${((b / predicted - 1) * 100).toFixed(0)}% off the line`);
+  const fit = lineFit(sizes, sizes.map((n) => medians[`${n} commits`] - medians['node -e 0']));
+  console.log(`  fit: ${fmt(fit.fixed)} fixed + ${fit.slope.toFixed(3)} ms per commit; the middle size is ${fit.offPercent.toFixed(0)}% off the line`);
   const top = medians[`${max} commits`];
   console.log(`  ${max} attested commits: ${fmt(top)} (budget 2000 ms) ${max < 1000 || top < 2000 ? 'OK' : 'OVER BUDGET'}`);
 

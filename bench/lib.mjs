@@ -64,3 +64,32 @@ export function makeBenchRepo() {
 }
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+/**
+ * A bench repository with task BENCH-1 planned and plan-approved, and 10 files
+ * staged: what a commit, an agent turn or the stop gate meets. `config`
+ * patches the config (the test command is always a script that passes).
+ */
+export function plannedBenchRepo(config = {}) {
+  const repo = makeBenchRepo();
+  const plan = `# Plan\n\n## Goal\n${'Make the benchmark change real enough to pass every gate of the workflow. '.repeat(4)}\n`;
+  repo.write('test.mjs', 'process.exit(0)\n');
+  repo.wf(['init', '--yes']);
+  const patch = JSON.stringify({ test: { command: ['node', 'test.mjs'] }, ...config });
+  repo.run(process.execPath, ['-e', `const f='.claude/wf.config.json';const c=JSON.parse(require('fs').readFileSync(f));const p=${patch};for(const k of Object.keys(p))c[k]={...c[k],...p[k]};require('fs').writeFileSync(f,JSON.stringify(c))`]);
+  repo.wf(['task', 'start', 'BENCH-1']);
+  repo.wf(['plan']);
+  repo.write('.claude/subtasks/BENCH-1/plan.md', plan);
+  repo.wf(['plan']);
+  repo.wf(['record-review', '--reviewer', 'bench', '--continuation-id', 'ses_01J9ZK3V6QW8E2R4T6Y8U0I2O4', '--status', 'approved']);
+  for (let i = 0; i < 10; i++) repo.write(`src/file${i}.js`, `export const value${i} = ${i};\n`.repeat(20));
+  repo.run('git', ['add', '-A']);
+  return repo;
+}
+
+/** A straight line through three sizes, for "linear" budgets: fixed cost, cost per unit, and how far the middle size is off it. */
+export function lineFit(sizes, [a, b, c]) {
+  const slope = (c - a) / (sizes[2] - sizes[0]);
+  const predicted = a + slope * (sizes[1] - sizes[0]);
+  return { fixed: a - slope * sizes[0], slope, offPercent: (b / predicted - 1) * 100 };
+}

@@ -3,22 +3,11 @@
 // of interleaved runs in the same environment (bench/lib.mjs benchEnv).
 // Usage: node bench/loop.mjs [rounds]
 import { rmSync } from 'node:fs';
-import { fmt, interleave, makeBenchRepo, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, plannedBenchRepo, timeRun, WF } from './lib.mjs';
 
 const rounds = Number(process.argv[2] ?? 25);
-const repo = makeBenchRepo();
-const plan = `# Plan\n\n## Goal\n${'Make the benchmark change real enough to pass every gate of the workflow. '.repeat(4)}\n`;
+const repo = plannedBenchRepo({ agent: { stopGate: true, maxStopBlocks: 3 } });
 try {
-  repo.write('test.mjs', 'process.exit(0)\n');
-  repo.wf(['init', '--yes']);
-  repo.run(process.execPath, ['-e', "const f='.claude/wf.config.json';const c=JSON.parse(require('fs').readFileSync(f));c.test.command=['node','test.mjs'];c.agent={stopGate:true,maxStopBlocks:3};require('fs').writeFileSync(f,JSON.stringify(c))"]);
-  repo.wf(['task', 'start', 'BENCH-1']);
-  repo.wf(['plan']);
-  repo.write('.claude/subtasks/BENCH-1/plan.md', plan);
-  repo.wf(['plan']);
-  repo.wf(['record-review', '--reviewer', 'bench', '--continuation-id', 'ses_01J9ZK3V6QW8E2R4T6Y8U0I2O4', '--status', 'approved']);
-  for (let i = 0; i < 10; i++) repo.write(`src/file${i}.js`, `export const value${i} = ${i};\n`.repeat(20));
-  repo.run('git', ['add', '-A']);
   const opts = { cwd: repo.dir, env: repo.env };
   const stop = JSON.stringify({ session_id: 'bench', hook_event_name: 'Stop', stop_hook_active: false, cwd: repo.dir });
   const medians = interleave(rounds, {

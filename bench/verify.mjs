@@ -5,7 +5,7 @@
 // Usage: node bench/verify.mjs [max-commits]
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { fmt, interleave, makeBenchRepo, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, lineFit, makeBenchRepo, timeRun, WF } from './lib.mjs';
 
 const max = Number(process.argv[2] ?? 1000);
 const sizes = [max / 4, max / 2, max].map(Math.round);
@@ -43,11 +43,8 @@ try {
   const medians = interleave(7, variants);
   console.log(`wf verify, median of 7 interleaved runs (all ${max} generated commits pass):`);
   for (const [name, ms] of Object.entries(medians)) console.log(`  ${name.padEnd(14)} ${fmt(ms)}`);
-  const [a, b, c] = sizes.map((n) => medians[`${n} commits`] - medians['node -e 0']);
-  // A straight line through the three sizes: a fixed cost (start-up, config) plus a cost per commit.
-  const slope = (c - a) / (sizes[2] - sizes[0]);
-  const predicted = a + slope * (sizes[1] - sizes[0]);
-  console.log(`  fit: ${fmt(a - slope * sizes[0])} fixed + ${slope.toFixed(3)} ms per commit; the middle size is ${((b / predicted - 1) * 100).toFixed(0)}% off the line`);
+  const fit = lineFit(sizes, sizes.map((n) => medians[`${n} commits`] - medians['node -e 0']));
+  console.log(`  fit: ${fmt(fit.fixed)} fixed + ${fit.slope.toFixed(3)} ms per commit; the middle size is ${fit.offPercent.toFixed(0)}% off the line`);
   const top = medians[`${max} commits`];
   console.log(`  ${max} commits: ${fmt(top)} (budget 3000 ms) ${max < 1000 || top < 3000 ? 'OK' : 'OVER BUDGET'}`);
 } finally {
