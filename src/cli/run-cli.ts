@@ -1,12 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import { ExitCode, exitCodeFor, formatError, isWfError } from '../errors/index.js';
+import { ExitCode, exitCodeFor, formatError, isWfError, usageError } from '../errors/index.js';
 
 /**
  * The oclif side of `bin/wf.js`. The one place where a thrown error becomes
  * a message and an exit code (the hook fast path uses the same two functions).
  */
+/** Where a failed command line should send the user next: its own command's help, or a close command. */
+async function nextFor(err: unknown, argv: string[]): Promise<string | undefined> {
+  const { closestCommand, commandOf } = await import('./command-names.js');
+  const message = (err as Error)?.message ?? '';
+  const missing = /^command (.+) not found/.exec(message);
+  if (missing) {
+    const guess = closestCommand(missing[1]!);
+    return guess ? `wf ${guess}   (did you mean it?  all commands: wf --help)` : 'wf --help';
+  }
+  const command = commandOf(argv);
+  return command ? `wf ${command} --help` : undefined;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const { run, flush } = await import('@oclif/core');
+  // A reader that stops early (wf --help | head -1) closed the pipe: not an error of wf's.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await run(argv, fileURLToPath(new URL('../../package.json', import.meta.url)));
     await flush();
@@ -15,15 +33,23 @@ export async function runCli(argv: string[]): Promise<number> {
     // oclif signals `this.exit(n)` and --version/--help with an ExitError.
     const oclifExit = (err as { oclif?: { exit?: number }; code?: string }).oclif?.exit;
     if ((err as { code?: string }).code === 'EEXIT' && typeof oclifExit === 'number') return oclifExit;
+    // Ctrl-C at an init prompt: the user's answer, not a bug.
+    if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') {
+      process.stderr.write('wf: aborted\n');
+      return 130;
+    }
     const code = exitCodeFor(err);
+    // oclif's own usage errors (unknown flag or command) point at the help of the command that was meant.
+    const usage = !isWfError(err) && (err as { oclif?: unknown })?.oclif !== undefined && err instanceof Error;
+    const problem = usage ? usageError((err as Error).message.split('\n').filter((l) => !/^See more help with/.test(l)).join('\n').trim(), { hint: (await nextFor(err, argv)) ?? 'wf --help' }) : err;
     if (argv.includes('--json')) {
-      if (isWfError(err) && err.reported) return code;
-      const error = isWfError(err)
-        ? { message: err.message, exitCode: code, where: err.where, next: err.hint }
-        : { message: (err as Error)?.message ?? String(err), exitCode: code };
+      if (isWfError(problem) && problem.reported) return code;
+      const error = isWfError(problem)
+        ? { message: problem.message, exitCode: code, where: problem.where, next: problem.hint }
+        : { message: (problem as Error)?.message ?? String(problem), exitCode: code };
       process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
     } else {
-      process.stderr.write(`${formatError(err)}\n`);
+      process.stderr.write(`${formatError(problem)}\n`);
     }
     return code;
   }

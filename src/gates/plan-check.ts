@@ -30,6 +30,6 @@ export function planProblem(plan: string, template: string, minWords: number): s
   if (plan.trim() === '') return 'the plan file is empty';
   if (plan.replace(/\s+/g, ' ').trim() === template.replace(/\s+/g, ' ').trim()) return 'the plan is the untouched template';
   const count = countPlanWords(plan, template);
-  if (count < minWords) return `the plan has ${count} words of its own; a real plan has at least ${minWords}`;
+  if (count < minWords) return `the plan has ${count} word${count === 1 ? '' : 's'} of its own; a real plan has at least ${minWords}`;
   return null;
 }

@@ -145,3 +145,55 @@ describe('wf demo (npm run demo)', () => {
     expect(readdirSync(temp)).toEqual([]);
   }, 120_000);
 });
+
+describe('CLI conventions', () => {
+  it('-h on every command, -v and wf version', () => {
+    for (const id of Object.keys(manifest.commands)) {
+      const r = wf([...id.split(':'), '-h']);
+      expect(r.code, `${id} -h: ${r.stderr}`).toBe(0);
+      expect(r.stdout, id).toMatch(/USAGE/);
+    }
+    expect(wf(['-v']).stdout).toContain(`wf-gate/${pkg.version}`);
+    const version = wf(['version', '--json']);
+    expectCode(version, 0);
+    expect(JSON.parse(version.stdout)).toMatchObject({ version: pkg.version });
+  }, 120_000);
+
+  it('a mistyped command names the closest one; a bad flag points at that command’s help', () => {
+    const typo = wf(['stauts']);
+    expectCode(typo, 2);
+    expect(typo.stderr).toContain('next:  wf status');
+    const topic = wf(['review', 'rn']);
+    expectCode(topic, 2);
+    expect(topic.stderr).toContain('next:  wf review run');
+    const flag = wf(['review', 'run', '--bogus']);
+    expectCode(flag, 2);
+    expect(flag.stderr).toContain('next:  wf review run --help');
+  });
+
+  it('a closed pipe is not an error: wf --help | head -1 exits 0', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${WF_BIN}" --help | head -c 10 >/dev/null; echo "exit=\${PIPESTATUS:-x}"`], { cwd: outside, env: cleanEnv(home), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const direct = spawnSync('bash', ['-c', `"${process.execPath}" "${WF_BIN}" --help | head -c 10 >/dev/null; exit \${PIPESTATUS[0]}`], { cwd: outside, env: cleanEnv(home), encoding: 'utf8' });
+    expect(direct.status).toBe(0);
+  });
+
+  it('wf hook --help works', () => {
+    const r = wf(['hook', '--help']);
+    expectCode(r, 0);
+    expect(r.stdout).toContain('USAGE');
+  });
+});
+
+describe('Ctrl-C at a prompt', () => {
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  // `script` gives wf a terminal, so wf init asks its questions; Ctrl-C arrives two seconds in.
+  it.skipIf(!hasScript)('wf init prints "aborted" and exits 130, without a stack trace', () => {
+    const dir = mkdtempSync(join(base, 'tty-'));
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const r = spawnSync('sh', ['-c', `(sleep 2; printf '\\003') | script -qec '"${process.execPath}" "${WF_BIN}" init' /dev/null`], { cwd: dir, env: cleanEnv(home), encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toContain('wf: aborted');
+    expect(r.stdout).not.toContain('a bug in wf');
+    expect(r.status).toBe(130);
+  });
+});
