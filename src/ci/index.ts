@@ -1,4 +1,4 @@
-export { baseFromEnvironment, githubAnnotations, stepSummaryMarkdown, verifyRange } from './verify.js';
+export { baseFromEnvironment, cannotRunReport, githubAnnotations, stepSummaryMarkdown, verifyRange } from './verify.js';
 export { ATTESTORS_FILE, readAttestors } from './attestation-check.js';
 export { KEY_ENV, reviewCi, type ReviewCiReport, type CommitReview } from './review-ci.js';
 export { resolveRev, baseConfigAt, type VerifyReport } from './verify.js';

@@ -267,6 +267,15 @@ async function verifyAuditGrowth(batch: CatFileBatch, base: string, head: string
 const escapeAnnotation = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/**
+ * When the check cannot run at all (exit 2 or 3: no base, a shallow clone, a broken base config), CI
+ * still shows why where people look: an annotation and a line in the step summary.
+ */
+export function cannotRunReport(check: string, err: { message: string; hint?: string | undefined }): { annotation: string; summary: string } {
+  const text = `${err.message}${err.hint ? `. Next: ${err.hint}` : ''}`;
+  return { annotation: `::error title=${check}: could not run::${escapeAnnotation(text)}`, summary: `### ${check}: ❌ could not run\n\n${escapeCell(text)}\n\n` };
+}
+
 /** `::error` workflow commands for GitHub Actions, one per failing commit. */
 export function githubAnnotations(report: VerifyReport): string[] {
   const lines = report.commits

@@ -21,9 +21,13 @@ async function nextFor(err: unknown, argv: string[]): Promise<string | undefined
 export async function runCli(argv: string[]): Promise<number> {
   const { run, flush } = await import('@oclif/core');
   // A reader that stops early (wf --help | head -1) closed the pipe: not an error of wf's.
+  // oclif then waits for a write that never completes, and node ends the process as an unsettled
+  // top-level await (13); the exit code is the one place to say that nothing went wrong.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    if (err.code !== 'EPIPE') throw err;
+    process.once('exit', () => {
+      process.exitCode = ExitCode.Ok;
+    });
   });
   try {
     await run(argv, fileURLToPath(new URL('../../package.json', import.meta.url)));

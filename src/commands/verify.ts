@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { openRepo } from '../git/index.js';
-import { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
-import { refused, usageError } from '../errors/index.js';
+import { baseFromEnvironment, cannotRunReport, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
+import { ExitCode, isWfError, refused, usageError } from '../errors/index.js';
 import { makeStyle } from '../cli/style.js';
 
 export default class Verify extends WfCommand {
@@ -17,6 +17,19 @@ export default class Verify extends WfCommand {
   };
 
   async run(): Promise<void> {
+    try {
+      await this.check();
+    } catch (err) {
+      if (isWfError(err) && !err.reported && err.exitCode !== ExitCode.Refused) {
+        const { annotation, summary } = cannotRunReport('wf verify', err);
+        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`${annotation}\n`);
+        if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
+      }
+      throw err;
+    }
+  }
+
+  private async check(): Promise<void> {
     const { flags } = await this.parse(Verify);
     const base = flags.base ?? baseFromEnvironment({ env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
     if (!base) {

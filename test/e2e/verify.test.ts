@@ -198,6 +198,16 @@ describe('wf verify', () => {
     expectCode(verify(repo, ['--base', 'no-such-branch']), 2);
   });
 
+  it('in GitHub Actions, a check that cannot run at all (exit 2) still leaves an annotation and a step-summary line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-gha-'));
+    const summary = join(dir, 'summary.md');
+    writeFileSync(summary, '');
+    const r = verify(repo, ['--base', 'no-such-branch'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    expectCode(r, 2);
+    expect(r.stdout).toMatch(/^::error title=wf verify: could not run::unknown base revision/m);
+    expect(readFileSync(summary, 'utf8')).toMatch(/### wf verify: ❌ could not run/);
+  });
+
   // Tracking wf's state in git makes a branch switch delete it, so the tests that do so run last.
   it('passes commits that only change wf\'s own state files', () => {
     branchFrom('state-only');
@@ -265,7 +275,10 @@ describe('wf init --ci', () => {
     try {
       expectCode(repo.wf(['init', '--yes', '--ci', 'github']), 0);
       expect(repo.read('.github/workflows/wf-verify.yml')).toContain('fetch-depth: 0');
-      expectCode(repo.wf(['init', '--yes', '--ci', 'gitlab']), 0);
+      const gitlab = repo.wf(['init', '--yes', '--ci', 'gitlab']);
+      expectCode(gitlab, 0);
+      expect(gitlab.stdout).toContain('include: [{ local: .gitlab/wf-verify.gitlab-ci.yml }]');
+      expect(repo.read('.github/workflows/wf-review.yml')).toContain('pull_request_target');
       expect(repo.read('.gitlab/wf-verify.gitlab-ci.yml')).toContain('CI_MERGE_REQUEST_DIFF_BASE_SHA');
       expect(repo.wf(['init', '--yes', '--ci', 'github']).stdout).toContain('nothing to change');
     } finally {

@@ -1,8 +1,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
-import { baseFromEnvironment, reviewCi, reviewCiAnnotations, reviewCiSummaryMarkdown, postReviewCiResult } from '../../ci/index.js';
-import { refused, usageError } from '../../errors/index.js';
+import { baseFromEnvironment, cannotRunReport, reviewCi, reviewCiAnnotations, reviewCiSummaryMarkdown, postReviewCiResult } from '../../ci/index.js';
+import { ExitCode, isWfError, refused, usageError } from '../../errors/index.js';
 import { openRepo } from '../../git/index.js';
 
 export default class ReviewCi extends WfCommand {
@@ -23,6 +23,19 @@ export default class ReviewCi extends WfCommand {
   };
 
   async run(): Promise<void> {
+    try {
+      await this.check();
+    } catch (err) {
+      if (isWfError(err) && !err.reported && err.exitCode !== ExitCode.Refused) {
+        const { annotation, summary } = cannotRunReport('wf review ci', err);
+        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`${annotation}\n`);
+        if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
+      }
+      throw err;
+    }
+  }
+
+  private async check(): Promise<void> {
     const { flags } = await this.parse(ReviewCi);
     const readFile = (p: string) => readFileSync(p, 'utf8');
     const base = flags.base ?? baseFromEnvironment({ env: process.env, readFile });
