@@ -5,6 +5,7 @@ import { initRepository } from '../setup/index.js';
 import { existsSync } from 'node:fs';
 import { configPath, DEFAULT_CONFIG } from '../config/index.js';
 import { input, select, number } from '@inquirer/prompts';
+import { runsInCi } from '../cli/ci-environment.js';
 
 export default class Init extends WfCommand {
   static override summary = 'Set up wf in this repository: config, state, .gitignore entries and git hooks.';
@@ -21,7 +22,7 @@ export default class Init extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Init);
     const repo = await openRepo();
-    const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !process.env.CI;
+    const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !runsInCi(process.env);
     let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number; allowManual: boolean } } | undefined;
     if (interactive && !existsSync(configPath(repo.root))) {
       const command = await input({ message: 'Test command wf should run:', default: String(DEFAULT_CONFIG.test.command) });

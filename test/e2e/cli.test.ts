@@ -191,7 +191,7 @@ describe('Ctrl-C at a prompt', () => {
   it.skipIf(!hasScript)('wf init prints "aborted" and exits 130, without a stack trace', () => {
     const dir = mkdtempSync(join(base, 'tty-'));
     spawnSync('git', ['init', '-q'], { cwd: dir });
-    const r = spawnSync('sh', ['-c', `(sleep 2; printf '\\003') | script -qec '"${process.execPath}" "${WF_BIN}" init' /dev/null`], { cwd: dir, env: cleanEnv(home), encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('sh', ['-c', `(sleep 2; printf '\\003') | script -qec '"${process.execPath}" "${WF_BIN}" init' /dev/null`], { cwd: dir, env: { ...cleanEnv(home), CI: '' }, encoding: 'utf8', timeout: 30_000 });
     expect(r.stdout).toContain('wf: aborted');
     expect(r.stdout).not.toContain('a bug in wf');
     expect(r.status).toBe(130);
