@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,9 +15,10 @@ import {
 } from '../attestation/index.js';
 import { CONFIG_FILE } from '../config/index.js';
 import { environmentError, refused } from '../errors/index.js';
-import { CatFileBatch, type Repo } from '../git/index.js';
+import { authEnv, CatFileBatch, type Repo } from '../git/index.js';
 import { packageRoot } from '../installation/index.js';
 import { buildReviewPacket, changeDiff, describeSecrets, readReviewerAnswer, reviewText, secretsInDiff, spawnReviewer } from '../review/index.js';
+import { KEY_FILE_ENV, takeSecretFile, TOKEN_FILE_ENV } from './secret-file.js';
 import { ATTESTORS_FILE, attestationVerdict, readAttestors } from './attestation-check.js';
 import { baseConfigAt, classifyRange, readAt, resolveRev } from './verify.js';
 
@@ -30,42 +31,6 @@ import { baseConfigAt, classifyRange, readAt, resolveRev } from './verify.js';
  * environment, and signs an attestation for each approval.
  */
 export const KEY_ENV = 'WF_ATTESTATION_KEY';
-/** Where the template hands over the key and the token: files wf reads once and deletes before any reviewer starts. */
-export const KEY_FILE_ENV = 'WF_ATTESTATION_KEY_FILE';
-export const TOKEN_FILE_ENV = 'WF_GITHUB_TOKEN_FILE';
-
-/**
- * Reads a secret from a file named in the environment and deletes the file.
- * A reviewer runs as the same user as wf: whatever sits in wf's environment
- * it can read from /proc/<wf>/environ, and a file it can read too. Memory it
- * cannot, on systems that restrict ptrace to ancestors (Yama, as on GitHub's
- * Ubuntu runners). So the template passes paths, and wf holds the secrets in
- * memory only.
- */
-function takeSecretFile(env: NodeJS.ProcessEnv, name: string): string | null {
-  const path = env[name];
-  if (!path) return null;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw environmentError(`the file named by ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { where: name, hint: `write the secret to that file in a step before this one, or unset ${name}` });
-  }
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    throw environmentError(`the file named by ${name} cannot be deleted after reading (${(err as NodeJS.ErrnoException).code ?? 'error'}), so a reviewer could read it`, { where: name, hint: 'write it to a folder the job may delete from, such as $RUNNER_TEMP' });
-  }
-  return text;
-}
-
-/** The git settings that authenticate pushes to GitHub with a token, for the network git processes only (never argv, never .git/config). */
-export function tokenGitEnv(base: NodeJS.ProcessEnv, token: string | null, serverUrl = 'https://github.com'): NodeJS.ProcessEnv {
-  if (!token) return base;
-  const basic = Buffer.from(`x-access-token:${token.trim()}`).toString('base64');
-  return { ...base, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`, GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
-}
-
 export type CommitReviewStatus = 'attested' | 'already-attested' | 'needs-revision' | 'secrets' | 'reviewer-failed' | 'not-reviewed';
 
 export interface ReviewerResult {
@@ -152,7 +117,7 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
     const attestors = await readAttestors(batch, base);
     const signer = req.dryRun ? null : signerFrom(req.env);
     const token = takeSecretFile(req.env, TOKEN_FILE_ENV);
-    const networkEnv = tokenGitEnv(repo.env, token, req.env.GITHUB_SERVER_URL);
+    const networkEnv = token?.trim() ? authEnv(repo.env, { token: token.trim(), serverUrl: req.env.GITHUB_SERVER_URL ?? 'https://github.com' }) : repo.env;
     if (signer && !attestors.signers.some((s) => s.publicKey.blob.equals(signer.publicKey.blob))) {
       throw environmentError(`the key in ${KEY_ENV} (${signer.publicKey.fingerprint}) is not listed in ${ATTESTORS_FILE} on the base ${base.slice(0, 12)}, so nothing it signs would count`, {
         hint: `add its public line (wf attest keygen prints it) to ${ATTESTORS_FILE} on the base branch, or set the matching key`,

@@ -4,9 +4,9 @@ import { collectStagedChange, gateInputsFor, approvalsFor, gatesFor, refusedGate
 import { parseAuditEntries, readAuditText, verifyAuditLog, AUDIT_FILE } from '../audit/index.js';
 import { mutateStore, readState, STATE_FILE } from '../state/index.js';
 import { assertEventLegal, getTask, recordCommit, resolveTask } from '../tasks/index.js';
-import { trailerLines } from './trailers.js';
+import { parseReviewTrailers, REVIEW_HASH, trailerLines, withTrailers } from './trailers.js';
 import { computeCommitFingerprint } from '../fingerprint/index.js';
-import { GitCommandError, runGit, currentBranch, headCommit, openRepo } from '../git/index.js';
+import { GitCommandError, gitText, runGit, currentBranch, headCommit, openRepo } from '../git/index.js';
 
 export interface CommitResult {
   taskId: string;
@@ -28,7 +28,12 @@ async function trackedToolFiles(root: string, env: NodeJS.ProcessEnv): Promise<s
  * that what landed is what was reviewed: the new commit's fingerprint must
  * equal the reviewed one and the audit log must hold the approving entries.
  */
-export async function commitTask(input: { taskId?: string | undefined; message: string; cwd?: string }): Promise<CommitResult> {
+export interface CommitIdentity {
+  name: string;
+  email: string;
+}
+
+export async function commitTask(input: { taskId?: string | undefined; message: string; cwd?: string; identity?: CommitIdentity | undefined }): Promise<CommitResult> {
   const repo = await openRepo(input.cwd);
   const config = await effectiveConfig(repo, loadConfig(repo.root));
   const state = readState(repo.root);
@@ -60,11 +65,21 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
   }
   const toolFiles = await trackedToolFiles(repo.root, repo.env);
   if (toolFiles.length > 0) await runGit(['add', '--', ...toolFiles], { cwd: repo.root, env: repo.env });
-  const args = ['commit', '--quiet', '-m', input.message];
-  for (const line of trailers) args.push('--trailer', line);
+  // The trailers are written by wf, where git reads them (see hooks/commit-msg.ts for why not `--trailer`).
+  const message = withTrailers(input.message, trailers, { comments: false });
+  const back = message === null ? null : parseReviewTrailers(message, { comments: false });
+  if (message === null || back === null || back.hashes.length !== 1 || back.ids.length !== approvals.length || back.strays.length > 0) {
+    throw new WfError(ExitCode.Usage, back && back.strays.length > 0 ? `the message holds "${back.strays[0]}" in its body, where git does not read it as a trailer` : 'git would not read the review trailers from this message; nothing was committed', {
+      hint: 'wf commit -m "<subject>" -m "<body>"   (wf adds Review-Hash and Review-Id itself)',
+    });
+  }
+  const args = ['commit', '--quiet', '--cleanup=whitespace', '-m', message];
   try {
     // The hooks resolve the task again; naming it keeps several active tasks from making them guess.
-    await runGit(args, { cwd: repo.root, env: { ...repo.env, WF_TASK_ID: task.id } });
+    const identity = input.identity
+      ? { GIT_AUTHOR_NAME: input.identity.name, GIT_AUTHOR_EMAIL: input.identity.email, GIT_COMMITTER_NAME: input.identity.name, GIT_COMMITTER_EMAIL: input.identity.email }
+      : {};
+    await runGit(args, { cwd: repo.root, env: { ...repo.env, ...identity, WF_TASK_ID: task.id } });
   } catch (err) {
     if (err instanceof GitCommandError) {
       throw refused(`git commit failed: ${err.stderr.trim() || `exit ${err.exitCode}`}`, { hint: 'wf status   (and check the git message above)' });
@@ -73,6 +88,10 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
   }
   const sha = (await headCommit(repo))!;
 
+  const landedTrailers = await gitText(['log', '-1', `--format=%(trailers:key=${REVIEW_HASH},valueonly)`, sha], { cwd: repo.root, env: repo.env });
+  if (landedTrailers.trim() !== staged.fingerprint) {
+    throw refused(`commit ${sha.slice(0, 12)} landed, but git reads no Review-Hash trailer equal to its fingerprint from its message`, { hint: 'undo it with git reset --soft HEAD~1, then wf commit -m "<message>" again with a plain message' });
+  }
   const landed = await computeCommitFingerprint(repo, sha, config.fingerprint.exclude);
   if (landed.fingerprint !== staged.fingerprint) {
     throw refused(`commit ${sha.slice(0, 12)} does not contain the reviewed change (fingerprint ${landed.fingerprint.slice(0, 12)}… ≠ ${staged.fingerprint.slice(0, 12)}…)`, {

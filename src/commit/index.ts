@@ -1,2 +1,2 @@
-export { commitTask } from './flow.js';
-export { isWellFormedHash, parseReviewTrailers, type ReviewTrailers, trailerLines } from './trailers.js';
+export { commitTask, type CommitIdentity } from './flow.js';
+export { isWellFormedHash, parseReviewTrailers, readTrailers, splitMessage, type ReviewTrailers, trailerLines, withTrailers } from './trailers.js';

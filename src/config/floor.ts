@@ -34,6 +34,9 @@ export function withCommittedFloor(config: WfConfig, committed: WfConfig | null)
     fingerprint: committed.fingerprint,
     // An allow entry lets a secret-shaped line reach a reviewer: it counts once it is itself committed.
     secrets: committed.secrets,
+    // Which program may change code, with which secrets, and whether its commits are pushed: trust settings too.
+    fixers: committed.fixers,
+    fix: committed.fix,
   };
 }
 
@@ -87,6 +90,9 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
     reviewers,
     fingerprint: { exclude: Array.isArray(exclude) && exclude.every((g) => typeof g === 'string' && g !== '') ? (exclude as string[]) : [] },
     secrets: { allow: Array.isArray(allow) && allow.every((g) => typeof g === 'string' && g !== '') ? (allow as string[]) : [] },
+    // No fixer and suggestion mode: nothing an unreadable config could have meant is pushed.
+    fixers: {},
+    fix: structuredClone(d.fix),
   };
 }
 
@@ -95,6 +101,17 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
  * trust settings of HEAD's (or of commit `at`: `wf hash --commit` judges a
  * commit by its parent's config, as the hooks did when it was made).
  */
+export async function configAtCommit(repo: Repo, commit: string, working: WfConfig = structuredClone(DEFAULT_CONFIG)): Promise<WfConfig | null> {
+  const text = await readCommittedConfigText(repo, undefined, commit);
+  if (text === null) return null;
+  try {
+    return parseConfigText(text, `${CONFIG_FILE} as committed at ${commit.slice(0, 12)}`);
+  } catch (err) {
+    if (!isWfError(err) || err.exitCode !== ExitCode.Usage) throw err;
+    return floorFromInvalidConfig(text, { ...working, reviewers: {} });
+  }
+}
+
 export async function effectiveConfig(repo: Repo, config: WfConfig, batch?: CatFileBatch, at?: string | null): Promise<WfConfig> {
   const commit = at === undefined ? repo.headAtOpen : at;
   const text = await readCommittedConfigText(repo, batch, commit);
@@ -120,4 +137,21 @@ function canonical(value: unknown): string {
 export function uncommittedReviewerChanges(working: WfConfig, inForce: WfConfig): string[] {
   const names = new Set([...Object.keys(working.reviewers), ...Object.keys(inForce.reviewers)]);
   return [...names].filter((name) => canonical(working.reviewers[name]) !== canonical(inForce.reviewers[name])).sort();
+}
+
+/**
+ * The trust settings in which `candidate` is looser than `floor`, by name: what a pull request's own
+ * config would loosen against its base's. wf fix refuses to run the gates under such a config.
+ */
+export function configLoosenings(candidate: WfConfig, floor: WfConfig): string[] {
+  const out: string[] = [];
+  if (candidate.mode === 'warn' && floor.mode === 'strict') out.push('mode');
+  for (const step of ['plan-review', 'test', 'review'] as const) if (floor.steps[step] && !candidate.steps[step]) out.push(`steps.${step}`);
+  if (candidate.review.minApprovals < floor.review.minApprovals) out.push('review.minApprovals');
+  if (candidate.review.allowManual && !floor.review.allowManual) out.push('review.allowManual');
+  if (canonical(candidate.reviewers) !== canonical(floor.reviewers)) out.push('reviewers');
+  if (canonical(candidate.test.command) !== canonical(floor.test.command)) out.push('test.command');
+  if (canonical(candidate.fingerprint) !== canonical(floor.fingerprint)) out.push('fingerprint.exclude');
+  if (canonical(candidate.secrets) !== canonical(floor.secrets)) out.push('secrets.allow');
+  return out;
 }

@@ -33,6 +33,35 @@ export interface ReviewerConfig {
   env?: string[] | undefined;
 }
 
+/** A program `wf fix` starts to change the code: configured like a reviewer, but what it leaves in the work tree is its answer. */
+export interface FixerConfig {
+  /** Program and arguments, run without a shell. */
+  command: string[];
+  prompt: 'stdin' | 'file';
+  timeoutSeconds: number;
+  /** Environment variables passed through (its API key), on top of the basics a CLI needs. */
+  env?: string[] | undefined;
+  /** Where the fixer reports what the run cost in US dollars (for fix.maxCostUsd), when it does. */
+  cost?: ReviewerExtractor | undefined;
+}
+
+/** `wf fix`: read from the base branch (never from the pull request), like the reviewers. */
+export interface FixSettings {
+  /** The fixer to run (a key of `fixers`); unset: the only one configured. */
+  fixer?: string | undefined;
+  /** A comment asks for a fix when a line starts with this phrase. */
+  trigger: string;
+  /** suggest: post suggestions, push nothing; push: commit to the pull request's branch (same repository only). */
+  mode: 'suggest' | 'push';
+  maxLines: number;
+  maxAttempts: number;
+  maxPerHour: number;
+  /** Stop when the fixer reports more than this in total over one pull request; unset: no cost ceiling. */
+  maxCostUsd?: number | undefined;
+  /** The identity of fix commits. */
+  bot: { name: string; email: string };
+}
+
 export interface WfConfig {
   version: 1;
   /** strict refuses; warn reports every gate but lets the commit through (for rolling out). */
@@ -52,6 +81,8 @@ export interface WfConfig {
   secrets: { allow: string[] };
   /** stopGate: the agent's Stop hook keeps it working while the task has ungated changes, unaddressed findings or failing tests; at most maxStopBlocks times in a row. */
   agent: { stopGate: boolean; maxStopBlocks: number };
+  fixers: Record<string, FixerConfig>;
+  fix: FixSettings;
 }
 
 export const DEFAULT_CONFIG: WfConfig = {
@@ -68,7 +99,19 @@ export const DEFAULT_CONFIG: WfConfig = {
   attestation: { required: false, trailers: 'required' },
   secrets: { allow: [] },
   agent: { stopGate: false, maxStopBlocks: 3 },
+  fixers: {},
+  fix: {
+    trigger: '@wf fix',
+    mode: 'suggest',
+    maxLines: 500,
+    maxAttempts: 3,
+    maxPerHour: 5,
+    bot: { name: 'wf-fix[bot]', email: 'wf-fix[bot]@users.noreply.github.com' },
+  },
 };
+
+/** What a fixer entry gets when it leaves these out. */
+export const FIXER_DEFAULTS = { prompt: 'stdin', timeoutSeconds: 1800 } as const satisfies Partial<FixerConfig>;
 
 /** What a reviewer entry gets when it leaves these out. The default verdict regex matches the last line the review packet asks for. */
 export const REVIEWER_DEFAULTS = {
@@ -206,6 +249,66 @@ const reviewersCheck: Check = (v, at) => {
   return null;
 };
 
+const FIXER_SHAPE: Record<string, Check> = {
+  env: envNames,
+  command: argList,
+  prompt: oneOf('stdin', 'file'),
+  timeoutSeconds,
+  cost: extractorCheck,
+};
+
+const fixersCheck: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object of named fixers`;
+  for (const [name, fixer] of Object.entries(v)) {
+    if (!REVIEWER_NAME_PATTERN.test(name)) return `${at}: invalid fixer name ${JSON.stringify(name)} (1-64 characters from A-Z a-z 0-9 . _ @ + -)`;
+    const where = `${at}.${name}`;
+    if (!isObject(fixer)) return `${where} must be an object`;
+    for (const [key, value] of Object.entries(fixer)) {
+      const check = lookup(FIXER_SHAPE, key);
+      if (!check) return `unknown key "${where}.${key}"`;
+      const problem = check(value, `${where}.${key}`);
+      if (problem) return problem;
+    }
+    if (fixer.command === undefined) return `${where}.command is required`;
+    if (fixer.prompt !== 'file' && (fixer.command as string[]).some((a) => a.includes('{file}'))) return `${where}.command uses {file} but prompt is not "file"`;
+  }
+  return null;
+};
+
+/** A trigger phrase: something a person types at the start of a line, never blank or multi-line. */
+export const FIX_TRIGGER_PATTERN = /^\S[^\n\r]{0,63}$/;
+const intRange =
+  (min: number, max: number): Check =>
+  (v, at) =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max ? null : `${at} must be a whole number from ${min} to ${max}`;
+/** A git identity: no angle brackets or newlines, which would break the author line. */
+const identityPart: Check = (v, at) => (typeof v === 'string' && /^[^<>\n\r]{1,100}$/.test(v) && v.trim() === v ? null : `${at} must be 1-100 characters without <, > or line breaks, and no surrounding spaces`);
+
+const fixCheck: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object`;
+  const shape: Record<string, Check> = {
+    fixer: (x, a) => (typeof x === 'string' && REVIEWER_NAME_PATTERN.test(x) ? null : `${a} must be the name of a fixer`),
+    trigger: (x, a) => (typeof x === 'string' && FIX_TRIGGER_PATTERN.test(x) ? null : `${a} must be a phrase of 1-64 characters on one line, not starting with a space`),
+    mode: oneOf('suggest', 'push'),
+    maxLines: intRange(1, 100_000),
+    maxAttempts: intRange(1, 20),
+    maxPerHour: intRange(1, 100),
+    maxCostUsd: (x, a) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? null : `${a} must be a positive number of US dollars`),
+    bot: (x, a) => {
+      if (!isObject(x)) return `${a} must be an object with name and email`;
+      for (const key of Object.keys(x)) if (key !== 'name' && key !== 'email') return `unknown key "${a}.${key}"`;
+      return (x.name === undefined ? null : identityPart(x.name, `${a}.name`)) ?? (x.email === undefined ? null : identityPart(x.email, `${a}.email`));
+    },
+  };
+  for (const [key, value] of Object.entries(v)) {
+    const check = lookup(shape, key);
+    if (!check) return `unknown key "${at}.${key}"`;
+    const problem = check(value, `${at}.${key}`);
+    if (problem) return problem;
+  }
+  return null;
+};
+
 const SHAPE: Record<string, Check | Record<string, Check>> = {
   $schema: (v, at) => (typeof v === 'string' ? null : `${at} must be a string`),
   version: (v, at) => (v === 1 ? null : `${at} must be 1`),
@@ -221,6 +324,8 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   attestation: { required: bool, trailers: oneOf('required', 'optional') },
   secrets: { allow: stringList },
   agent: { stopGate: bool, maxStopBlocks: (v, at) => (Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= 100 ? null : `${at} must be a whole number from 1 to 100`) },
+  fixers: fixersCheck,
+  fix: fixCheck,
 };
 
 /** The first problem in a parsed config document, or null. Unknown keys are problems: a typo must not silently loosen a gate. */
@@ -271,7 +376,23 @@ export function withConfigDefaults(doc: Record<string, unknown>): WfConfig {
     attestation: section('attestation'),
     secrets: section('secrets'),
     agent: section('agent'),
+    fixers: fixersWithDefaults(doc.fixers),
+    fix: fixWithDefaults(doc.fix),
   };
+}
+
+function fixersWithDefaults(value: unknown): Record<string, FixerConfig> {
+  if (!isObject(value)) return {};
+  const out: Record<string, FixerConfig> = {};
+  for (const [name, fixer] of Object.entries(value)) out[name] = { ...FIXER_DEFAULTS, ...(fixer as Partial<FixerConfig>) } as FixerConfig;
+  return out;
+}
+
+function fixWithDefaults(value: unknown): FixSettings {
+  const d = DEFAULT_CONFIG.fix;
+  if (!isObject(value)) return structuredClone(d);
+  const bot = isObject(value.bot) ? { ...d.bot, ...value.bot } : { ...d.bot };
+  return { ...structuredClone(d), ...(value as Partial<FixSettings>), bot } as FixSettings;
 }
 
 function reviewersWithDefaults(value: unknown): Record<string, ReviewerConfig> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, findConfigProblem, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem, reviewerEnvNameProblem, REVIEWER_NAME_PATTERN } from './reader.js';
+import { DEFAULT_CONFIG, findConfigProblem, FIX_TRIGGER_PATTERN, FIXER_DEFAULTS, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem, reviewerEnvNameProblem, REVIEWER_NAME_PATTERN } from './reader.js';
 
 /**
  * The public, documented definition of `.claude/wf.config.json`, exported as
@@ -43,6 +43,25 @@ const ReviewerSchema = z
       .describe("Environment variables passed through to the reviewer (its API key, say), on top of the basics a CLI needs (HOME is a fresh directory, PATH is wf's trusted PATH); nothing else reaches it."),
   })
   .refine((r) => r.prompt === 'file' || !r.command.some((a) => a.includes('{file}')), { message: 'command uses {file} but prompt is not "file"', path: ['command'] });
+
+const envList = z
+  .array(z.string().superRefine((name, ctx) => {
+    const problem = reviewerEnvNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }))
+  .optional();
+
+const FixerSchema = z
+  .strictObject({
+    command: argList.describe('Program and arguments, run without a shell, in the checkout; what it leaves changed in the work tree is the fix.'),
+    prompt: z.enum(['stdin', 'file']).default(FIXER_DEFAULTS.prompt).describe('How the fix packet reaches the fixer.'),
+    timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(FIXER_DEFAULTS.timeoutSeconds).describe('A fixer still running after this is killed; its changes are thrown away.'),
+    env: envList.describe('Environment variables passed through to the fixer (its API key), on top of the basics a CLI needs; forge tokens and the attestation key never are.'),
+    cost: extractor.optional().describe('Where the fixer reports the run\'s cost in US dollars, for fix.maxCostUsd.'),
+  })
+  .refine((r) => r.prompt === 'file' || !r.command.some((a) => a.includes('{file}')), { message: 'command uses {file} but prompt is not "file"', path: ['command'] });
+
+const identityPart = z.string().regex(/^[^<>\n\r]{1,100}$/).refine((s) => s.trim() === s, { message: 'no surrounding spaces' });
 
 export const ConfigSchema = z
   .strictObject({
@@ -114,6 +133,26 @@ export const ConfigSchema = z
         maxStopBlocks: z.number().int().min(1).max(100).default(3).describe('Consecutive blocks per agent session before the stop gate lets the agent stop (and says why).'),
       })
       .default(DEFAULT_CONFIG.agent),
+    fixers: z
+      .record(z.string().regex(REVIEWER_NAME_PATTERN, 'a fixer name is 1-64 characters from A-Z a-z 0-9 . _ @ + -'), FixerSchema)
+      .default({})
+      .describe('Programs wf fix starts to change the code, by name. Read from the base branch.'),
+    fix: z
+      .strictObject({
+        fixer: z.string().regex(REVIEWER_NAME_PATTERN).optional().describe('The fixer wf fix runs; unset: the only one configured.'),
+        trigger: z.string().regex(FIX_TRIGGER_PATTERN).default(DEFAULT_CONFIG.fix.trigger).describe('A comment asks for a fix when one of its lines starts with this phrase.'),
+        mode: z.enum(['suggest', 'push']).default(DEFAULT_CONFIG.fix.mode).describe('suggest: post suggestions and push nothing; push: commit the gated fix to the pull request\'s branch (same repository only).'),
+        maxLines: z.number().int().min(1).max(100_000).default(DEFAULT_CONFIG.fix.maxLines).describe('A fix changing more lines than this is refused.'),
+        maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_CONFIG.fix.maxAttempts).describe('Fixer runs per trigger, counted from Fix-Of trailers and wf\'s own comments.'),
+        maxPerHour: z.number().int().min(1).max(100).default(DEFAULT_CONFIG.fix.maxPerHour).describe('Fixes per pull request in any hour.'),
+        maxCostUsd: z.number().gt(0).optional().describe('Cost ceiling per pull request, from what the fixer reports (fixers.<name>.cost).'),
+        bot: z
+          .strictObject({ name: identityPart.default(DEFAULT_CONFIG.fix.bot.name), email: identityPart.default(DEFAULT_CONFIG.fix.bot.email) })
+          .default(DEFAULT_CONFIG.fix.bot)
+          .describe('The author and committer of fix commits.'),
+      })
+      .default(DEFAULT_CONFIG.fix)
+      .describe('wf fix: the closed loop on pull requests. Read from the base branch.'),
   })
   .refine((c) => c.context.warnAt <= c.context.blockAt, { message: 'context.warnAt must not be above context.blockAt', path: ['context'] });
 

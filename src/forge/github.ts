@@ -259,6 +259,8 @@ export interface ReviewComment {
   path: string;
   /** The line in the file's new version (side RIGHT); it must be part of the pull request's diff. */
   line: number;
+  /** For a comment over several lines (a multi-line suggestion): the first of them; `line` is the last. */
+  startLine?: number | undefined;
   body: string;
 }
 
@@ -308,7 +310,7 @@ function checkReviewInput(input: PullRequestReviewInput): void {
   if (input.body.trim() === '') throw usageError('a pull request review needs a body (GitHub requires one for a COMMENT review)', { where: `${input.owner}/${input.repo}#${input.pullNumber}` });
   if (!Number.isInteger(input.pullNumber) || input.pullNumber < 1) throw usageError(`${input.pullNumber} is not a pull request number`, { where: `${input.owner}/${input.repo}` });
   for (const c of input.comments ?? []) {
-    if (!Number.isInteger(c.line) || c.line < 1 || c.path === '' || c.body.trim() === '') {
+    if (!Number.isInteger(c.line) || c.line < 1 || c.path === '' || c.body.trim() === '' || (c.startLine !== undefined && (!Number.isInteger(c.startLine) || c.startLine < 1 || c.startLine > c.line))) {
       throw usageError(`an inline comment needs a path, a line number from 1 and a body, got ${JSON.stringify({ path: c.path, line: c.line })}`, { where: `${input.owner}/${input.repo}#${input.pullNumber}` });
     }
   }
@@ -329,7 +331,15 @@ export async function postPullRequestReview(client: GitHubClient, input: PullReq
       ...base,
       body,
       ...(inline.length > 0
-        ? { comments: inline.map((c) => ({ path: c.path, line: c.line, side: 'RIGHT', body: fitText(c.body, '', REVIEW_BODY_LIMIT, GITHUB_BODY_LIMIT).text })) }
+        ? {
+            comments: inline.map((c) => ({
+              path: c.path,
+              line: c.line,
+              side: 'RIGHT',
+              ...(c.startLine !== undefined && c.startLine < c.line ? { start_line: c.startLine, start_side: 'RIGHT' } : {}),
+              body: fitText(c.body, '', REVIEW_BODY_LIMIT, GITHUB_BODY_LIMIT).text,
+            })),
+          }
         : {}),
     });
   const hints = { 422: 'GitHub refused the review; check the commit id is the pull request\'s head commit, then re-run the job' };
@@ -357,23 +367,138 @@ export interface PreviousReview {
   author: string | null;
 }
 
+/** Every review of the pull request, oldest first (all pages are read). */
+export async function listPullRequestReviews(client: GitHubClient, input: { owner: string; repo: string; pullNumber: number }): Promise<PreviousReview[]> {
+  const where = `${input.owner}/${input.repo}#${input.pullNumber}`;
+  const reviews = await call(client, LIST_REVIEWS, where, () =>
+    client.octokit.paginate(LIST_REVIEWS, { owner: input.owner, repo: input.repo, pull_number: input.pullNumber, per_page: 100 }),
+  );
+  return reviews.map((r) => ({ id: Number(r.id), body: r.body ?? '', state: r.state, commitId: r.commit_id, url: r.html_url, submittedAt: r.submitted_at ?? null, author: r.user?.login ?? null }));
+}
+
 /** wf's most recent earlier review of the pull request: the last one whose body contains `marker` (all pages are read). */
 export async function findPreviousWfReview(
   client: GitHubClient,
   input: { owner: string; repo: string; pullNumber: number; marker: string },
 ): Promise<PreviousReview | null> {
   if (input.marker.trim() === '') throw usageError('the marker that finds wf\'s earlier review is empty', { hint: 'pass a hidden HTML comment such as <!-- wf:review -->' });
-  const where = `${input.owner}/${input.repo}#${input.pullNumber}`;
-  const reviews = await call(client, LIST_REVIEWS, where, () =>
-    client.octokit.paginate(LIST_REVIEWS, { owner: input.owner, repo: input.repo, pull_number: input.pullNumber, per_page: 100 }),
-  );
+  const reviews = await listPullRequestReviews(client, input);
   for (let i = reviews.length - 1; i >= 0; i--) {
-    const r = reviews[i]!;
-    if (typeof r.body === 'string' && r.body.includes(input.marker)) {
-      return { id: Number(r.id), body: r.body, state: r.state, commitId: r.commit_id, url: r.html_url, submittedAt: r.submitted_at ?? null, author: r.user?.login ?? null };
-    }
+    if (reviews[i]!.body.includes(input.marker)) return reviews[i]!;
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// Pull requests, comments and runs, for wf fix
+
+const GET_PULL = 'GET /repos/{owner}/{repo}/pulls/{pull_number}';
+const CREATE_PULL = 'POST /repos/{owner}/{repo}/pulls';
+const LIST_ISSUE_COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+const CREATE_ISSUE_COMMENT = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+const LIST_RUN_JOBS = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs';
+const JOB_LOGS = 'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs';
+
+export interface PullRequestInfo {
+  number: number;
+  state: string;
+  draft: boolean;
+  title: string;
+  author: string | null;
+  headRef: string;
+  headSha: string;
+  /** owner/name of the head's repository; null when the fork was deleted. */
+  headRepo: string | null;
+  baseRef: string;
+  baseSha: string;
+  baseRepo: string;
+}
+
+export async function getPullRequest(client: GitHubClient, input: { owner: string; repo: string; pullNumber: number }): Promise<PullRequestInfo> {
+  const where = `${input.owner}/${input.repo}#${input.pullNumber}`;
+  const { data } = await call(client, GET_PULL, where, () => client.octokit.request(GET_PULL, { owner: input.owner, repo: input.repo, pull_number: input.pullNumber }));
+  return {
+    number: data.number,
+    state: data.state,
+    draft: data.draft === true,
+    title: data.title,
+    author: data.user?.login ?? null,
+    headRef: data.head.ref,
+    headSha: data.head.sha,
+    headRepo: data.head.repo?.full_name ?? null,
+    baseRef: data.base.ref,
+    baseSha: data.base.sha,
+    baseRepo: data.base.repo.full_name,
+  };
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  author: string | null;
+  /** `User`, `Bot` or `Organization`, as GitHub says. */
+  authorType: string | null;
+  createdAt: string;
+  url: string;
+}
+
+/** The conversation comments of a pull request (its issue), oldest first, all pages. */
+export async function listIssueComments(client: GitHubClient, input: { owner: string; repo: string; issueNumber: number }): Promise<IssueComment[]> {
+  const where = `${input.owner}/${input.repo}#${input.issueNumber}`;
+  const comments = await call(client, LIST_ISSUE_COMMENTS, where, () =>
+    client.octokit.paginate(LIST_ISSUE_COMMENTS, { owner: input.owner, repo: input.repo, issue_number: input.issueNumber, per_page: 100 }),
+  );
+  return comments.map((c) => ({ id: Number(c.id), body: c.body ?? '', author: c.user?.login ?? null, authorType: c.user?.type ?? null, createdAt: c.created_at, url: c.html_url }));
+}
+
+export async function createIssueComment(client: GitHubClient, input: { owner: string; repo: string; issueNumber: number; body: string }): Promise<{ id: number; url: string; truncated: boolean }> {
+  if (input.body.trim() === '') throw usageError('a comment needs a body', { where: `${input.owner}/${input.repo}#${input.issueNumber}` });
+  const where = `${input.owner}/${input.repo}#${input.issueNumber}`;
+  const fitted = fitText(input.body, '', REVIEW_BODY_LIMIT, GITHUB_BODY_LIMIT);
+  const { data } = await call(client, CREATE_ISSUE_COMMENT, where, () =>
+    client.octokit.request(CREATE_ISSUE_COMMENT, { owner: input.owner, repo: input.repo, issue_number: input.issueNumber, body: fitted.text }),
+  );
+  return { id: Number(data.id), url: data.html_url, truncated: fitted.truncated };
+}
+
+export interface RunJob {
+  id: number;
+  name: string;
+  conclusion: string | null;
+}
+
+/** The jobs of a workflow run's latest attempt. */
+export async function listRunJobs(client: GitHubClient, input: { owner: string; repo: string; runId: number }): Promise<RunJob[]> {
+  const where = `${input.owner}/${input.repo}, run ${input.runId}`;
+  const jobs = await call(client, LIST_RUN_JOBS, where, () =>
+    client.octokit.paginate(LIST_RUN_JOBS, { owner: input.owner, repo: input.repo, run_id: input.runId, filter: 'latest', per_page: 100 }),
+  );
+  return jobs.map((j) => ({ id: Number(j.id), name: j.name, conclusion: j.conclusion ?? null }));
+}
+
+/** A job's plain-text log (GitHub answers with a redirect to a short-lived URL, which octokit follows). */
+export async function getJobLog(client: GitHubClient, input: { owner: string; repo: string; jobId: number }): Promise<string> {
+  const where = `${input.owner}/${input.repo}, job ${input.jobId}`;
+  const { data } = await call(client, JOB_LOGS, where, () => client.octokit.request(JOB_LOGS, { owner: input.owner, repo: input.repo, job_id: input.jobId }), {
+    403: 'give the token `actions: read` to read job logs',
+    404: 'the job or its log is gone (logs expire); re-run the workflow',
+  });
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return String(data ?? '');
+}
+
+export async function createPullRequest(
+  client: GitHubClient,
+  input: { owner: string; repo: string; head: string; base: string; title: string; body: string },
+): Promise<{ number: number; url: string }> {
+  const where = `${input.owner}/${input.repo}, ${input.head} → ${input.base}`;
+  const body = fitText(input.body, '', REVIEW_BODY_LIMIT, GITHUB_BODY_LIMIT).text;
+  const { data } = await call(client, CREATE_PULL, where, () => client.octokit.request(CREATE_PULL, { owner: input.owner, repo: input.repo, head: input.head, base: input.base, title: input.title, body }), {
+    422: 'GitHub refused the pull request (one from this branch may exist already, or the branch has no new commits)',
+    403: 'give the token `pull-requests: write` (and allow GitHub Actions to create pull requests in the repository settings)',
+  });
+  return { number: data.number, url: data.html_url };
 }
 
 export type RepositoryPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';

@@ -9,7 +9,17 @@ import { type GitLabContext, gitLabFromEnvironment } from './gitlab.js';
  */
 export {
   createGitHubClient,
+  createIssueComment,
+  createPullRequest,
   findPreviousWfReview,
+  getJobLog,
+  getPullRequest,
+  listIssueComments,
+  listPullRequestReviews,
+  listRunJobs,
+  type IssueComment,
+  type PullRequestInfo,
+  type RunJob,
   ForgeRequestError,
   getCollaboratorPermission,
   GITHUB_RETRIES,

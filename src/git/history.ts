@@ -100,3 +100,26 @@ export async function isShallowRepository(repo: Repo): Promise<boolean> {
     throw err;
   }
 }
+
+export interface FixCommitInfo {
+  sha: string;
+  committedAt: string;
+  committerEmail: string;
+  /** Values of the commit's Fix-Of trailers, read as git reads trailers. */
+  fixOf: string[];
+}
+
+/** The commits of `base..head` (or just `head` with `base` null), newest first, with their Fix-Of trailers. */
+export async function listFixCommits(repo: Repo, base: string | null, head: string, limit = 1000): Promise<FixCommitInfo[]> {
+  const format = ['%H', '%cI', '%ce', '%(trailers:key=Fix-Of,valueonly,unfold,separator=%x0a)'].map((f) => `${f}%x00`).join('');
+  const range = base === null ? [head, '-1'] : [`${base}..${head}`];
+  const out = await runGit(['log', `--max-count=${limit}`, `--format=${format}`, ...range, '--'], { cwd: repo.root, env: repo.env });
+  const fields = out.stdout.toString('utf8').split('\0');
+  fields.pop();
+  const commits: FixCommitInfo[] = [];
+  for (let i = 0; i + 4 <= fields.length; i += 4) {
+    const [sha, at, email, trailers] = fields.slice(i, i + 4) as [string, string, string, string];
+    commits.push({ sha: sha.replace(/^\n/, ''), committedAt: at, committerEmail: email, fixOf: trailers.split('\n').map((v) => v.trim()).filter(Boolean) });
+  }
+  return commits;
+}

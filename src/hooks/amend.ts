@@ -19,7 +19,12 @@ export function isAmendInProgress(): boolean {
     }
     if (argv.length > 0 && /^git(\.exe)?$/.test(basename(argv[0]!))) {
       const commitAt = argv.indexOf('commit');
-      if (commitAt >= 0) return argv.slice(commitAt + 1).some((a) => a === '--amend' || a === '--amen' || a === '--ame');
+      if (commitAt >= 0) {
+        // git takes any unique prefix of a long option (`--am` is `--amend`; `--a` is ambiguous, so git refuses it), and `--` ends the options.
+        const args = argv.slice(commitAt + 1);
+        const end = args.indexOf('--');
+        return (end >= 0 ? args.slice(0, end) : args).some((a) => /^--am(e(nd?)?)?$/.test(a));
+      }
     }
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

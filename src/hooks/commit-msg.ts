@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ExitCode, refused, usageError } from '../errors/index.js';
 import { approvalsFor, reviewCommand } from '../gates/index.js';
 import { isPlaceholderId } from '../session-id/index.js';
-import { parseReviewTrailers, trailerLines, isWellFormedHash, type ReviewTrailers } from '../commit/index.js';
+import { parseReviewTrailers, trailerLines, isWellFormedHash, withTrailers, type ReviewTrailers } from '../commit/index.js';
 import { computeStagedFingerprint } from '../fingerprint/index.js';
-import { CatFileBatch, gitText, runGit, commitParents } from '../git/index.js';
+import { CatFileBatch, gitText, commitParents } from '../git/index.js';
 import { type WfConfig, effectiveConfig } from '../config/index.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress } from './clean-merge.js';
@@ -28,6 +28,10 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   const trailers = parseReviewTrailers(message);
   if (trailers.hashes.length > 1) {
     throw refused('the message has more than one Review-Hash trailer', { where: file, hint: 'keep one Review-Hash line (or none: wf adds it)' });
+  }
+  if (trailers.strays.length > 0) {
+    // git reads trailers from the last paragraph only: a Review-Hash above it is neither a trailer nor a review.
+    throw refused(`"${trailers.strays[0]}" sits in the body of the message, where git does not read it as a trailer`, { where: file, hint: 'remove the line; wf adds Review-Hash and Review-Id as the last paragraph' });
   }
   for (const id of trailers.ids) {
     if (isPlaceholderId(id.continuationId)) {
@@ -88,7 +92,19 @@ export async function runCommitMsg(args: string[]): Promise<number> {
         hint: 'remove the Review-Hash and Review-Id lines from the message; wf adds the right ones when the staged code is reviewed (wf status)',
       });
     }
-    return ExitCode.Ok;
+    if (trailers.ids.length > 0) {
+      // A Review-Id typed in (or kept from another commit) must be an approval recorded here for exactly this change.
+      const recorded = new Set<string>();
+      for (const t of Object.values(ctx.state().tasks)) for (const a of approvalsFor(t, 'review', fingerprint, config)) recorded.add(`${a.reviewer}:${a.continuationId}`);
+      const unknown = trailers.ids.find((i) => !recorded.has(`${i.reviewer}:${i.continuationId}`));
+      if (unknown) {
+        throw refused(`Review-Id "${unknown.raw}" names no approval recorded for this change (fingerprint ${fingerprint.slice(0, 12)}…)`, {
+          where: file,
+          hint: 'remove the Review-Hash and Review-Id lines from the message; wf adds the right ones when the staged code is reviewed (wf status)',
+        });
+      }
+      return ExitCode.Ok;
+    }
   }
 
   const { task } = resolveHookTask(ctx);
@@ -107,8 +123,20 @@ export async function runCommitMsg(args: string[]): Promise<number> {
     }
     throw err;
   }
-  const args2 = ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent'];
-  for (const line of trailerLines(fingerprint, approvals)) args2.push('--trailer', line);
-  await runGit([...args2, file], { cwd: repo.root, env: repo.env });
+  // Written by wf, not by `git interpret-trailers`: that one honours the user's trailer.* settings and, before
+  // git 2.42, puts the trailers above a `---` line in the body, where `git log --format=%(trailers)` finds none.
+  const lines = trailerLines(fingerprint, approvals);
+  const next = withTrailers(message, lines);
+  if (next === null) {
+    throw refused('the commit message is empty, so the trailers would become its subject, where git reads none', { where: file, hint: 'git commit -m "<what this change does>"' });
+  }
+  // Read back the way git will: what git does not see as a trailer is no trailer.
+  const back = parseReviewTrailers(next);
+  const seen = new Set([...back.hashes.map((h) => `Review-Hash: ${h}`), ...back.ids.map((i) => `Review-Id: ${i.raw}`)]);
+  const lost = lines.find((l) => !seen.has(l));
+  if (lost !== undefined || back.hashes.length !== 1) {
+    throw refused(`git would not read "${lost ?? lines[0]}" as a trailer of this message, so the commit would carry no review`, { where: file, hint: 'end the message with a paragraph of its own (a blank line before it), then commit again' });
+  }
+  writeFileSync(file, next);
   return ExitCode.Ok;
 }

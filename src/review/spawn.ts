@@ -108,16 +108,36 @@ export interface Spawned {
   failure: { kind: ReviewerFailure; message: string } | null;
 }
 
-export async function spawnReviewer(repo: Repo, name: string, reviewer: ReviewerConfig, packet: string, resumeId: string | undefined, signal: AbortSignal, cwd: string = repo.root): Promise<Spawned> {
-  const launch = reviewerLaunch(reviewer, { repoRoot: repo.root, cwd });
+/** What starting a program needs: a reviewer's config, or a fixer's (which has no verdict to read). */
+export type LaunchSpec = Pick<ReviewerConfig, 'command' | 'prompt' | 'timeoutSeconds' | 'env' | 'resumeArgs'>;
+
+export interface SpawnOptions {
+  /** How messages name the program: "reviewer" (the default) or "fixer". */
+  role?: string;
+  /** Where the variables its `env` names are read from (default: wf's environment). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function spawnReviewer(
+  repo: Repo,
+  name: string,
+  reviewer: LaunchSpec,
+  packet: string,
+  resumeId: string | undefined,
+  signal: AbortSignal,
+  cwd: string = repo.root,
+  options: SpawnOptions = {},
+): Promise<Spawned> {
+  const role = options.role ?? 'reviewer';
+  const launch = reviewerLaunch(reviewer, { repoRoot: repo.root, cwd, ...(options.env ? { env: options.env } : {}) });
   if (launch === null) {
     const program = reviewer.command[0]!;
     const why = isAbsolute(program)
       ? `${program} is not an executable file`
       : program.includes('/')
-        ? `${program} is a path inside the repository; a reviewer must be a program from outside it (an absolute path, or a name on PATH)`
+        ? `${program} is a path inside the repository; a ${role} must be a program from outside it (an absolute path, or a name on PATH)`
         : `${program} is not an executable on the trusted PATH (absolute folders outside the repository)`;
-    return { durationMs: 0, stdout: '', stderr: '', exitCode: null, failure: { kind: 'could-not-start', message: `reviewer ${name} could not be started: ${why}` } };
+    return { durationMs: 0, stdout: '', stderr: '', exitCode: null, failure: { kind: 'could-not-start', message: `${role} ${name} could not be started: ${why}` } };
   }
   const { execa } = await import('execa');
   const dir = reviewer.prompt === 'file' ? mkdtempSync(join(tmpdir(), 'wf-review-')) : undefined;
@@ -177,14 +197,14 @@ export async function spawnReviewer(repo: Repo, name: string, reviewer: Reviewer
     const exitCode = result.exitCode ?? null;
     const spawnCode = (result as { code?: unknown }).code;
     let failure: Spawned['failure'] = null;
-    if (stopped === 'interrupted') failure = { kind: 'interrupted', message: `reviewer ${name} was interrupted` };
-    else if (stopped === 'timed-out') failure = { kind: 'timed-out', message: `reviewer ${name} timed out after ${reviewer.timeoutSeconds} s` };
-    else if (result.isMaxBuffer) failure = { kind: 'crashed', message: `reviewer ${name} printed more than ${common.maxBuffer / 1024 / 1024} MB` };
+    if (stopped === 'interrupted') failure = { kind: 'interrupted', message: `${role} ${name} was interrupted` };
+    else if (stopped === 'timed-out') failure = { kind: 'timed-out', message: `${role} ${name} timed out after ${reviewer.timeoutSeconds} s` };
+    else if (result.isMaxBuffer) failure = { kind: 'crashed', message: `${role} ${name} printed more than ${common.maxBuffer / 1024 / 1024} MB` };
     else if (exitCode === null && result.signal === undefined && (spawnCode === 'ENOENT' || spawnCode === 'EACCES')) {
-      failure = { kind: 'could-not-start', message: `reviewer ${name} could not be started: ${reviewer.command[0]} (${spawnCode === 'ENOENT' ? 'command not found' : 'permission denied'})` };
-    } else if (result.signal !== undefined) failure = { kind: 'crashed', message: `reviewer ${name} was killed by ${result.signal}` };
-    else if (exitCode !== 0) failure = { kind: 'crashed', message: `reviewer ${name} exited with code ${exitCode ?? 'unknown'}` };
-    else if (result.failed) failure = { kind: 'crashed', message: `reviewer ${name} failed: ${result.shortMessage ?? 'unknown error'}` };
+      failure = { kind: 'could-not-start', message: `${role} ${name} could not be started: ${reviewer.command[0]} (${spawnCode === 'ENOENT' ? 'command not found' : 'permission denied'})` };
+    } else if (result.signal !== undefined) failure = { kind: 'crashed', message: `${role} ${name} was killed by ${result.signal}` };
+    else if (exitCode !== 0) failure = { kind: 'crashed', message: `${role} ${name} exited with code ${exitCode ?? 'unknown'}` };
+    else if (result.failed) failure = { kind: 'crashed', message: `${role} ${name} failed: ${result.shortMessage ?? 'unknown error'}` };
     return { durationMs, stdout, stderr, exitCode, failure };
   } finally {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });

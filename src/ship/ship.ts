@@ -1,4 +1,4 @@
-import { commitTask } from '../commit/index.js';
+import { commitTask, type CommitIdentity } from '../commit/index.js';
 import { CONFIG_FILE, effectiveConfig, loadConfig, type WfConfig } from '../config/index.js';
 import { isWfError, refused } from '../errors/index.js';
 import { approvalsFor, collectStagedChange, describeCommand, gateInputsFor, gatesFor } from '../gates/index.js';
@@ -48,6 +48,8 @@ export interface ShipRequest {
   cwd?: string | undefined;
   onProgress?: (line: string) => void;
   onOutput?: (chunk: string) => void;
+  /** Author and committer of the commit (wf fix's bot); unset: git's configured identity. */
+  identity?: CommitIdentity | undefined;
 }
 
 interface Context {
@@ -155,7 +157,7 @@ export async function ship(req: ShipRequest): Promise<ShipReport> {
 
   const message = req.message?.trim() ? req.message : ctx.task.title;
   try {
-    const result = await commitTask({ taskId: id, message, cwd: repo.root });
+    const result = await commitTask({ taskId: id, message, cwd: repo.root, identity: req.identity });
     stages.push({ stage: 'commit', status: 'passed', detail: `committed ${result.commit.slice(0, 12)}`, commit: result.commit });
     return { taskId: id, committed: true, commit: result.commit, fingerprint: result.fingerprint, stages, next: await nextFor(ctx), exitCode: 0 };
   } catch (err) {

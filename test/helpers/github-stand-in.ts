@@ -18,8 +18,9 @@ import addFormats from 'ajv-formats';
  * sends against that operation's response schema for the status code. Each
  * mismatch is recorded in `problems`; tests assert it stays empty.
  *
- * Endpoints: create and list reviews of a pull request, get a pull request,
- * a collaborator's permission, a job's logs (302 to a plain-text log).
+ * Endpoints: create and list reviews of a pull request, get and create a pull
+ * request, a collaborator's permission, list and create a pull request's
+ * conversation comments, a run's jobs, a job's logs (302 to a plain-text log).
  */
 
 // ---------------------------------------------------------------------------
@@ -69,6 +70,10 @@ const IMPLEMENTED = [
   'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs',
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
+  'POST /repos/{owner}/{repo}/pulls',
 ] as const;
 type Endpoint = (typeof IMPLEMENTED)[number];
 
@@ -243,11 +248,14 @@ export interface StoredReview {
   event: string | undefined;
   commitId: string;
   submittedAt: string | null;
-  comments: Array<{ path: string; line: number | undefined; side: string | undefined; body: string }>;
+  comments: Array<{ path: string; line: number | undefined; startLine?: number | undefined; side: string | undefined; body: string }>;
 }
 
 export interface PullSeed {
   number: number;
+  draft?: boolean;
+  /** owner/name of the head repository when it is a fork. */
+  forkOf?: string;
   title?: string;
   headSha?: string;
   baseSha?: string;
@@ -266,12 +274,22 @@ export interface StandInOptions {
   diff?: Record<string, number[]>;
   /** Job logs by job id. */
   jobLogs?: Record<number, string>;
+  /** Jobs of workflow runs, by run id. */
+  runJobs?: Record<number, Array<{ id: number; name: string; conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | null }>>;
   /** When set, a request must carry it (`token …` or `Bearer …`), else 401 Bad credentials. */
   token?: string;
   /** The account the token belongs to: the author of posted reviews. */
   login?: string;
   /** Changes a JSON answer before it is checked and sent: for testing the drift check itself. */
   tamper?: (operationId: string, status: number, json: unknown) => unknown;
+}
+
+export interface StoredComment {
+  id: number;
+  issueNumber: number;
+  user: string;
+  body: string;
+  createdAt: string;
 }
 
 export interface GitHubStandIn {
@@ -281,6 +299,11 @@ export interface GitHubStandIn {
   /** Drift between what went over the wire and GitHub's description. Tests assert it is empty. */
   readonly problems: string[];
   readonly reviews: StoredReview[];
+  readonly comments: StoredComment[];
+  /** Pull requests opened through the API. */
+  readonly createdPulls: Array<{ number: number; head: string; base: string; title: string; body: string }>;
+  /** A conversation comment already on the pull request. */
+  seedComment(comment: { issueNumber: number; body: string; user?: string; createdAt?: string }): StoredComment;
   /** Refuse every review with inline comments as GitHub does for a line outside the diff (422). */
   rejectInlineComments: boolean;
   /** The next request (to `operationId`, when given) gets this fault instead of an answer. */
@@ -319,6 +342,8 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const problems: string[] = [...contract.problems];
   const reviews: StoredReview[] = [];
+  const comments: StoredComment[] = [];
+  const createdPulls: GitHubStandIn['createdPulls'] = [];
   const faults: Array<{ fault: Fault; operationId: string | undefined }> = [];
   let nextId = 1000;
   let rejectInline = false;
@@ -482,7 +507,9 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       assignees: [],
       requested_reviewers: [],
       requested_teams: [],
-      head: { label: `${owner}:${headRef}`, ref: headRef, sha: headSha, user: userJson(owner), repo: repositoryJson() },
+      head: pull.forkOf
+        ? { label: `${pull.forkOf.split('/')[0]}:${headRef}`, ref: headRef, sha: headSha, user: userJson(pull.forkOf.split('/')[0]!), repo: { ...repositoryJson(), full_name: pull.forkOf, name: pull.forkOf.split('/')[1]!, fork: true, owner: userJson(pull.forkOf.split('/')[0]!) } }
+        : { label: `${owner}:${headRef}`, ref: headRef, sha: headSha, user: userJson(owner), repo: repositoryJson() },
       base: { label: `${owner}:${baseRef}`, ref: baseRef, sha: pull.baseSha ?? sha(`base ${n}`), user: userJson(owner), repo: repositoryJson() },
       _links: {
         self: href(`${api}/pulls/${n}`),
@@ -496,7 +523,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       },
       author_association: 'CONTRIBUTOR',
       auto_merge: null,
-      draft: false,
+      draft: pull.draft === true,
       merged: false,
       mergeable: true,
       rebaseable: true,
@@ -530,6 +557,57 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     };
   };
 
+  const commentJson = (c: StoredComment) => {
+    const api = `${base}/repos/${owner}/${repo}`;
+    return {
+      id: c.id,
+      node_id: nodeId('IC', c.id),
+      url: `${api}/issues/comments/${c.id}`,
+      html_url: `${base}/${owner}/${repo}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+      issue_url: `${api}/issues/${c.issueNumber}`,
+      body: c.body,
+      user: userJson(c.user),
+      created_at: c.createdAt,
+      updated_at: c.createdAt,
+      author_association: c.user === owner ? 'OWNER' : 'NONE',
+    };
+  };
+
+  const jobJson = (runId: number, job: { id: number; name: string; conclusion: string | null }) => ({
+    id: job.id,
+    run_id: runId,
+    run_url: `${base}/repos/${owner}/${repo}/actions/runs/${runId}`,
+    node_id: nodeId('CR', job.id),
+    head_sha: sha(`run ${runId}`),
+    url: `${base}/repos/${owner}/${repo}/actions/jobs/${job.id}`,
+    html_url: `${base}/${owner}/${repo}/actions/runs/${runId}/job/${job.id}`,
+    status: 'completed',
+    conclusion: job.conclusion,
+    created_at: started,
+    started_at: started,
+    completed_at: started,
+    name: job.name,
+    steps: [],
+    check_run_url: `${base}/repos/${owner}/${repo}/check-runs/${job.id}`,
+    labels: ['ubuntu-latest'],
+    runner_id: 1,
+    runner_name: 'GitHub Actions 1',
+    runner_group_id: 1,
+    runner_group_name: 'GitHub Actions',
+    workflow_name: 'CI',
+    head_branch: 'main',
+  });
+
+  const paged = <T>(all: T[], query: Record<string, string>, path: string) => {
+    const perPage = Math.min(100, Math.max(1, Number(query.per_page ?? 30) || 30));
+    const page = Math.max(1, Number(query.page ?? 1) || 1);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const extra = query.filter ? `&filter=${query.filter}` : '';
+    const link = (p: number) => `<${base}${path}?per_page=${perPage}&page=${p}${extra}>`;
+    const links = [...(page < last ? [`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`] : []), ...(page > 1 ? [`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`] : [])];
+    return { items: all.slice((page - 1) * perPage, page * perPage), headers: links.length > 0 ? { link: links.join(', ') } : {} };
+  };
+
   // --- The handlers ---------------------------------------------------------------------------
 
   const unprocessable = (...errors: string[]) => error(422, 'Unprocessable Entity', { errors, documentation_url: `${DOCS}/pulls/reviews#create-a-review-for-a-pull-request` });
@@ -547,12 +625,13 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       if (text.length > 65_536) return unprocessable('Body is too long (maximum is 65536 characters)');
       const commitId = typeof body.commit_id === 'string' ? body.commit_id : (pull.headSha ?? sha(`head ${pull.number}`));
       if (!/^[0-9a-f]{40}$/.test(commitId)) return unprocessable('Commit could not be resolved');
-      const comments = Array.isArray(body.comments) ? (body.comments as Array<{ path?: unknown; line?: unknown; side?: unknown; body?: unknown }>) : [];
+      const comments = Array.isArray(body.comments) ? (body.comments as Array<{ path?: unknown; line?: unknown; start_line?: unknown; side?: unknown; body?: unknown }>) : [];
       for (const c of comments) {
         const path = String(c.path);
         const line = typeof c.line === 'number' ? c.line : undefined;
         if (options.diff && !(path in options.diff)) return unprocessable('Path could not be resolved');
         if (rejectInline || (options.diff && (line === undefined || !options.diff[path]!.includes(line)))) return unprocessable('Line could not be resolved');
+        if (typeof c.start_line === 'number' && (line === undefined || c.start_line >= line || (options.diff && !options.diff[path]!.includes(c.start_line)))) return unprocessable('start_line must precede line and be part of the diff');
         if (typeof c.body === 'string' && c.body.length > 65_536) return unprocessable('Body is too long (maximum is 65536 characters)');
       }
       const review: StoredReview = {
@@ -564,7 +643,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
         event,
         commitId,
         submittedAt: event === undefined ? null : new Date().toISOString(),
-        comments: comments.map((c) => ({ path: String(c.path), line: typeof c.line === 'number' ? c.line : undefined, side: typeof c.side === 'string' ? c.side : undefined, body: String(c.body) })),
+        comments: comments.map((c) => ({ path: String(c.path), line: typeof c.line === 'number' ? c.line : undefined, ...(typeof c.start_line === 'number' ? { startLine: c.start_line } : {}), side: typeof c.side === 'string' ? c.side : undefined, body: String(c.body) })),
       };
       reviews.push(review);
       return { status: 200, json: reviewJson(review) };
@@ -595,6 +674,39 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       const level = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(typeof role === 'string' ? role : permission);
       const permissionsOf = { pull: level >= 0, triage: level >= 1, push: level >= 2, maintain: level >= 3, admin: level >= 4 };
       return { status: 200, json: { permission, role_name, user: { ...userJson(name), permissions: permissionsOf, role_name } } };
+    },
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': (params, query) => {
+      const n = Number(params.issue_number);
+      if (!pulls.has(n)) return error(404, 'Not Found');
+      const { items, headers } = paged(comments.filter((c) => c.issueNumber === n), query, `/repos/${owner}/${repo}/issues/${n}/comments`);
+      return { status: 200, json: items.map(commentJson), headers };
+    },
+    'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': (params, _query, raw) => {
+      const n = Number(params.issue_number);
+      if (!pulls.has(n)) return error(404, 'Not Found');
+      const body = (raw && typeof raw === 'object' ? raw : {}) as { body?: unknown };
+      if (typeof body.body !== 'string' || body.body.trim() === '') return error(422, 'Validation Failed', { errors: ['body is missing'] });
+      if (body.body.length > 65_536) return error(422, 'Validation Failed', { errors: ['Body is too long (maximum is 65536 characters)'] });
+      const comment: StoredComment = { id: nextId++, issueNumber: n, user: login, body: body.body, createdAt: new Date().toISOString() };
+      comments.push(comment);
+      return { status: 201, json: commentJson(comment) };
+    },
+    'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs': (params, query) => {
+      const id = Number(params.run_id);
+      const jobs = options.runJobs?.[id];
+      if (jobs === undefined) return error(404, 'Not Found');
+      const { items, headers } = paged(jobs, query, `/repos/${owner}/${repo}/actions/runs/${id}/jobs`);
+      return { status: 200, json: { total_count: jobs.length, jobs: items.map((j) => jobJson(id, j)) }, headers };
+    },
+    'POST /repos/{owner}/{repo}/pulls': (_params, _query, raw) => {
+      const body = (raw && typeof raw === 'object' ? raw : {}) as { head?: unknown; base?: unknown; title?: unknown; body?: unknown };
+      if (typeof body.head !== 'string' || typeof body.base !== 'string') return error(422, 'Validation Failed', { errors: ['head and base are required'] });
+      if ([...pulls.values()].some((p) => (p.headRef ?? `topic-${p.number}`) === body.head)) return error(422, 'Validation Failed', { errors: [`A pull request already exists for ${owner}:${body.head}.`] });
+      const number = Math.max(0, ...pulls.keys()) + 1;
+      const seed: PullSeed = { number, headRef: String(body.head), baseRef: String(body.base), title: typeof body.title === 'string' ? body.title : String(body.head), author: login };
+      pulls.set(number, seed);
+      createdPulls.push({ number, head: String(body.head), base: String(body.base), title: seed.title!, body: typeof body.body === 'string' ? body.body : '' });
+      return { status: 201, json: { ...pullJson(seed), body: typeof body.body === 'string' ? body.body : null } };
     },
     'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs': (params) => {
       const id = Number(params.job_id);
@@ -765,6 +877,14 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     requests,
     problems,
     reviews,
+    comments,
+    createdPulls,
+    seedComment({ issueNumber, body, user = 'octocat', createdAt = new Date().toISOString() }) {
+      if (!pulls.has(issueNumber)) throw new Error(`the stand-in has no pull request #${issueNumber}`);
+      const comment: StoredComment = { id: nextId++, issueNumber, user, body, createdAt };
+      comments.push(comment);
+      return comment;
+    },
     get rejectInlineComments() {
       return rejectInline;
     },

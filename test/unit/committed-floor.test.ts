@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type WfConfig } from '../../src/config/reader.js';
-import { floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedFloor } from '../../src/config/floor.js';
+import { configLoosenings, floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedFloor } from '../../src/config/floor.js';
 import { parseConfigWithSchema } from '../../src/config/load.js';
 import { parseConfigText } from '../../src/config/reader.js';
 
@@ -104,3 +104,27 @@ describe('uncommittedReviewerChanges', () => {
   });
 });
 
+
+describe('configLoosenings: what a pull request\'s own config loosens against its base (wf fix refuses to run its gates under it)', () => {
+  it('the same config, or a stricter one, loosens nothing', () => {
+    expect(configLoosenings(config(), config())).toEqual([]);
+    expect(configLoosenings(config((c) => (c.review.minApprovals = 2)), config())).toEqual([]);
+  });
+
+  it.each<[string, (c: WfConfig) => void]>([
+    ['mode', (c) => (c.mode = 'warn')],
+    ['steps.test', (c) => (c.steps.test = false)],
+    ['steps.review', (c) => (c.steps.review = false)],
+    ['review.minApprovals', (c) => (c.review.minApprovals = 0)],
+    ['reviewers', (c) => (c.reviewers = { fake: reviewer(['true']) })],
+    ['test.command', (c) => (c.test.command = 'true')],
+    ['fingerprint.exclude', (c) => (c.fingerprint.exclude = ['src/**'])],
+    ['secrets.allow', (c) => (c.secrets.allow = ['**'])],
+  ])('%s is named', (name, patch) => {
+    expect(configLoosenings(config(patch), config())).toContain(name);
+  });
+
+  it('allowManual turned on against a base that has it off', () => {
+    expect(configLoosenings(config(), config((c) => (c.review.allowManual = false)))).toEqual(['review.allowManual']);
+  });
+});

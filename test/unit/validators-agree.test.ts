@@ -87,6 +87,20 @@ const CONFIGS: Array<[string, unknown, boolean]> = [
   ['top-level key constructor', { constructor: 1 }, false],
   ['section key toString', { review: { toString: 1 } }, false],
   ['reviewer named constructor', { reviewers: { constructor: FULL_REVIEWER } }, true],
+  ['a fixer', { fixers: { claude: { command: ['claude', '-p'], env: ['ANTHROPIC_API_KEY'], cost: { jsonPath: 'total_cost_usd' } } } }, true],
+  ['a fixer without command', { fixers: { claude: { env: [] } } }, false],
+  ['a fixer given GITHUB_TOKEN', { fixers: { claude: { command: ['claude'], env: ['GITHUB_TOKEN'] } } }, false],
+  ['a fixer with {file} on stdin', { fixers: { c: { command: ['c', '{file}'] } } }, false],
+  ['a fixer with an unknown key', { fixers: { c: { command: ['c'], shell: true } } }, false],
+  ['fix settings', { fix: { fixer: 'claude', trigger: '/fix', mode: 'push', maxLines: 200, maxAttempts: 2, maxPerHour: 3, maxCostUsd: 2.5, bot: { name: 'bot', email: 'bot@example.com' } } }, true],
+  ['fix mode unknown', { fix: { mode: 'force-push' } }, false],
+  ['fix trigger blank', { fix: { trigger: '' } }, false],
+  ['fix trigger on two lines', { fix: { trigger: '@wf\nfix' } }, false],
+  ['fix maxAttempts 0', { fix: { maxAttempts: 0 } }, false],
+  ['fix maxCostUsd negative', { fix: { maxCostUsd: -1 } }, false],
+  ['fix bot name with <', { fix: { bot: { name: 'a <b>' } } }, false],
+  ['fix bot with an unknown key', { fix: { bot: { login: 'x' } } }, false],
+  ['fix unknown key', { fix: { force: true } }, false],
 ];
 
 describe('config: the fast-path reader agrees with the zod schema', () => {
@@ -101,6 +115,15 @@ describe('config: the fast-path reader agrees with the zod schema', () => {
     expect(fast.reviewers).toEqual(zod.reviewers);
     expect(fast.reviewers.r).toEqual({ command: ['rev'], prompt: 'stdin', timeoutSeconds: 600, verdict: { ...REVIEWER_DEFAULTS.verdict }, continuationId: { jsonPath: 'id' } });
     expect(parseConfigText('{}', 'wf.config.json').reviewers).toEqual({});
+  });
+
+  it('both fill in the same fix defaults', () => {
+    const doc = { fixers: { c: { command: ['c'] } }, fix: { mode: 'push', bot: { name: 'robot' } } };
+    const fast = parseConfigText(JSON.stringify(doc), 'wf.config.json');
+    const zod = parseConfigWithSchema(JSON.stringify(doc), 'wf.config.json');
+    expect(fast.fixers).toEqual(zod.fixers);
+    expect(fast.fix).toEqual(zod.fix);
+    expect(fast.fix.bot).toEqual({ name: 'robot', email: DEFAULT_CONFIG.fix.bot.email });
   });
 
   it('reviewer names follow the one reviewer-name pattern of task-ops.ts', () => {
