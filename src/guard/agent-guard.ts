@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ExitCode } from '../errors/index.js';
-import { findingsFor, isGatedCommit, protectedTarget, type Finding } from './rules.js';
+import { findingsForAll, isGatedCommit, protectedTarget, type Finding } from './rules.js';
 import { parseShell, ShellParseError } from './shell-parse.js';
 import { findRoot, payloadCwd, readPayload } from './payload.js';
 
@@ -34,7 +34,7 @@ export async function runPreBash(): Promise<number> {
     if (err instanceof ShellParseError) return block([`the command could not be read safely: ${err.message}`], 'write it as plain commands without unbalanced quotes');
     throw err;
   }
-  const findings: Finding[] = commands.flatMap((cmd) => findingsFor(cmd, { cwd, root }));
+  const findings: Finding[] = findingsForAll(commands, { cwd, root });
   if (findings.length > 0) return block([...new Set(findings.map((f) => f.reason))], 'follow the workflow instead: wf status shows what is missing');
 
   for (const cmd of commands) {

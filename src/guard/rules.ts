@@ -20,7 +20,13 @@ export const PROTECTED_FILES = [
   '.git/hooks/commit-msg',
   '.husky/pre-commit',
   '.husky/commit-msg',
+  // git's own config (hooksPath, aliases, includes) and a hand-made merge state.
+  '.git/config',
+  '.git/MERGE_HEAD',
 ] as const;
+
+/** Folders every file of which is protected: any hook git may run. */
+const PROTECTED_PREFIXES = ['.git/hooks/', '.husky/_/'];
 
 /** Folders whose removal or move takes protected files with them. */
 const PROTECTED_DIRS = ['.claude', '.git', '.git/hooks', '.husky', '.husky/_'];
@@ -58,6 +64,11 @@ export function protectedTarget(word: string, cwd: string, root: string | null, 
   }
   const file = PROTECTED_FILES.find((f) => rel === f || rel.endsWith(`/${f}`));
   if (file) return file;
+  for (const prefix of PROTECTED_PREFIXES) {
+    if (rel.startsWith(prefix) && rel.length > prefix.length) return rel;
+    const i = rel.indexOf(`/${prefix}`);
+    if (i >= 0 && rel.length > i + 1 + prefix.length) return rel.slice(i + 1);
+  }
   if (includeDirs) return PROTECTED_DIRS.find((d) => rel === d || rel.endsWith(`/${d}`)) ?? null;
   return null;
 }
@@ -93,9 +104,11 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean }
     case 'chattr':
     case 'touch':
       return name === 'touch' ? null : { paths: plain, destructive: name !== 'tee' && name !== 'truncate' };
+    case 'ln':
+      // A link to a protected folder or file is a way to write it later under another name.
+      return { paths: plain, destructive: true };
     case 'cp':
     case 'install':
-    case 'ln':
     case 'rsync':
     case 'scp': {
       const t = args.findIndex((a) => a === '-t' || a === '--target-directory');
@@ -175,8 +188,49 @@ export function commitSkipsHooks(args: string[]): boolean {
   return false;
 }
 
+/** Variables that hand git configuration in from the environment; whatever they say, the guard cannot weigh it. */
+const GIT_CONFIG_ENV = /^GIT_CONFIG(_COUNT|_KEY_\d+|_VALUE_\d+|_PARAMETERS|_GLOBAL|_SYSTEM|_NOSYSTEM)?$/;
+/** Arguments that make a command whose name is computed look like git (or wf) at work. */
+const GITLIKE_ARG = /^(commit|push|merge|rebase|am|cherry-pick|revert|config|update-ref|commit-tree|hooks|uninstall|--no-verify|--no-ver\w*|-[a-zA-Z]*n[a-zA-Z]*|core\.hooks[pP]ath.*)$/;
+/** Inline code that names git, its folder, hooks, or wf's files. */
+const TOUCHES_GIT = /\bgit\b|\.git\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
+const INTERPRETERS: Record<string, RegExp> = {
+  python: /^-c$/, node: /^(-e|--eval|-p|--print)$/, nodejs: /^(-e|--eval|-p|--print)$/, bun: /^(-e|--eval|-p|--print)$/, deno: /^eval$/,
+  perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-[a-zA-Z]*e$/, php: /^-r$/, lua: /^-e$/, osascript: /^-e$/,
+};
+
+/** A word whose text exists only when the shell runs it: a substitution, a variable, brace expansion. */
+function isComputedWord(word: string): boolean {
+  return /\$|`/.test(word) || /\{[^{}]*,[^{}]*\}/.test(word) || /^[<>]\(/.test(word);
+}
+
+function inlineCode(argv: string[]): { interpreter: string; code: string } | null {
+  const b = base(argv[0]);
+  const flag = INTERPRETERS[/^python[\d.]*$/.test(b) ? 'python' : b];
+  if (!flag) return null;
+  const at = argv.findIndex((a, i) => i > 0 && flag.test(a));
+  if (at < 0 || argv[at + 1] === undefined) return null;
+  return { interpreter: base(argv[0]), code: argv[at + 1]! };
+}
+
+/** wf, however it is started: wf, npx wf, node_modules/.bin/wf, node bin/wf.js. */
+function isWf(argv: string[]): boolean {
+  const b = base(argv[0]);
+  if (b === 'wf' || b === 'wf.js') return true;
+  if ((b === 'npx' || b === 'pnpx' || b === 'bunx') && argv.slice(1).find((a) => !a.startsWith('-')) === 'wf') return true;
+  if ((b === 'node' || b === 'pnpm' || b === 'yarn') && /(^|\/)(wf|wf\.js)$/.test(argv.slice(1).find((a) => !a.startsWith('-')) ?? '')) return true;
+  return false;
+}
+
+function wfArgs(argv: string[]): string[] {
+  const i = argv.findIndex((a, n) => n > 0 && /(^|\/)(wf|wf\.js)$/.test(a));
+  return (base(argv[0]) === 'wf' || base(argv[0]) === 'wf.js' ? argv.slice(1) : argv.slice(i + 1)).filter((a) => !a.startsWith('-'));
+}
+
 const hasNoVerify = (args: string[]) => args.some((a) => a !== '--' && a.startsWith('--no-ver') && '--no-verify'.startsWith(a.split('=')[0]!));
 const mentionsHooksPath = (text: string) => /core\.hookspath/i.test(text);
+/** Settings that make git run a program or read more config: fsmonitor, includes, ssh and editor commands. */
+const RISKY_CONFIG = /^(include\.|includeif\.|core\.fsmonitor|core\.sshcommand|core\.editor|sequence\.editor|core\.pager|diff\.external|gpg\.program|credential\.helper)/i;
 
 export interface GuardContext {
   cwd: string;
@@ -186,15 +240,33 @@ export interface GuardContext {
 /** Every rule over one parsed command; an empty list means it may run. */
 export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   const findings: Finding[] = [];
+  if (cmd.opaque) findings.push({ reason: `${cmd.opaque}; run the commands themselves` });
   for (const [name, value] of cmd.assignments) {
     if ((name === 'HUSKY' && value === '0') || BYPASS_ENV.test(name)) findings.push({ reason: `setting ${name}=${value} is an attempt to switch hooks off; wf has no such switch` });
-    if (/^GIT_CONFIG_(PARAMETERS|VALUE_\d+|KEY_\d+)$/.test(name) && mentionsHooksPath(value)) findings.push({ reason: `${name} redirects core.hooksPath, which would skip the git hooks` });
+    if (GIT_CONFIG_ENV.test(name)) findings.push({ reason: `${name} hands git configuration (core.hooksPath, aliases) that the guard cannot check; pass settings with git -c, or none` });
   }
-  if (cmd.argv.length > 0 && base(cmd.argv[0]) === 'export') {
+  if (cmd.argv.length > 0 && (base(cmd.argv[0]) === 'export' || base(cmd.argv[0]) === 'declare' || base(cmd.argv[0]) === 'typeset')) {
     for (const w of cmd.argv.slice(1)) {
       const [name, value] = [w.split('=')[0]!, w.split('=').slice(1).join('=')];
       if ((name === 'HUSKY' && value === '0') || BYPASS_ENV.test(name)) findings.push({ reason: `exporting ${w} is an attempt to switch hooks off; wf has no such switch` });
+      if (GIT_CONFIG_ENV.test(name)) findings.push({ reason: `exporting ${name} hands git configuration the guard cannot check` });
     }
+  }
+  if (cmd.argv.length > 0 && isComputedWord(cmd.argv[0]!) && cmd.argv.slice(1).some((a) => GITLIKE_ARG.test(a) || protectedTarget(a, ctx.cwd, ctx.root, true) !== null)) {
+    findings.push({ reason: `the command's name (${cmd.argv[0]}) is made when it runs, so the guard cannot tell whether it is git; write the command's name out` });
+  }
+  const inline = inlineCode(cmd.argv);
+  if (inline && TOUCHES_GIT.test(inline.code)) {
+    findings.push({ reason: `inline ${inline.interpreter} code that mentions git or wf's files does what the guard cannot read; run git and wf commands directly` });
+  }
+  if (isWf(cmd.argv) && /^hooks$/.test(wfArgs(cmd.argv)[0] ?? '') && wfArgs(cmd.argv)[1] === 'uninstall') {
+    findings.push({ reason: 'wf hooks uninstall switches the gates off; only a person changes that' });
+  }
+  if (base(cmd.argv[0]) === 'find') {
+    const starts = cmd.argv.slice(1, Math.max(1, cmd.argv.slice(1).findIndex((a) => /^[-(!]/.test(a)) + 1) || cmd.argv.length);
+    const acts = cmd.argv.some((a) => /^-(exec|execdir|ok|okdir|delete|fprint|fprintf|fls)$/.test(a));
+    const target = starts.map((p) => protectedTarget(p, ctx.cwd, ctx.root, true)).find((t) => t !== null);
+    if (acts && target) findings.push({ reason: `find under ${target} with -exec or -delete would change files only wf may write` });
   }
   for (const r of cmd.redirects) {
     if (r.op.startsWith('<') && r.op !== '<>') continue;
@@ -215,12 +287,13 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   if (git) {
     for (const config of git.configs) {
       if (mentionsHooksPath(config)) findings.push({ reason: `git -c ${config} points git at other hooks, which skips wf's gates` });
+      else if (/^alias\./i.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} defines an alias, which can run anything (--no-verify included); run the git command itself` });
+      else if (RISKY_CONFIG.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check` });
     }
     switch (git.name) {
       case 'commit':
         if (commitSkipsHooks(git.args)) findings.push({ reason: 'git commit --no-verify (-n) skips the pre-commit and commit-msg hooks; CI verify would reject the commit anyway' });
         break;
-      case 'merge':
       case 'pull':
       case 'am':
       case 'rebase':
@@ -241,14 +314,51 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
         break;
       }
       case 'config': {
-        const words = git.args.filter((a) => !a.startsWith('-'));
+        const words: string[] = [];
+        let file: string | null = null;
+        for (let i = 0; i < git.args.length; i++) {
+          const a = git.args[i]!;
+          if (a === '-f' || a === '--file' || a === '--blob') file = git.args[++i] ?? '';
+          else if (a.startsWith('--file=')) file = a.slice(7);
+          else if (a === '--type' || a === '--default' || a === '--comment') i++;
+          else if (!a.startsWith('-')) words.push(a);
+        }
         const key = words[0] ?? '';
-        const writes = words.length > 1 || git.args.some((a) => /^--(unset|unset-all|replace-all|add|remove-section|rename-section|edit)$/.test(a));
-        if (mentionsHooksPath(key) && writes) findings.push({ reason: 'changing core.hooksPath would switch off the installed hooks' });
+        const writes = words.length > 1 || git.args.some((a) => /^(--(unset|unset-all|replace-all|add|remove-section|rename-section|edit)|-e)$/.test(a));
+        if (!writes) break;
+        if (mentionsHooksPath(key)) findings.push({ reason: 'changing core.hooksPath would switch off the installed hooks' });
+        else if (/^alias\./i.test(key)) findings.push({ reason: `git config ${key} defines an alias, which can run anything (--no-verify included); run the git command itself` });
+        else if (RISKY_CONFIG.test(key)) findings.push({ reason: `git config ${key} makes git run or include what the guard cannot check` });
+        else if (file !== null && protectedTarget(file, ctx.cwd, ctx.root, false)) findings.push({ reason: `git config --file ${file} writes git's own config by another route` });
+        else if (git.args.some((a) => /^(--edit|-e)$/.test(a))) findings.push({ reason: 'git config --edit opens the whole config, hooksPath and aliases included' });
+        break;
+      }
+      case 'merge': {
+        if (nonOptions(git.args).some((a) => /^(refs\/)?stash(@\{\d+\})?([\^~].*)?$/.test(a))) findings.push({ reason: 'merging a stash makes a merge commit out of uncommitted work, past the gates; use git stash pop, then commit through wf' });
+        if (hasNoVerify(git.args)) findings.push({ reason: `git ${git.name} --no-verify skips the hooks` });
         break;
       }
       default:
         break;
+    }
+  }
+  return findings;
+}
+
+/**
+ * Every rule over a command line, in order, following `cd` and `pushd`: `cd .git && echo x > hooks/pre-commit`
+ * writes what `echo x > .git/hooks/pre-commit` writes.
+ */
+export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardContext): Finding[] {
+  let cwd = ctx.cwd;
+  const findings: Finding[] = [];
+  for (const cmd of commands) {
+    findings.push(...findingsFor(cmd, { ...ctx, cwd }));
+    const name = base(cmd.argv[0]);
+    if ((name === 'cd' || name === 'pushd') && cmd.argv.length <= 3) {
+      const to = nonOptions(cmd.argv.slice(1))[0];
+      if (to === undefined || to === '-' || to.startsWith('~') || isComputedWord(to)) cwd = ctx.cwd;
+      else cwd = isAbsolute(to) ? normalize(to) : normalize(posix.join(cwd, to));
     }
   }
   return findings;

@@ -15,6 +15,10 @@ export interface SimpleCommand {
   argv: string[];
   assignments: Array<[string, string]>;
   redirects: Redirect[];
+  /** Its standard input comes from a pipe (`… | sh`). */
+  piped?: boolean;
+  /** Set when the command runs text the guard cannot see (a shell fed by a pipe, `sh -c "$(…)"`): why. */
+  opaque?: string;
 }
 
 export class ShellParseError extends Error {}
@@ -31,10 +35,33 @@ interface Cursor {
 function readParenBody(c: Cursor): string {
   let depth = 1;
   const start = c.i;
+  // Here-documents inside: their bodies are text (an apostrophe in a commit message is no quote).
+  const heredocs: Array<{ delimiter: string; tabs: boolean }> = [];
   while (c.i < c.src.length) {
     const ch = c.src[c.i]!;
     if (ch === '\\') {
       c.i += 2;
+      continue;
+    }
+    if (ch === '<' && c.src[c.i + 1] === '<' && c.src[c.i + 2] !== '<') {
+      const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([^\s;&|()<>]+))/.exec(c.src.slice(c.i));
+      if (m) {
+        heredocs.push({ delimiter: m[2] ?? m[3] ?? m[4]!, tabs: m[1] === '-' });
+        c.i += m[0].length;
+        continue;
+      }
+    }
+    if (ch === '\n' && heredocs.length > 0) {
+      c.i++;
+      for (const h of heredocs.splice(0)) {
+        for (;;) {
+          const end = c.src.indexOf('\n', c.i);
+          const line = c.src.slice(c.i, end < 0 ? c.src.length : end);
+          if (end < 0) throw new ShellParseError(`here-document without its ${h.delimiter} line inside $(…)`);
+          c.i = end + 1;
+          if ((h.tabs ? line.replace(/^\t+/, '') : line) === h.delimiter) break;
+        }
+      }
       continue;
     }
     if (ch === "'") {
@@ -161,8 +188,20 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
       c.i += 2;
       while (c.i < src.length && src[c.i] !== "'") {
         if (src[c.i] === '\\') {
-          word += ANSI_ESCAPES[src[c.i + 1]!] ?? src[c.i + 1] ?? '';
-          c.i += 2;
+          // \xHH, \NNN, \uHHHH and \UHHHHHHHH spell any character, a command name included ($'\x67it' is git).
+          const rest = src.slice(c.i + 1);
+          const code = /^x([0-9a-fA-F]{1,2})/.exec(rest) ?? /^u([0-9a-fA-F]{1,4})/.exec(rest) ?? /^U([0-9a-fA-F]{1,8})/.exec(rest);
+          const octal = /^([0-7]{1,3})/.exec(rest);
+          if (code) {
+            word += String.fromCodePoint(Number.parseInt(code[1]!, 16) % 0x110000);
+            c.i += 1 + code[0].length;
+          } else if (octal) {
+            word += String.fromCharCode(Number.parseInt(octal[1]!, 8) & 0xff);
+            c.i += 1 + octal[0].length;
+          } else {
+            word += ANSI_ESCAPES[src[c.i + 1]!] ?? src[c.i + 1] ?? '';
+            c.i += 2;
+          }
         } else word += src[c.i++];
       }
       if (c.i >= src.length) throw new ShellParseError("unterminated $'…'");
@@ -243,7 +282,9 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
     }
     if (SEPARATORS.has(ch)) {
       endCommand();
+      const pipe = ch === '|' && src[c.i + 1] !== '|';
       c.i += ch === '&' && src[c.i + 1] === '&' ? 2 : ch === '|' && (src[c.i + 1] === '|' || src[c.i + 1] === '&') ? 2 : 1;
+      if (pipe) current.piped = true;
       if (ch === '\n') skipHeredocBodies();
       continue;
     }
@@ -260,6 +301,10 @@ const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
 const PREFIX_COMMANDS = new Set(['command', 'builtin', 'exec', 'nohup', 'time', 'stdbuf', 'chronic', 'unbuffer', 'caffeinate', 'setsid', 'then', 'do', 'else', '!', '{', 'if', 'while', 'until']);
 
 const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+/** Text whose words only exist once it runs: a substitution or a variable. */
+const madeAtRunTime = (text: string) => /\$\(|`|\$\{?[A-Za-z_@*0-9]/.test(text);
+const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const opaque = (cmd: SimpleCommand, reason: string): SimpleCommand => ({ argv: [], assignments: [], redirects: [], opaque: reason, ...(cmd.piped ? { piped: true } : {}) });
 
 /** Unwraps `env`, `sudo`, `timeout`, `xargs`, `sh -c`, `eval`, … into the commands they run. */
 function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
@@ -317,18 +362,40 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     if (SHELLS.has(name)) {
       const ci = argv.findIndex((w, i) => i > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w));
       if (ci > 0 && argv[ci + 1] !== undefined) {
-        out.push(...parseShell(argv[ci + 1]!, depth + 1));
+        const script = argv[ci + 1]!;
+        if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
+        out.push(...parseShell(script, depth + 1));
+        return;
+      }
+      // No -c: a script file (the guard cannot read files; see the README), or commands on standard input.
+      const script = argv.slice(1).find((w) => !w.startsWith('-'));
+      if (script === undefined && (cmd.piped || cmd.redirects.some((r) => r.op === '<' || r.op === '<<<'))) {
+        out.push(opaque(cmd, `${name} reading commands from its input runs text the guard never sees`));
         return;
       }
       break;
     }
-    if (name === 'eval') {
-      out.push(...parseShell(argv.slice(1).join(' '), depth + 1));
+    if (name === 'eval' || name === 'source' || name === '.') {
+      const text = argv.slice(1).join(' ');
+      if (name !== 'eval' && !/^<\(/.test(text)) break;
+      if (madeAtRunTime(text) || name !== 'eval') out.push(opaque(cmd, `${name} runs text made when it runs (${excerpt(text)}), which the guard cannot read`));
+      out.push(...parseShell(name === 'eval' ? text : text.slice(2, -1), depth + 1));
       return;
+    }
+    if (name === 'find') {
+      // -exec/-execdir/-ok run a command of their own, up to `;` or `+`.
+      for (let i = 1; i < argv.length; i++) {
+        if (!/^-(exec|execdir|ok|okdir)$/.test(argv[i]!)) continue;
+        let j = i + 1;
+        while (j < argv.length && argv[j] !== ';' && argv[j] !== '+') j++;
+        if (j > i + 1) unwrap({ argv: argv.slice(i + 1, j), assignments: [], redirects: [] }, depth + 1, out);
+        i = j;
+      }
+      break;
     }
     break;
   }
-  out.push({ argv, assignments, redirects: cmd.redirects });
+  out.push({ argv, assignments, redirects: cmd.redirects, ...(cmd.piped ? { piped: true } : {}) });
 }
 
 /** Every simple command the source would run, wrappers unwrapped and substitutions included. */
