@@ -1,5 +1,6 @@
 import { readConfig, type WfConfig, effectiveConfig } from '../config/index.js';
 import { readStateFile, type State } from '../state/index.js';
+import { reconcileBeforeReading } from './reconcile-on-read.js';
 import { resolveTask, type TaskResolution } from '../tasks/index.js';
 import { currentBranch, openRepo, type Repo } from '../git/index.js';
 
@@ -23,7 +24,10 @@ export async function openRepoContext(): Promise<RepoContext> {
   const repo = await openRepo();
   // The config (with HEAD's as the floor, committed-floor.ts) before the state: git is spawned before a large state fills the heap.
   const config = await effectiveConfig(repo, readConfig(repo.root));
-  return { repo, config, state: readStateFile(repo.root) };
+  const state = readStateFile(repo.root);
+  // A reviewed change committed with plain `git commit` advances its task here, before anything reads the task.
+  if (await reconcileBeforeReading(repo, state, config)) return { repo, config, state: readStateFile(repo.root) };
+  return { repo, config, state };
 }
 
 /** The repo, config, state and the task the flags, environment or branch pick. */

@@ -1,4 +1,6 @@
+import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
+import { refused } from '../errors/index.js';
 import { taskIdFlag } from '../cli/task-flags.js';
 import { openRepo, currentBranch } from '../git/index.js';
 import { readConfig } from '../config/index.js';
@@ -7,11 +9,15 @@ import { resolveTask } from '../tasks/index.js';
 import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, renderGateChecklist } from '../gates/index.js';
 import { nextFromEvidence } from '../ship/index.js';
 import { makeStyle } from '../cli/style.js';
+import { reconcileBeforeReading } from '../cli/reconcile-on-read.js';
 
 export default class Status extends WfCommand {
   static override summary = 'Show the task, its step, and a checklist of every gate with the command that satisfies each missing one.';
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --task-id PROJ-12 --json'];
-  static override flags = { 'task-id': taskIdFlag };
+  static override flags = {
+    'task-id': taskIdFlag,
+    check: Flags.boolean({ description: 'Exit 1 when a commit would be refused now (for scripts and agents).', default: false }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Status);
@@ -22,7 +28,9 @@ export default class Status extends WfCommand {
     let resolution;
     let config;
     try {
-      resolution = resolveTask(readStateFile(repo.root), { explicit: flags['task-id'], env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
+      let state = readStateFile(repo.root);
+      if (await reconcileBeforeReading(repo, state, await collection.config)) state = readStateFile(repo.root);
+      resolution = resolveTask(state, { explicit: flags['task-id'], env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
       staged = await collection.staged;
       config = await collection.config;
     } finally {
@@ -61,5 +69,8 @@ export default class Status extends WfCommand {
           .join('\n');
       },
     );
+    if (flags.check && !wouldCommit && task.status !== 'finished') {
+      throw refused(`a commit of task ${task.id} would be refused: ${refusedGates(gates).map((g) => g.id).join(', ')}`, { hint: next ?? 'wf status', reported: true });
+    }
   }
 }

@@ -4,6 +4,7 @@ import { collectStagedChange, gateInputsFor, approvalsFor, gatesFor, refusedGate
 import { parseAuditEntries, readAuditText, verifyAuditLog, AUDIT_FILE } from '../audit/index.js';
 import { mutateStore, readState, STATE_FILE } from '../state/index.js';
 import { assertEventLegal, getTask, recordCommit, resolveTask } from '../tasks/index.js';
+import { reconcileLandedCommits } from './reconcile.js';
 import { parseReviewTrailers, REVIEW_HASH, trailerLines, withTrailers } from './trailers.js';
 import { computeCommitFingerprint } from '../fingerprint/index.js';
 import { GitCommandError, gitText, runGit, currentBranch, headCommit, openRepo } from '../git/index.js';
@@ -38,6 +39,13 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
   const config = await effectiveConfig(repo, loadConfig(repo.root));
   const state = readState(repo.root);
   const { task } = resolveTask(state, { explicit: input.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
+  // The reviewed change may have landed already with a plain `git commit`: then it is recorded, not committed twice.
+  const landedBefore = (await reconcileLandedCommits(repo, state, config)).find((r) => r.taskId === task.id);
+  if (landedBefore) {
+    const fresh = getTask(readState(repo.root), task.id);
+    const reviewIds = config.steps.review ? approvalsFor(fresh, 'review', landedBefore.fingerprint, config).map((a) => `${a.reviewer}:${a.continuationId}`) : [];
+    return { taskId: task.id, commit: landedBefore.sha, fingerprint: landedBefore.fingerprint, reviewIds, gates: [], taskStep: fresh.step };
+  }
   if (!input.message.trim()) throw new WfError(ExitCode.Usage, 'the commit message is empty', { hint: 'wf commit -m "<what this change does>"' });
 
   const staged = await collectStagedChange(repo, config);

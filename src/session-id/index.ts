@@ -155,7 +155,33 @@ function judgeBody(trimmed: string): string | null {
   if (segmentBodies.length >= 2 && segmentBodies.every(trivial)) {
     return 'is made of runs of consecutive or repeated characters';
   }
+  // The positive rule: a real session id carries machine-made entropy somewhere. Words and a counter
+  // (`gemini-iteration-2`, `final-approval-1`, `approved`) carry none, whatever the words are.
+  if (!UUID.test(trimmed.replace(/^\{|\}$/g, '').replace(/^urn:uuid:/i, '')) && !trimmed.split(SEPARATORS).some(isRandomToken)) {
+    return 'is made of words and numbers, not machine-made (a real id holds a UUID, a ULID or a long random token)';
+  }
   return null;
+}
+
+/** Letter/digit switches: random tokens switch often, a word with a counter (`iteration2`) once. */
+function classSwitches(token: string): number {
+  let switches = 0;
+  for (let i = 1; i < token.length; i++) if (/[0-9]/.test(token[i]!) !== /[0-9]/.test(token[i - 1]!)) switches++;
+  return switches;
+}
+
+function isRandomToken(token: string): boolean {
+  if (/^[0-9]{10,}$/.test(token)) return true; // timestamps, snowflake ids
+  const letters = /[A-Za-z]/.test(token);
+  const digits = /[0-9]/.test(token);
+  if (letters && digits) return token.length >= 20 || (token.length >= 8 && classSwitches(token) >= 3);
+  if (letters && token.length >= 16) {
+    // base64 without a digit by chance: case switches often.
+    let caseSwitches = 0;
+    for (let i = 1; i < token.length; i++) if (/[A-Z]/.test(token[i]!) !== /[A-Z]/.test(token[i - 1]!)) caseSwitches++;
+    return caseSwitches >= 4;
+  }
+  return false;
 }
 
 function isPlaceholderWord(word: string): boolean {

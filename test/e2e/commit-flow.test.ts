@@ -37,3 +37,93 @@ describe('wf commit', () => {
     expect(JSON.parse(repo.wf(['status', '--json']).stdout).task.step).toBe('commit');
   });
 });
+
+describe('a plain git commit through the gates counts, with trailers git reads', () => {
+  const trailersOf = (repo: TestRepo, rev = 'HEAD') => repo.gitOk(['log', '-1', '--format=%(trailers:key=Review-Hash,valueonly)', rev]);
+
+  it('advances the task exactly as wf commit does: next says so, status records it, finish works, the log holds commit-made', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'a plain commit\n');
+    testAndApprove(repo);
+    const hash = repo.wf(['hash']).stdout.trim();
+    expectCode(repo.git(['commit', '-q', '-m', 'A plain commit']), 0);
+    expect(trailersOf(repo)).toBe(hash);
+    const next = repo.wf(['next', '--json']);
+    expect(JSON.parse(next.stdout)).toMatchObject({ command: 'wf status', reason: expect.stringContaining('with git commit') });
+    expectCode(repo.wf(['status']), 0);
+    const state = JSON.parse(repo.read('.claude/task-state.json'));
+    expect(state.tasks['T-1'].step).toBe('implement');
+    expect(state.tasks['T-1'].commits.map((c: { sha: string }) => c.sha)).toEqual([repo.gitOk(['rev-parse', 'HEAD'])]);
+    expect(repo.read('.claude/workflow-audit.log')).toContain('"commit-made"');
+    expectCode(repo.wf(['task', 'finish', '--task-id', 'T-1']), 0);
+  });
+
+  it.each<[string, string[], string[]]>([
+    ['a --- line in the body', [], ['commit', '-q', '-m', 'Subject', '-m', 'Body\n---\nafter the divider']],
+    ['the user\'s trailer settings', ['-c', 'trailer.ifexists=replace', '-c', 'trailer.ifmissing=doNothing', '-c', 'trailer.where=start', '-c', 'trailer.separators=='], ['commit', '-q', '-m', 'Subject']],
+    ['a Signed-off-by already there', [], ['commit', '-q', '-s', '-m', 'Subject']],
+  ])('trailers land where git log finds them in a clean clone: %s', (_name, config, args) => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    const hash = repo.wf(['hash']).stdout.trim();
+    expectCode(repo.git([...config, ...args]), 0);
+    const clone = join(repo.dir, '..', `clone-${Math.random().toString(36).slice(2)}`);
+    repo.gitOk(['clone', '-q', repo.dir, clone]);
+    try {
+      const found = repo.gitOk(['-C', clone, 'log', '-1', '--format=%(trailers:key=Review-Hash,valueonly)']);
+      expect(found).toBe(hash);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('commit -v with core.commentChar=auto: the trailers stay above the scissors', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', '# a line starting with the usual comment char\n');
+    testAndApprove(repo);
+    const hash = repo.wf(['hash']).stdout.trim();
+    // A message whose first line starts with '#' makes git pick another comment character for its hints and scissors.
+    expectCode(repo.git(['-c', 'core.commentChar=auto', '-c', 'core.editor=true', 'commit', '-q', '-v', '-e', '-m', '#1 Subject starting with a hash', '-m', 'Body.']), 0);
+    expect(trailersOf(repo)).toBe(hash);
+    expect(repo.gitOk(['log', '-1', '--format=%s'])).toBe('#1 Subject starting with a hash');
+  });
+
+  it('refuses what git would not read, or what no review backs: an empty message, a Review-Hash in the body, a hand-typed Review-Id', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    const hash = repo.wf(['hash']).stdout.trim();
+    const empty = repo.git(['commit', '-q', '--allow-empty-message', '-m', '']);
+    expectCode(empty, 1);
+    expect(empty.stderr).toContain('the commit message is empty');
+    const body = repo.git(['commit', '-q', '-m', 'Subject', '-m', `Review-Hash: ${hash}`, '-m', 'A closing paragraph.']);
+    expectCode(body, 1);
+    expect(body.stderr).toContain('where git does not read it as a trailer');
+    const typed = repo.git(['commit', '-q', '-m', 'Subject', '-m', `Review-Hash: ${hash}\nReview-Id: gemini:${realId(7)}`]);
+    expectCode(typed, 1);
+    expect(typed.stderr).toContain('names no approval recorded for this change');
+    expect(repo.git(['rev-parse', '-q', '--verify', 'HEAD~1']).code).not.toBe(0);
+    expectCode(repo.git(['commit', '-q', '-m', 'Subject', '-m', `Review-Hash: ${hash}\nReview-Id: alice:${realId(1)}`]), 0);
+  });
+});
+
+describe('wf status --check', () => {
+  it('exits 1 while a commit would be refused and 0 once it would pass, for scripts and agents', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    repo.gitOk(['add', '-A']);
+    const refused = repo.wf(['status', '--check']);
+    expectCode(refused, 1);
+    expect(refused.stdout).toContain('a commit would be refused');
+    expect(refused.stderr).toMatch(/next: |wf test/);
+    expectCode(repo.wf(['status']), 0);
+    testAndApprove(repo);
+    expectCode(repo.wf(['status', '--check']), 0);
+  });
+});

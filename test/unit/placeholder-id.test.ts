@@ -108,6 +108,22 @@ const REFUSED: Array<[string, string]> = [
   ['11111111-1111-1111-1111-111111111111', 'UUID of one repeated hex digit'],
   ['FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', 'UUID of one repeated hex digit'],
   ['aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', 'UUID of one repeated hex digit'],
+  // made of words, whatever the words: a reviewer name and an iteration label, a status word, a counter
+  ['gemini-iteration-2', 'not machine-made'],
+  ['claude-review-round-3', 'not machine-made'],
+  ['gemini-iter-3b', 'not machine-made'],
+  ['approved', 'not machine-made'],
+  ['status-ok-now', 'not machine-made'],
+  ['reviewer-pass-2-final', 'not machine-made'],
+  ['alice-second-look', 'not machine-made'],
+  ['review-complete-2024', 'not machine-made'],
+  ['final-approval-1', 'not machine-made'],
+  ['session-one-two-three', 'not machine-made'],
+  ['iteration2', 'not machine-made'],
+  ['round-two-approved', 'not machine-made'],
+  ['manual-check-5', 'not machine-made'],
+  ['gemini:looks-good', 'not machine-made'],
+  ['codex-run-20240501', 'not machine-made'],
 ];
 
 const ACCEPTED: string[] = [
