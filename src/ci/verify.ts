@@ -3,6 +3,7 @@ import { environmentError, usageError } from '../errors/index.js';
 import { blobsToHash, filterChanges, fingerprintFromChanges, hashBlobs } from '../fingerprint/index.js';
 import { placeholderReason } from '../session-id/index.js';
 import { AUDIT_FILE, verifyAuditLog } from '../audit/index.js';
+import { STATE_FILE } from '../state/index.js';
 import { isWellFormedHash } from '../commit/index.js';
 import { AttestationReader, attestationsTip } from '../attestation/index.js';
 import { CatFileBatch, automaticMergeTree, isShallowRepository, listChangesAgainstFirstParent, listRangeCommits, type CommitInfo, type RawChange, runGit, type Repo } from '../git/index.js';
@@ -133,6 +134,8 @@ export interface ClassifiedCommit {
   expected: string;
   /** That change, as git lists it (excludes and wf's own files left out). */
   changes: RawChange[];
+  /** It adds or changes wf's state file, which belongs to each checkout alone. */
+  touchesState: boolean;
 }
 
 /** Every commit of the range with its kind and fingerprint, in a constant number of git processes. */
@@ -161,7 +164,9 @@ export async function classifyRange(repo: Repo, batch: CatFileBatch, base: strin
       // Nothing outside wf's own state (or the base's excludes) changed: no code to review.
       if (raw.length > 0 || kind === 'commit') kind = 'tool-state-only';
     }
-    out.push({ commit, kind, expected: fingerprintFromChanges(mine, digests).fingerprint, changes: mine });
+    // Taking it out of the history (a deletion) is the fix, not the problem.
+    const touchesState = raw.some((c) => c.path.toString('utf8') === STATE_FILE && !c.status.startsWith('D'));
+    out.push({ commit, kind, expected: fingerprintFromChanges(mine, digests).fingerprint, changes: mine, touchesState });
   }
   return out;
 }
@@ -188,9 +193,12 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string, 
     const trailersOptional = attested && config.attestation.trailers === 'optional';
 
     const verdicts: CommitVerdict[] = [];
-    for (const { commit, kind, expected } of classified) {
+    for (const { commit, kind, expected, touchesState } of classified) {
       const found = commit.reviewHashes[0] ?? null;
       const reasons: string[] = [];
+      if (touchesState) {
+        reasons.push(`it commits ${STATE_FILE}, which is each checkout's own: once tracked, git pull replaces every other checkout's tasks and reviews with it`);
+      }
       let reviewers: string[] = [];
       let attestedBy: string[] | null = null;
       if (kind === 'commit' || kind === 'merge') {
@@ -224,7 +232,9 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string, 
         fix:
           reasons.length === 0
             ? null
-            : attested && reasons.every((r) => r.includes('attested approval'))
+            : touchesState
+              ? `take the state out of the history: git rm --cached ${STATE_FILE}, commit that, and keep it in .gitignore`
+              : attested && reasons.every((r) => r.includes('attested approval'))
               ? 'let the review job attest it (wf review ci runs on the pull request), or fetch the attestations: git fetch origin +refs/notes/wf-attestations:refs/notes/wf-attestations'
               : 'redo the commit through the gates: git rebase -i to stop at it (or git reset --soft to before it), then wf test, record the review(s), and wf commit',
       });

@@ -72,6 +72,16 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
     }
   }
   const toolFiles = await trackedToolFiles(repo.root, repo.env);
+  if (toolFiles.includes(STATE_FILE)) {
+    throw refused(`${STATE_FILE} is tracked by git, so this commit would carry it: the state is each checkout's own, and git pull would replace every other checkout's tasks with it; nothing was committed`, {
+      hint: `git rm --cached ${STATE_FILE} (it stays on disk; keep it in .gitignore), then wf commit again`,
+    });
+  }
+  if (toolFiles.includes(AUDIT_FILE) && (await runGit(['check-ignore', '-q', '--no-index', '--', AUDIT_FILE], { cwd: repo.root, env: repo.env, okExitCodes: [1] })).exitCode === 0) {
+    throw refused(`${AUDIT_FILE} is tracked but also ignored, so git treats other checkouts' logs as expendable; nothing was committed`, {
+      hint: `track it on purpose (remove it from .gitignore), or untrack it: git rm --cached ${AUDIT_FILE}`,
+    });
+  }
   if (toolFiles.length > 0) await runGit(['add', '--', ...toolFiles], { cwd: repo.root, env: repo.env });
   // The trailers are written by wf, where git reads them (see hooks/commit-msg.ts for why not `--trailer`).
   const message = withTrailers(input.message, trailers, { comments: false });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type WfConfig, effectiveConfig } from '../config/index.js';
 import { type Fingerprint, fingerprintOfChanges } from '../fingerprint/index.js';
 import type { GateInputs, PlanFile, StagedChange } from './rules.js';
-import { SUBTASKS_DIR, type Task } from '../state/index.js';
+import { STATE_FILE, SUBTASKS_DIR, type Task } from '../state/index.js';
+import { AUDIT_FILE } from '../audit/index.js';
 import { CatFileBatch, headCommit, listStagedChangesWithStats, type Repo } from '../git/index.js';
 import { packageRoot } from '../installation/index.js';
 
@@ -42,6 +43,8 @@ export function readPlanFile(root: string, task: Task): PlanFile {
 export interface StagedEvidence extends StagedChange {
   head: string | null;
   records: Fingerprint['records'];
+  /** wf's own files (state, audit log) the commit would add or change: outside the fingerprint, but not outside the hooks' view. */
+  toolFiles: string[];
 }
 
 /** `config` may still be on its way (the committed config is read through the same cat-file process meanwhile). */
@@ -52,7 +55,8 @@ export async function collectStagedChange(repo: Repo, config: WfConfig | Promise
   let lines = 0;
   for (const r of fp.records) lines += listing.lineCounts.get(r.pathText) ?? 0;
   const files = new Map(fp.records.map((r) => [r.pathText, r.newDigest]));
-  return { head: base, fingerprint: fp.fingerprint, files, lines, records: fp.records };
+  const toolFiles = listing.changes.filter((c) => !c.status.startsWith('D')).map((c) => c.path.toString('utf8')).filter((p) => p === STATE_FILE || p === AUDIT_FILE);
+  return { head: base, fingerprint: fp.fingerprint, files, lines, records: fp.records, toolFiles };
 }
 
 /**

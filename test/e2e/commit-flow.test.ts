@@ -127,3 +127,27 @@ describe('wf status --check', () => {
     expectCode(repo.wf(['status', '--check']), 0);
   });
 });
+
+describe('wf\'s own files never ride into a commit where they lose data', () => {
+  it('the hooks and wf commit refuse a commit that carries the state file, or an audit log git ignores', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    repo.gitOk(['add', '-f', '.claude/task-state.json']);
+    const plain = repo.git(['commit', '-q', '-m', 'with the state']);
+    expectCode(plain, 1);
+    expect(plain.stderr).toContain("which is this checkout's own");
+    const viaWf = repo.wf(['commit', '-m', 'with the state']);
+    expectCode(viaWf, 1);
+    expect(viaWf.stderr).toContain('git rm --cached .claude/task-state.json');
+    expect(repo.git(['rev-parse', '-q', '--verify', 'HEAD']).code).not.toBe(0);
+    repo.gitOk(['rm', '-q', '--cached', '.claude/task-state.json']);
+    repo.gitOk(['add', '-f', '.claude/workflow-audit.log']);
+    const audit = repo.git(['commit', '-q', '-m', 'with the ignored log']);
+    expectCode(audit, 1);
+    expect(audit.stderr).toContain('while .gitignore ignores it');
+    repo.gitOk(['rm', '-q', '--cached', '.claude/workflow-audit.log']);
+    expectCode(repo.wf(['commit', '-m', 'the change alone']), 0);
+  });
+});

@@ -209,12 +209,18 @@ describe('wf verify', () => {
   });
 
   // Tracking wf's state in git makes a branch switch delete it, so the tests that do so run last.
-  it('passes commits that only change wf\'s own state files', () => {
+  it('fails a commit that tracks wf\'s state (git pull would replace other checkouts\' tasks); taking it out again passes', () => {
     branchFrom('state-only');
     repo.gitOk(['add', '-f', '.claude/task-state.json']);
     repo.gitOk(['commit', '-q', '--no-verify', '-m', 'track the state']);
     const r = report(repo, ['--base', 'base-point']);
-    expect(r.commits[0]).toMatchObject({ kind: 'tool-state-only', status: 'pass' });
+    expect(r.commits[0]).toMatchObject({ kind: 'tool-state-only', status: 'fail' });
+    expect(r.commits[0].reasons.join(' ')).toContain("which is each checkout's own");
+    expect(r.commits[0].fix).toContain('git rm --cached .claude/task-state.json');
+    repo.gitOk(['branch', '-f', 'state-tracked']);
+    repo.gitOk(['rm', '-q', '--cached', '.claude/task-state.json']);
+    repo.gitOk(['commit', '-q', '--no-verify', '-m', 'untrack the state']);
+    expect(report(repo, ['--base', 'state-tracked']).commits[0]).toMatchObject({ kind: 'tool-state-only', status: 'pass' });
   });
 
   it('checks a tracked audit log: it must verify and only grow', () => {
