@@ -1,26 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG, configPath, type WfConfig } from './reader.js';
+import { DEFAULT_CONFIG, configPath, readConfigFileText, withoutBom, type WfConfig } from './reader.js';
 import { ConfigSchema } from './schema.js';
 import { usageError } from '../errors/index.js';
 
 /** The oclif side's config reader: full zod validation, same defaults as the fast path. */
 export function loadConfig(root: string): WfConfig {
   const file = configPath(root);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_CONFIG);
-    throw err;
-  }
-  return parseConfigWithSchema(text, file);
+  const text = readConfigFileText(file);
+  return text === null ? structuredClone(DEFAULT_CONFIG) : parseConfigWithSchema(text, file);
 }
 
 /** Parses and validates config text from anywhere (a file, or a commit in CI); exit 2 naming `file` on any problem. */
 export function parseConfigWithSchema(text: string, file: string): WfConfig {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(withoutBom(text));
   } catch (err) {
     throw usageError(`the config file is not valid JSON: ${(err as Error).message}`, {
       where: file,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { usageError } from '../errors/index.js';
+import { environmentError, usageError } from '../errors/index.js';
 import type { EnabledSteps } from '../workflow/index.js';
 
 /**
@@ -408,7 +408,7 @@ function reviewersWithDefaults(value: unknown): Record<string, ReviewerConfig> {
 export function parseConfigText(text: string, file: string): WfConfig {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(withoutBom(text));
   } catch (err) {
     throw usageError(`the config file is not valid JSON: ${(err as Error).message}`, {
       where: file,
@@ -425,15 +425,23 @@ export function parseConfigText(text: string, file: string): WfConfig {
   return withConfigDefaults(doc as Record<string, unknown>);
 }
 
+/** The config file's text; null when there is none. Any other failure names the file (a folder there, no permission). */
+export function readConfigFileText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw environmentError(`the config file cannot be read (${code ?? (err as Error).message}${code === 'EISDIR' ? ': it is a folder' : ''})`, { where: file, hint: `check ${CONFIG_FILE} is a readable file (ls -l ${CONFIG_FILE}), then run the command again` });
+  }
+}
+
+/** JSON text as people save it: editors on Windows add a byte-order mark, which JSON.parse refuses and nobody sees. */
+export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
 /** Reads the config; a missing file means the defaults. */
 export function readConfig(root: string): WfConfig {
   const file = configPath(root);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(DEFAULT_CONFIG);
-    throw err;
-  }
-  return parseConfigText(text, file);
+  const text = readConfigFileText(file);
+  return text === null ? structuredClone(DEFAULT_CONFIG) : parseConfigText(text, file);
 }

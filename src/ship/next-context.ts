@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WfConfig } from '../config/index.js';
-import { isWfError } from '../errors/index.js';
+import { ExitCode, isWfError } from '../errors/index.js';
 import { gitText } from '../git/index.js';
 import { gateInputsFor, gatesFor, planTemplate, readPlanFile, startStagedCollection, type GateResult } from '../gates/index.js';
 import { SUBTASKS_DIR, type Task } from '../state/index.js';
@@ -63,7 +63,8 @@ export async function nextForCwd(cwd: string, taskId?: string): Promise<NextActi
         task = found;
       } else task = resolveHookTask(ctx).task;
     } catch (err) {
-      if (!isWfError(err)) throw err;
+      // No task to pick is an answer; a state wf cannot read is not (it says so, exit 2, and names the file).
+      if (!isWfError(err) || err.exitCode !== ExitCode.Refused) throw err;
       return noTaskAction(err.message);
     }
     const [staged, config] = [await collection.staged, await collection.config];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { usageError } from '../errors/index.js';
+import { environmentError, usageError } from '../errors/index.js';
 import type { Step } from '../workflow/index.js';
 
 /**
@@ -118,9 +118,18 @@ export function findStateProblem(doc: unknown): string | null {
     if (!isObject(task)) return `tasks.${id} must be an object`;
     if (task.id !== id) return `tasks.${id}.id must equal its key`;
     if (typeof task.step !== 'string') return `tasks.${id}.step must be a string`;
+    // What the readers print and route on is checked as the writers' schema checks it.
+    if (typeof task.title !== 'string') return `tasks.${id}.title must be a string`;
+    if (task.parentId !== null && typeof task.parentId !== 'string') return `tasks.${id}.parentId must be a string or null`;
+    if (task.status !== 'active' && task.status !== 'finished') return `tasks.${id}.status must be "active" or "finished"`;
+    if (typeof task.progress !== 'number' || !Number.isFinite(task.progress)) return `tasks.${id}.progress must be a number`;
+    if (task.plan !== null && task.plan !== undefined && (!isObject(task.plan) || typeof task.plan.path !== 'string' || typeof task.plan.digest !== 'string')) return `tasks.${id}.plan is malformed`;
     for (const list of ['childIds', 'todos', 'tests', 'reviews', 'commits'] as const) {
       if (!Array.isArray(task[list])) return `tasks.${id}.${list} must be an array`;
     }
+    for (const [i, c] of (task.childIds as unknown[]).entries()) if (typeof c !== 'string') return `tasks.${id}.childIds[${i}] must be a string`;
+    for (const [i, t] of (task.todos as unknown[]).entries()) if (!isObject(t) || typeof t.text !== 'string') return `tasks.${id}.todos[${i}] is malformed`;
+    for (const [i, c] of (task.commits as unknown[]).entries()) if (!isObject(c) || typeof c.sha !== 'string' || typeof c.fingerprint !== 'string') return `tasks.${id}.commits[${i}] is malformed`;
     for (const [i, t] of (task.tests as unknown[]).entries()) {
       if (!isObject(t) || typeof t.fingerprint !== 'string' || typeof t.passed !== 'boolean') return `tasks.${id}.tests[${i}] is malformed`;
     }
@@ -137,18 +146,18 @@ export function findStateProblem(doc: unknown): string | null {
 export function parseStateText(text: string, file: string, validate: (doc: unknown) => string | null = findStateProblem): State {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a byte-order mark, as Windows editors save it
   } catch (err) {
     throw usageError(`the state file is not valid JSON: ${(err as Error).message}`, {
       where: file,
-      hint: `wf will not overwrite it. Restore it from git (git checkout -- ${STATE_FILE}) or fix it by hand, then run: wf status`,
+      hint: `wf will not overwrite it: fix it by hand, or move it away to start afresh (mv ${STATE_FILE} ${STATE_FILE}.bad), then: wf status`,
     });
   }
   const problem = validate(doc);
   if (problem) {
     throw usageError(`the state file is invalid: ${problem}`, {
       where: file,
-      hint: `wf will not overwrite it. Restore it from git (git checkout -- ${STATE_FILE}) or fix it by hand, then run: wf status`,
+      hint: `wf will not overwrite it: fix it by hand, or move it away to start afresh (mv ${STATE_FILE} ${STATE_FILE}.bad), then: wf status`,
     });
   }
   return doc as State;
@@ -161,8 +170,12 @@ export function readStateFile(root: string, validate?: (doc: unknown) => string 
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return emptyState();
+    throw environmentError(`the state file cannot be read (${code ?? (err as Error).message}${code === 'EISDIR' ? ': it is a folder' : ''})`, {
+      where: file,
+      hint: code === 'EISDIR' ? `move the folder away (mv ${STATE_FILE} ${STATE_FILE}.dir), then: wf status` : `check the file's permissions (ls -l ${STATE_FILE}), then: wf status`,
+    });
   }
   return parseStateText(text, file, validate);
 }

@@ -1,0 +1,66 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { expectCode } from '../helpers/workflow.js';
+
+/** Files as people and tools leave them: readers validate like writers, and every failure names the file and the way out. */
+const made: TestRepo[] = [];
+afterAll(() => made.forEach((r) => r.cleanup()));
+
+function started(): TestRepo {
+  const repo = makeRepo();
+  made.push(repo);
+  expectCode(repo.wf(['init', '--yes', '--no-hooks']), 0);
+  expectCode(repo.wf(['task', 'start', 'T-1', '--title', 'A task']), 0);
+  return repo;
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/RangeError|TypeError|at .+\.js:\d+|a bug in wf/);
+
+describe('odd state and config files', () => {
+  it('a title that is not a string, or nested past any stack, is an invalid state (exit 2, the file named), for every reader', () => {
+    const repo = started();
+    const state = JSON.parse(repo.read('.claude/task-state.json'));
+    state.tasks['T-1'].title = ['an', 'array'];
+    repo.write('.claude/task-state.json', JSON.stringify(state));
+    for (const args of [['status'], ['task', 'list'], ['next']]) {
+      const r = repo.wf(args);
+      expectCode(r, 2);
+      expect(r.stderr, args.join(' ')).toContain('tasks.T-1.title must be a string');
+      expect(r.stderr).toContain('.claude/task-state.json');
+      noStack(r.stderr);
+    }
+    const before = JSON.stringify(state).replace('["an","array"]', `${'['.repeat(50_000)}${']'.repeat(50_000)}`);
+    repo.write('.claude/task-state.json', before);
+    const deep = repo.wf(['status']);
+    expectCode(deep, 2);
+    noStack(deep.stderr);
+    // Nothing is lost: the file is as it was.
+    expect(repo.read('.claude/task-state.json')).toBe(before);
+  });
+
+  it('a folder where the state or the config should be: exit 3 naming it, with the way out', () => {
+    const repo = started();
+    rmSync(join(repo.dir, '.claude/task-state.json'));
+    mkdirSync(join(repo.dir, '.claude/task-state.json'));
+    const r = repo.wf(['status']);
+    expectCode(r, 3);
+    expect(r.stderr).toContain('the state file cannot be read (EISDIR: it is a folder)');
+    noStack(r.stderr);
+    rmSync(join(repo.dir, '.claude/task-state.json'), { recursive: true });
+    rmSync(join(repo.dir, '.claude/wf.config.json'));
+    mkdirSync(join(repo.dir, '.claude/wf.config.json'));
+    const c = repo.wf(['task', 'start', 'T-2', '--title', 'x']);
+    expectCode(c, 3);
+    expect(c.stderr).toContain('the config file cannot be read (EISDIR: it is a folder)');
+  });
+
+  it('a config saved with a UTF-8 byte-order mark is read', () => {
+    const repo = started();
+    const text = repo.read('.claude/wf.config.json');
+    writeFileSync(join(repo.dir, '.claude/wf.config.json'), `\uFEFF${text}`);
+    expectCode(repo.wf(['status']), 0);
+    expectCode(repo.wf(['task', 'start', 'T-2', '--title', 'Another']), 0);
+  });
+});
