@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WfConfig } from '../config/index.js';
-import { ExitCode, isWfError } from '../errors/index.js';
+import { isWfError } from '../errors/index.js';
 import { gitText } from '../git/index.js';
 import { gateInputsFor, gatesFor, planTemplate, readPlanFile, startStagedCollection, type GateResult } from '../gates/index.js';
 import { SUBTASKS_DIR, type Task } from '../state/index.js';
@@ -55,6 +55,8 @@ export async function nextForCwd(cwd: string, taskId?: string): Promise<NextActi
   const ctx = await loadHookContext(cwd);
   const collection = startStagedCollection(ctx.repo, ctx.config);
   try {
+    // Read first, outside the catch below: no task to pick is an answer, a state wf cannot read is not (exit 2, naming the file).
+    ctx.state();
     let task;
     try {
       if (taskId) {
@@ -63,8 +65,7 @@ export async function nextForCwd(cwd: string, taskId?: string): Promise<NextActi
         task = found;
       } else task = resolveHookTask(ctx).task;
     } catch (err) {
-      // No task to pick is an answer; a state wf cannot read is not (it says so, exit 2, and names the file).
-      if (!isWfError(err) || err.exitCode !== ExitCode.Refused) throw err;
+      if (!isWfError(err)) throw err;
       return noTaskAction(err.message);
     }
     const [staged, config] = [await collection.staged, await collection.config];
