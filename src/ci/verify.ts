@@ -156,7 +156,10 @@ export async function classifyRange(repo: Repo, batch: CatFileBatch, base: strin
     const mine = kept.get(commit.sha)!;
     const found = commit.reviewHashes[0] ?? null;
     let kind: CommitKind = commit.parents.length > 1 ? 'merge' : 'commit';
-    if (kind === 'merge' && commit.parents.length === 2 && found === null) {
+    if (kind === 'merge' && raw.length === 0 && found === null) {
+      // It keeps its first parent's tree (`git merge -s ours`): no code to review.
+      kind = 'clean-merge';
+    } else if (kind === 'merge' && commit.parents.length === 2 && found === null) {
       const auto = await automaticMergeTree(repo, commit.parents[0]!, commit.parents[1]!);
       if (auto === commit.tree) kind = 'clean-merge';
     }

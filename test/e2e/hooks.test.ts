@@ -129,6 +129,24 @@ describe('git hooks on plain git commands', () => {
     repo.gitOk(['add', '-A']);
     const evil = repo.git(['commit', '-m', 'evil merge']);
     expectCode(evil, 1);
+    repo.gitOk(['merge', '--abort']);
+    // git merge -s ours keeps main's tree: no code changes, so it has a way through, here and in wf verify.
+    expectCode(repo.git(['merge', '--no-ff', '-s', 'ours', '-m', 'record side as merged', 'side']), 0);
+    expect(repo.gitOk(['rev-parse', 'HEAD^{tree}'])).toBe(repo.gitOk(['rev-parse', 'HEAD~1^{tree}']));
+    const verified = JSON.parse(repo.wf(['verify', '--base', 'HEAD~1', '--json']).stdout);
+    expect(verified.commits.find((c: { subject: string }) => c.subject === 'record side as merged')).toMatchObject({ kind: 'clean-merge', status: 'pass' });
+  });
+
+  it('a MERGE_HEAD written by hand (naming HEAD or an ancestor) is no merge: the gates still apply', () => {
+    const repo = track(plannedRepo());
+    testAndApprove(repo);
+    expectCode(repo.wf(['commit', '-m', 'base']), 0);
+    repo.write('src/sneaky.txt', 'not reviewed\n');
+    repo.gitOk(['add', '-A']);
+    repo.write('.git/MERGE_HEAD', `${repo.gitOk(['rev-parse', 'HEAD'])}\n`);
+    const forged = repo.git(['commit', '-m', 'looks like a merge']);
+    expectCode(forged, 1);
+    expect(forged.stderr).not.toContain('clean merge');
   });
 });
 
