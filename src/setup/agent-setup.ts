@@ -48,6 +48,14 @@ function readSettings(path: string): Settings {
   return doc as Settings;
 }
 
+/**
+ * The guards' commands end in `|| exit 2`: a missing or broken wf binary (exit 127, 126) would otherwise
+ * be a non-blocking error, which Claude Code treats as "allow". A command from an older template, without
+ * it, is the same hook and is brought up to date.
+ */
+const FAIL_CLOSED = /\s*\|\|\s*exit 2\s*$/;
+const sameHook = (a: string, b: string) => a.replace(FAIL_CLOSED, '') === b.replace(FAIL_CLOSED, '');
+
 /** Adds each template hook whose command is not already wired; keeps every other hook as it is. */
 export function mergeSettings(existing: Settings, template: Settings): { merged: Settings; changed: boolean } {
   const merged: Settings = structuredClone(existing);
@@ -57,7 +65,7 @@ export function mergeSettings(existing: Settings, template: Settings): { merged:
     const target = (merged.hooks[event] ??= []);
     if (!Array.isArray(target)) throw usageError(`.claude/settings.json: hooks.${event} must be an array`, { hint: 'fix it by hand, then run wf init --agent claude again' });
     for (const group of groups) {
-      const ours = target.find((g) => g.hooks?.some((h) => group.hooks.some((t) => t.command === h.command)));
+      const ours = target.find((g) => g.hooks?.some((h) => group.hooks.some((t) => sameHook(t.command, h.command))));
       if (!ours) {
         target.push(structuredClone(group));
         changed = true;
@@ -69,7 +77,11 @@ export function mergeSettings(existing: Settings, template: Settings): { merged:
         changed = true;
       }
       for (const hook of ours.hooks) {
-        const wanted = group.hooks.find((t) => t.command === hook.command);
+        const wanted = group.hooks.find((t) => sameHook(t.command, hook.command));
+        if (wanted && hook.command !== wanted.command) {
+          hook.command = wanted.command;
+          changed = true;
+        }
         if (wanted?.timeout !== undefined && hook.timeout !== wanted.timeout) {
           hook.timeout = wanted.timeout;
           changed = true;

@@ -117,8 +117,8 @@ describe('wf init --agent claude', () => {
     expect(settings.permissions).toEqual(mine.permissions);
     expect(settings.hooks.PreToolUse.map((g: { hooks: Array<{ command: string }> }) => g.hooks[0]!.command)).toEqual([
       'my-linter',
-      '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-bash',
-      '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-edit',
+      '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-bash || exit 2',
+      '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-edit || exit 2',
     ]);
     expect(settings.hooks.Stop).toHaveLength(1);
     const md = repo.read('CLAUDE.md');
@@ -128,6 +128,23 @@ describe('wf init --agent claude', () => {
     const files = ['.claude/settings.json', 'CLAUDE.md', '.claude/commands/wf-status.md'].map((f) => repo.read(f));
     expect(repo.wf(['init', '--yes', '--agent', 'claude']).stdout).toContain('nothing to change');
     expect(['.claude/settings.json', 'CLAUDE.md', '.claude/commands/wf-status.md'].map((f) => repo.read(f))).toEqual(files);
+  });
+
+  it('the guards fail closed when the wf binary is missing (exit 2, not 127); an older wiring is brought up to date in place', () => {
+    const repo = track(makeRepo());
+    const old = { hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-bash', timeout: 30 }] }] } };
+    repo.write('.claude/settings.json', JSON.stringify(old));
+    expectCode(repo.wf(['init', '--yes', '--agent', 'claude']), 0);
+    const settings = JSON.parse(repo.read('.claude/settings.json'));
+    const bash = settings.hooks.PreToolUse.filter((g: { matcher: string }) => g.matcher === 'Bash');
+    expect(bash).toHaveLength(1);
+    const command = bash[0].hooks[0].command as string;
+    expect(command).toBe('"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf hook pre-bash || exit 2');
+    // Run as Claude Code runs it, in a project where the binary is not installed.
+    const r = spawnSync('bash', ['-c', command], { env: { ...process.env, CLAUDE_PROJECT_DIR: repo.dir }, input: '{}', encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    const stop = settings.hooks.Stop[0].hooks[0].command as string;
+    expect(stop).not.toContain('exit 2');
   });
 
   it('refuses to touch a broken settings file (exit 2)', () => {
