@@ -1,1 +1,1 @@
-export { appendAuditEntriesLocked, AUDIT_FILE, type AuditEntry, type AuditEvent, auditPath, parseAuditEntries, readAuditText, verifyAuditLog } from './log.js';
+export { approvalKey, approvalsInAuditLog, type ApprovalKey, appendAuditEntriesLocked, AUDIT_FILE, type AuditEntry, type AuditEvent, auditPath, parseAuditEntries, readAuditText, verifyAuditLog } from './log.js';

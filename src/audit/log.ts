@@ -278,3 +278,65 @@ export function parseAuditEntries(text: string): AuditEntry[] {
   }
   return entries;
 }
+
+export interface ApprovalKey {
+  fingerprint: string;
+  reviewer: string;
+  continuationId: string;
+}
+
+const approvalKey = (k: ApprovalKey) => `${k.fingerprint}\0${k.reviewer}\0${k.continuationId}`;
+
+/**
+ * Which of these approvals the audit log records (`review-recorded`, step review, approved), read from
+ * the end in 64 KiB chunks: approvals about to be committed are the newest entries, so a commit costs
+ * a few reads however long the log has grown. A torn last line is skipped, not trusted.
+ */
+export function approvalsInAuditLog(root: string, wanted: readonly ApprovalKey[]): Set<string> {
+  const found = new Set<string>();
+  const open = new Set(wanted.map(approvalKey));
+  if (open.size === 0) return found;
+  let fd: number;
+  try {
+    fd = openSync(auditPath(root), 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return found;
+    throw err;
+  }
+  try {
+    const chunk = 64 * 1024;
+    let position = fstatSync(fd).size;
+    let carry = Buffer.alloc(0);
+    while (position > 0 && open.size > 0) {
+      const size = Math.min(chunk, position);
+      position -= size;
+      const buf = Buffer.alloc(size);
+      readSync(fd, buf, 0, size, position);
+      const data = Buffer.concat([buf, carry]);
+      let end = data.length;
+      // Whole lines only; the part before the first newline waits for the next chunk (or is the first line).
+      while (end > 0) {
+        const nl = data.lastIndexOf(10, end - 1);
+        if (nl < 0 && position > 0) break;
+        const line = data.subarray(nl + 1, end).toString('utf8');
+        end = nl < 0 ? 0 : nl;
+        if (!line.includes('"review-recorded"')) continue;
+        try {
+          const e = JSON.parse(line) as AuditEntry;
+          if (e.event === 'review-recorded' && e.step === 'review' && e.status === 'approved' && typeof e.hash === 'string') {
+            const key = approvalKey({ fingerprint: e.fingerprint ?? '', reviewer: e.reviewer ?? '', continuationId: e.continuationId ?? '' });
+            if (open.delete(key)) found.add(key);
+          }
+        } catch {
+          // A torn or foreign line proves nothing.
+        }
+      }
+      carry = Buffer.from(data.subarray(0, end));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return found;
+}
+
+export { approvalKey };

@@ -9,6 +9,7 @@ import { type WfConfig, effectiveConfig } from '../config/index.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress } from './clean-merge.js';
 import { loadHookContext, resolveHookTask } from '../tasks/index.js';
+import { approvalKey, approvalsInAuditLog } from '../audit/index.js';
 
 const REDO_AMEND =
   'to change the code of a reviewed commit, undo it and go through the gates again: git reset --soft HEAD~1 && wf test && wf review run (or wf record-review …) && wf commit -m "<message>"';
@@ -122,6 +123,15 @@ export async function runCommitMsg(args: string[]): Promise<number> {
       return ExitCode.Ok;
     }
     throw err;
+  }
+  // The approvals the trailers cite must be in the audit log too, as `wf commit` checks: a state edited by hand
+  // (or a log deleted) is not evidence.
+  const inLog = approvalsInAuditLog(repo.root, approvals);
+  const unlogged = approvals.find((a) => !inLog.has(approvalKey(a)));
+  if (unlogged) {
+    throw refused(`the audit log holds no entry for the approval by ${unlogged.reviewer} that this commit would cite: the state and the log disagree`, {
+      hint: `wf audit verify, then record the review again: ${reviewCommand(config, 'review', task.id)}`,
+    });
   }
   // Written by wf, not by `git interpret-trailers`: that one honours the user's trailer.* settings and, before
   // git 2.42, puts the trailers above a `---` line in the body, where `git log --format=%(trailers)` finds none.

@@ -151,3 +151,17 @@ describe('wf\'s own files never ride into a commit where they lose data', () => 
     expectCode(repo.wf(['commit', '-m', 'the change alone']), 0);
   });
 });
+
+describe('the hooks check the audit log as wf commit does', () => {
+  it('a plain git commit citing approvals the log does not hold (the log deleted) is refused, and nothing lands', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    rmSync(join(repo.dir, '.claude/workflow-audit.log'));
+    const r = repo.git(['commit', '-q', '-m', 'with the log gone']);
+    expectCode(r, 1);
+    expect(r.stderr).toContain('the audit log holds no entry for the approval by alice');
+    expect(repo.git(['rev-parse', '-q', '--verify', 'HEAD']).code).not.toBe(0);
+  });
+});

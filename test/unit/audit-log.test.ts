@@ -345,3 +345,29 @@ describe('canonicalJson', () => {
     expect(verifyAuditLog(join_(copy)).ok).toBe(true);
   });
 });
+
+describe('approvalsInAuditLog: the hooks find the approvals a commit cites, reading from the end', () => {
+  it('finds recent and old entries across chunk boundaries of a long log, and skips torn, foreign and non-approving lines', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { approvalKey, approvalsInAuditLog } = await import('../../src/audit/index.js');
+    const root = mkdtempSync(join(tmpdir(), 'wf-audit-'));
+    try {
+      mkdirSync(join(root, '.claude'));
+      const line = (i: number, extra: Record<string, string> = {}) =>
+        JSON.stringify({ seq: i, event: 'review-recorded', step: 'review', status: 'approved', reviewer: 'alice', continuationId: `ses_01J9ZK3V6QW8E2R4T6Y8U${i}`, fingerprint: `${i}`.padStart(64, 'a'), hash: 'h', ...extra });
+      const lines = Array.from({ length: 60_000 }, (_, i) => (i % 7 === 0 ? JSON.stringify({ seq: i, event: 'todo-added', hash: 'h' }) : line(i)));
+      lines[5] = line(5, { status: 'needs-revision' });
+      writeFileSync(join(root, '.claude/workflow-audit.log'), `${lines.join('\n')}\n${line(99_999).slice(0, 40)}`);
+      const key = (i: number) => ({ fingerprint: `${i}`.padStart(64, 'a'), reviewer: 'alice', continuationId: `ses_01J9ZK3V6QW8E2R4T6Y8U${i}` });
+      const recent = approvalsInAuditLog(root, [key(59_999)]);
+      expect(recent.has(approvalKey(key(59_999)))).toBe(true);
+      const found = approvalsInAuditLog(root, [key(1), key(5), key(7), key(99_999), key(30_001)]);
+      expect([...found].sort()).toEqual([approvalKey(key(1)), approvalKey(key(30_001))].sort());
+      expect(approvalsInAuditLog(join(root, 'nowhere'), [key(1)]).size).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
