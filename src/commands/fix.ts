@@ -4,7 +4,11 @@ import { takeSecretFile, TOKEN_FILE_ENV } from '../ci/index.js';
 import { refused, usageError } from '../errors/index.js';
 import { runFix, type FixReport } from '../fix/index.js';
 
-/** Tokens wf fix uses itself, and the runner's own (cache and artifact access); they leave wf's environment before any child starts (tests, hooks, reviewers, the fixer). */
+/**
+ * Tokens wf fix uses itself, and the runner's own (cache and artifact access): no child inherits them
+ * (tests, hooks, reviewers, the fixer). A child running as the same user could still read them in
+ * /proc/<wf>/environ, which deleting a variable does not change: hence the token file of the template.
+ */
 const FORGE_TOKENS = ['WF_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'WF_ATTESTATION_KEY', TOKEN_FILE_ENV, 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
 
 function render(report: FixReport): string {

@@ -13,7 +13,8 @@ export interface ReviewTrailers {
 
 /** The characters `core.commentChar=auto` picks from, in git's order. */
 const COMMENT_CANDIDATES = '#;@!$%^&|:';
-const SCISSORS = /^(.) -{24} >8 -{24}$/;
+// Only a comment character git could have picked: git cuts at its own, so a line such as `X ---- >8 ----` is text.
+const SCISSORS = /^([#;@!$%^&|:]) -{24} >8 -{24}$/;
 
 export interface MessageOptions {
   /** false: git keeps every line (`--cleanup=whitespace`, as `wf commit` runs it), so none is a comment. */

@@ -206,7 +206,8 @@ function isComputedWord(word: string): boolean {
 
 function inlineCode(argv: string[]): { interpreter: string; code: string } | null {
   const b = base(argv[0]);
-  const flag = INTERPRETERS[/^python[\d.]*$/.test(b) ? 'python' : b];
+  const name = /^python[\d.]*$/.test(b) ? 'python' : b;
+  const flag = Object.hasOwn(INTERPRETERS, name) ? INTERPRETERS[name] : undefined;
   if (!flag) return null;
   const at = argv.findIndex((a, i) => i > 0 && flag.test(a));
   if (at < 0 || argv[at + 1] === undefined) return null;

@@ -45,7 +45,7 @@ function readParenBody(c: Cursor): string {
     }
     if (ch === '<' && c.src[c.i + 1] === '<' && c.src[c.i + 2] !== '<') {
       const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([^\s;&|()<>]+))/.exec(c.src.slice(c.i));
-      if (m) {
+      if (m && !(m[4] !== undefined && /^\d/.test(m[4]))) {
         heredocs.push({ delimiter: m[2] ?? m[3] ?? m[4]!, tabs: m[1] === '-' });
         c.i += m[0].length;
         continue;
@@ -126,7 +126,10 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
   const endWord = () => {
     if (!inWord) return;
     if (pendingRedirect !== null) {
-      if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) heredocs.push(word);
+      // `$((1<<2))` and `(( x << 3 ))` shift bits: a number after `<<` is arithmetic, not a here-document delimiter.
+      if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) {
+        if (!/^\d+$/.test(word)) heredocs.push(word);
+      }
       else current.redirects.push({ op: pendingRedirect, target: word });
       pendingRedirect = null;
     } else if (current.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {

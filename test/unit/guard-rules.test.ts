@@ -112,6 +112,8 @@ const BYPASS_CLASSES = [
   'git stash && git merge stash@{0}',
   'git merge refs/stash',
   'git update-ref MERGE_HEAD HEAD',
+  'x=$((1<<2))\ngit commit --no-verify -m x',
+  '(( y = 1 << 3 ))\ngit commit -n -m x',
 ];
 
 const ALLOWED = [
@@ -215,6 +217,8 @@ describe('ordinary shell the guard must read without tripping', () => {
     'A=1 B=2',
     'diff <(git show HEAD:a) a',
     'tee >(wc -l) < input.txt',
+    'constructor x',
+    'valueOf a',
     "git commit -m \"$(cat <<'EOF'\nFix the parser's (old) bug\n\nIt's done.\nEOF\n)\"",
   ])('%s parses and is not blocked', (command) => {
     expect(() => parseShell(command)).not.toThrow();

@@ -69,6 +69,11 @@ describe('review trailers', () => {
     expect(written.startsWith(message.trimEnd())).toBe(true);
   });
 
+  it('a scissors-shaped line with a character git never picks is text: trailers after it still count', () => {
+    const message = `Subject\n\nX ------------------------ >8 ------------------------\n\n${HASH}\nReview-Id: evil:unapproved`;
+    expect(parseReviewTrailers(message).ids.map((i) => i.raw)).toEqual(['evil:unapproved']);
+  });
+
   it('a Review-Hash above the last paragraph is a stray, not a trailer', () => {
     expect(parseReviewTrailers(`Subject\n\n${HASH}\n\nA closing paragraph.`)).toMatchObject({ hashes: [], strays: [HASH] });
   });
