@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { ExitCode, exitCodeFor, formatError, isWfError, usageError } from '../errors/index.js';
+import { ExitCode, isWfError, usageError } from '../errors/index.js';
+import { writeFailure } from './failure-output.js';
 
 /**
  * The oclif side of `bin/wf.js`. The one place where a thrown error becomes
@@ -42,19 +43,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write('wf: aborted\n');
       return 130;
     }
-    const code = exitCodeFor(err);
     // oclif's own usage errors (unknown flag or command) point at the help of the command that was meant.
     const usage = !isWfError(err) && (err as { oclif?: unknown })?.oclif !== undefined && err instanceof Error;
     const problem = usage ? usageError((err as Error).message.split('\n').filter((l) => !/^See more help with/.test(l)).join('\n').trim(), { hint: (await nextFor(err, argv)) ?? 'wf --help' }) : err;
-    if (argv.includes('--json')) {
-      if (isWfError(problem) && problem.reported) return code;
-      const error = isWfError(problem)
-        ? { message: problem.message, exitCode: code, where: problem.where, next: problem.hint }
-        : { message: (problem as Error)?.message ?? String(problem), exitCode: code };
-      process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
-    } else {
-      process.stderr.write(`${formatError(problem)}\n`);
-    }
-    return code;
+    return writeFailure(problem, argv.includes('--json'));
   }
 }

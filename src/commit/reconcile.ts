@@ -35,6 +35,14 @@ function landable(task: Task, config: WfConfig): Set<string> {
  * process unless a task waits at `commit`.
  */
 export async function reconcileLandedCommits(repo: Repo, state: State, config: WfConfig): Promise<ReconciledCommit[]> {
+  return recordLandedCommits(repo, await findLandedCommits(repo, state, config), config);
+}
+
+/**
+ * The read-only half of reconcileLandedCommits: which landed commits are to be recorded. Apart from
+ * the store, so a read-only command can look without loading the store's schema and lock.
+ */
+export async function findLandedCommits(repo: Repo, state: State, config: WfConfig): Promise<ReconciledCommit[]> {
   const waiting = Object.values(state.tasks).filter((t) => t.status === 'active' && t.step === 'commit' && t.childIds.length === 0);
   if (waiting.length === 0 || repo.headAtOpen === null) return [];
   const recorded = new Set(Object.values(state.tasks).flatMap((t) => t.commits.map((c) => c.sha)));
@@ -58,6 +66,11 @@ export async function reconcileLandedCommits(repo: Repo, state: State, config: W
     if (actual !== hash) continue;
     found.push({ taskId: task.id, sha, fingerprint: hash });
   }
+  return found;
+}
+
+/** Records what findLandedCommits found, under the store's lock, re-checked against the state as it is then. */
+export async function recordLandedCommits(repo: Repo, found: readonly ReconciledCommit[], config: WfConfig): Promise<ReconciledCommit[]> {
   if (found.length === 0) return [];
   await mutateStore(repo.root, (tx) => {
     for (const f of found) {
@@ -67,5 +80,5 @@ export async function reconcileLandedCommits(repo: Repo, state: State, config: W
       recordCommit(tx, task, { sha: f.sha, fingerprint: f.fingerprint, reviewIds }, config);
     }
   });
-  return found;
+  return [...found];
 }

@@ -1,4 +1,5 @@
-import { ExitCode, exitCodeFor, formatError, usageError } from '../errors/index.js';
+import { usageError } from '../errors/index.js';
+import { withHookExitContract } from './exit-contract.js';
 import { nextForCwd, renderNext } from '../ship/index.js';
 
 /**
@@ -21,13 +22,5 @@ export async function runNext(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The entry `bin/wf.js` imports for `wf next`, with the hooks' error contract (exit 2 bad input, 3 environment). */
-export async function runNextCli(argv: string[]): Promise<number> {
-  try {
-    return await runNext(argv);
-  } catch (err) {
-    process.stderr.write(`${formatError(err)}\n`);
-    const code = exitCodeFor(err);
-    return code === ExitCode.Ok ? ExitCode.Environment : code;
-  }
-}
+/** The entry `bin/wf.js` runs for `wf next`, with the hooks' error contract (exit 2 bad input, 3 environment). */
+export const runNextCli = (argv: string[]): Promise<number> => withHookExitContract('next', () => runNext(argv));

@@ -222,7 +222,7 @@ describe('the guards stay on the fast path', () => {
       expect(r.status, r.stderr).toBe(0);
     }
     const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((u) => u.includes('/dist/fast/agent-guard.js'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/dist/fast/agent-guard.cjs'))).toBe(true);
     expect(loaded.filter((u) => u.includes('node_modules'))).toEqual([]);
   });
 });

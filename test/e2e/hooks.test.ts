@@ -222,8 +222,8 @@ describe('the hook fast path', () => {
       expect(r.status, r.stderr).toBe(0);
     }
     const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((u) => u.includes('/dist/fast/pre-commit.js'))).toBe(true);
-    expect(loaded.some((u) => u.includes('/dist/fast/commit-msg.js'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/dist/fast/pre-commit.cjs'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/dist/fast/commit-msg.cjs'))).toBe(true);
     expect(loaded.filter((u) => u.includes('node_modules'))).toEqual([]);
     expect(loaded.filter((u) => /oclif|zod|execa|inquirer|chalk|lockfile|cli\/run-cli/.test(u))).toEqual([]);
   });

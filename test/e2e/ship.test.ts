@@ -334,8 +334,8 @@ describe('what an agent runs every turn stays on the fast path', () => {
       expect(r.status, r.stderr).toBe(0);
     }
     const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-    expect(loaded.some((u) => u.includes('/dist/fast/next.js'))).toBe(true);
-    expect(loaded.some((u) => u.includes('/dist/fast/stop.js'))).toBe(true);
-    expect(loaded.filter((u) => u.includes('node_modules') || u.includes('/dist/bundle/') || u.includes('/dist/fast/agent-guard.js'))).toEqual([]);
+    expect(loaded.some((u) => u.includes('/dist/fast/next.cjs'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/dist/fast/stop.cjs'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('node_modules') || u.includes('/dist/bundle/') || u.includes('/dist/fast/agent-guard.cjs'))).toEqual([]);
   });
 });

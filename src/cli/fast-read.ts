@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { ExitCode } from '../errors/index.js';
+import { writeFailure } from './failure-output.js';
+import { hashReport } from './hash-report.js';
+import { checkStatus, statusReport } from './status-report.js';
+
+/**
+ * `wf status --json` and `wf hash` without oclif: scripts and agents call
+ * them in loops, and oclif's start-up alone is several node start-ups. They
+ * run the same code as their oclif commands (status-report.ts,
+ * hash-report.ts). node's own parseArgs reads exactly the flags those
+ * commands declare; anything else (a typo, --help, a repeated flag) returns
+ * null and bin/wf.js hands the line to oclif, so usage errors and help read
+ * the same whichever way a command ran.
+ */
+const COMMANDS = {
+  status: { json: { type: 'boolean' }, check: { type: 'boolean' }, 'task-id': { type: 'string' } },
+  hash: { json: { type: 'boolean' }, commit: { type: 'string' } },
+} as const;
+
+type Parsed = { command: 'status' | 'hash'; values: Record<string, string | boolean | undefined> };
+
+function parse(argv: readonly string[]): Parsed | null {
+  const [command, ...rest] = argv;
+  if (command !== 'status' && command !== 'hash') return null;
+  try {
+    const { values, tokens } = parseArgs({ args: rest, options: COMMANDS[command], strict: true, allowPositionals: false, tokens: true });
+    const names = tokens.filter((t) => t.kind === 'option').map((t) => t.name);
+    if (new Set(names).size !== names.length) return null;
+    // oclif's forms only: a short option or `--` is not one of these commands' flags.
+    if (tokens.some((t) => t.kind === 'option-terminator' || (t.kind === 'option' && !t.rawName.startsWith('--')))) return null;
+    const value = (v: unknown) => (typeof v === 'string' && v.startsWith('-') ? null : v);
+    if (Object.values(values).some((v) => value(v) === null)) return null;
+    return { command, values: values as Parsed['values'] };
+  } catch {
+    return null;
+  }
+}
+
+/** The exit code, or null when the line is not one this path reads (oclif then runs it). */
+export async function runFastRead(argv: readonly string[]): Promise<number | null> {
+  const parsed = parse(argv);
+  if (!parsed) return null;
+  const { command, values } = parsed;
+  if (command === 'status' && !values.json) return null; // the coloured rendering is oclif's
+  try {
+    if (command === 'hash') {
+      const report = await hashReport(values.commit as string | undefined);
+      process.stdout.write(values.json ? `${JSON.stringify(report.data, null, 2)}\n` : `${report.fingerprint}\n`);
+      return ExitCode.Ok;
+    }
+    const report = await statusReport(values['task-id'] as string | undefined);
+    process.stdout.write(`${JSON.stringify(report.data, null, 2)}\n`);
+    if (values.check) checkStatus(report);
+    return ExitCode.Ok;
+  } catch (err) {
+    return writeFailure(err, values.json === true);
+  }
+}

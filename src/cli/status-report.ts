@@ -1,0 +1,64 @@
+import { refused } from '../errors/index.js';
+import { openRepo, currentBranch } from '../git/index.js';
+import { readConfig, type WfConfig } from '../config/index.js';
+import { readStateFile, type Task } from '../state/index.js';
+import { resolveTask } from '../tasks/index.js';
+import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, type GateResult } from '../gates/index.js';
+import { nextFromEvidence } from '../ship/index.js';
+import { reconcileBeforeReading } from './reconcile-on-read.js';
+
+/** What `wf status` shows, shared by the oclif command and the fast path of `wf status --json`. */
+export interface StatusReport {
+  task: Task;
+  rule: string;
+  config: WfConfig;
+  fingerprint: string;
+  gates: GateResult[];
+  wouldCommit: boolean;
+  next: string | null;
+  action: ReturnType<typeof nextFromEvidence>;
+  /** The --json form. */
+  data: unknown;
+}
+
+export async function statusReport(taskId: string | undefined): Promise<StatusReport> {
+  const repo = await openRepo();
+  // git starts before the state is parsed: see startStagedCollection.
+  const collection = startStagedCollection(repo, readConfig(repo.root));
+  let staged;
+  let resolution;
+  let config;
+  try {
+    let state = readStateFile(repo.root);
+    if (await reconcileBeforeReading(repo, state, await collection.config)) state = readStateFile(repo.root);
+    resolution = resolveTask(state, { explicit: taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
+    staged = await collection.staged;
+    config = await collection.config;
+  } finally {
+    await collection.close();
+  }
+  const { task, rule } = resolution;
+  const gates = gatesFor(gateInputsFor(repo, config, task, staged));
+  const wouldCommit = refusedGates(gates).length === 0;
+  const action = nextFromEvidence({ root: repo.root, task, config, staged, gates });
+  const next = task.status === 'finished' ? null : (action.command ?? action.reason);
+  const data = {
+    task: { id: task.id, title: task.title, step: task.step, status: task.status, progress: task.progress, parentId: task.parentId, childIds: task.childIds },
+    pickedBy: rule,
+    mode: config.mode,
+    fingerprint: staged.fingerprint,
+    gates,
+    commitAllowed: wouldCommit,
+    next,
+    nextAction: action,
+  };
+  return { task, rule, config, fingerprint: staged.fingerprint, gates, wouldCommit, next, action, data };
+}
+
+/** `--check`: exit 1 when a commit would be refused now (a finished task has nothing to commit). */
+export function checkStatus(report: StatusReport): void {
+  const { task, gates, wouldCommit, next } = report;
+  if (!wouldCommit && task.status !== 'finished') {
+    throw refused(`a commit of task ${task.id} would be refused: ${refusedGates(gates).map((g) => g.id).join(', ')}`, { hint: next ?? 'wf status', reported: true });
+  }
+}
