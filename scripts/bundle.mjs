@@ -34,6 +34,15 @@ function commandFiles(dir, out = []) {
   return out;
 }
 
+// chalk is ES-module only, which CommonJS cannot require on Node 20, and it is
+// small and dependency-free: the fast path carries its own copy.
+const bundleChalk = {
+  name: 'bundle-chalk',
+  setup(b) {
+    b.onResolve({ filter: /^chalk$/ }, () => ({ path: join(root, 'node_modules/chalk/source/index.js') }));
+  },
+};
+
 for (const dir of ['dist/fast', 'dist/bundle']) rmSync(join(root, dir), { recursive: true, force: true });
 await Promise.all([
   // The fast path is CommonJS, one self-contained file per hook: on Node 20
@@ -44,6 +53,7 @@ await Promise.all([
   build({
     ...common,
     format: 'cjs',
+    plugins: [bundleChalk],
     splitting: false,
     entryPoints: {
       hook: 'src/hooks/index.ts',

@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { ExitCode } from '../errors/index.js';
 import { writeFailure } from './failure-output.js';
 import { hashReport } from './hash-report.js';
-import { checkStatus, statusReport } from './status-report.js';
+import { checkStatus, renderStatus, statusReport } from './status-report.js';
+import { makeStyle } from './style.js';
 
 /**
- * `wf status --json` and `wf hash` without oclif: scripts and agents call
+ * `wf status` and `wf hash` without oclif: scripts and agents call
  * them in loops, and oclif's start-up alone is several node start-ups. They
  * run the same code as their oclif commands (status-report.ts,
  * hash-report.ts). node's own parseArgs reads exactly the flags those
@@ -42,7 +43,6 @@ export async function runFastRead(argv: readonly string[]): Promise<number | nul
   const parsed = parse(argv);
   if (!parsed) return null;
   const { command, values } = parsed;
-  if (command === 'status' && !values.json) return null; // the coloured rendering is oclif's
   try {
     if (command === 'hash') {
       const report = await hashReport(values.commit as string | undefined);
@@ -50,7 +50,7 @@ export async function runFastRead(argv: readonly string[]): Promise<number | nul
       return ExitCode.Ok;
     }
     const report = await statusReport(values['task-id'] as string | undefined);
-    process.stdout.write(`${JSON.stringify(report.data, null, 2)}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify(report.data, null, 2)}\n` : `${renderStatus(report, makeStyle())}\n`);
     if (values.check) checkStatus(report);
     return ExitCode.Ok;
   } catch (err) {

@@ -3,7 +3,8 @@ import { openRepo, currentBranch } from '../git/index.js';
 import { readConfig, type WfConfig } from '../config/index.js';
 import { readStateFile, type Task } from '../state/index.js';
 import { resolveTask } from '../tasks/index.js';
-import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, type GateResult } from '../gates/index.js';
+import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, renderGateChecklist, type GateResult } from '../gates/index.js';
+import type { ChalkInstance } from 'chalk';
 import { nextFromEvidence } from '../ship/index.js';
 import { reconcileBeforeReading } from './reconcile-on-read.js';
 
@@ -61,4 +62,21 @@ export function checkStatus(report: StatusReport): void {
   if (!wouldCommit && task.status !== 'finished') {
     throw refused(`a commit of task ${task.id} would be refused: ${refusedGates(gates).map((g) => g.id).join(', ')}`, { hint: next ?? 'wf status', reported: true });
   }
+}
+
+/** The human rendering. */
+export function renderStatus(report: StatusReport, s: ChalkInstance): string {
+  const { task, rule, config, gates, wouldCommit, next, action } = report;
+  const mark = (status: string) => (status === 'pass' ? s.green('✓') : status === 'fail' ? s.red('✗') : status === 'warn' ? s.yellow('!') : s.dim('-'));
+  return [
+    `${s.bold(`task ${task.id}`)}: ${task.title}   (picked by ${rule})`,
+    `step: ${s.cyan(task.step)}   status: ${task.status}   progress: ${Math.round(task.progress * 100)}%   mode: ${config.mode}`,
+    `staged fingerprint: ${report.fingerprint}`,
+    'gates:',
+    renderGateChecklist(gates, mark),
+    wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`,
+    next ? `next: ${next}${action.command ? `   (${action.reason})` : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WF_BIN, type TestRepo } from '../helpers/repo.js';
 import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
-// `wf status --json`, `wf hash` and `wf --version` skip oclif (bin/wf.js); they must answer exactly as oclif's commands do.
+// `wf status`, `wf hash` and `wf --version` skip oclif (bin/wf.js); they must answer exactly as oclif's commands do.
 const RUN_CLI = pathToFileURL(fileURLToPath(new URL('../../dist/cli/run-cli.js', import.meta.url))).href;
 const TRACER = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
 
@@ -33,6 +33,8 @@ describe('the read commands on the fast path', () => {
     repo.gitOk(['add', 'b.txt']);
     repo.gitOk(['commit', '-q', '--no-verify', '-m', 'first']);
     const lines = [
+      ['status'],
+      ['status', '--check'],
       ['status', '--json'],
       ['status', '--json', '--check'],
       ['status', '--check', '--json', '--task-id', 'T-1'],
@@ -56,17 +58,21 @@ describe('the read commands on the fast path', () => {
       const slow = viaOclif(repo, args);
       expect({ args, ...fast }).toEqual({ args, ...slow });
     }
+    for (const env of [{ FORCE_COLOR: '1', NO_COLOR: undefined }, { FORCE_COLOR: '0', NO_COLOR: undefined }, { NO_COLOR: '1' }]) {
+      expect(repo.wf(['status'], { env })).toEqual(viaOclif(repo, ['status'], env));
+    }
+    expect(repo.wf(['status'], { env: { FORCE_COLOR: '1', NO_COLOR: undefined } }).stdout).toContain('\u001b[');
     expectCode(repo.wf(['status', '--json', '--task-id', 'NOPE']), 2);
   });
 
-  it('load no oclif, zod or other package for status --json, hash and --version', () => {
+  it('load no oclif, zod or other package for status, hash and --version', () => {
     const repo = track(plannedRepo());
     testAndApprove(repo);
-    for (const args of [['status', '--json'], ['hash'], ['hash', '--json'], ['--version']]) {
+    for (const args of [['status'], ['status', '--json'], ['hash'], ['hash', '--json'], ['--version']]) {
       const loaded = loadedBy(repo, args);
       expect(loaded.filter((u) => u.includes('node_modules') || /dist\/(cli|bundle)\//.test(u))).toEqual([]);
     }
     // Not the fast path's lines: they still reach oclif.
-    expect(loadedBy(repo, ['status']).some((u) => u.includes('@oclif/core'))).toBe(true);
+    expect(loadedBy(repo, ['status', '--help']).some((u) => u.includes('@oclif/core'))).toBe(true);
   });
 });
