@@ -165,17 +165,22 @@ export function parseStateText(text: string, file: string, validate: (doc: unkno
 
 /** Reads without a lock: writers replace the file by rename, so a reader sees the old or the new document. */
 export function readStateFile(root: string, validate?: (doc: unknown) => string | null): State {
+  return readStateDocument(root, validate).state;
+}
+
+/** The state and the text it was read from (null when there is no file yet), for a writer that rewrites only what changed. */
+export function readStateDocument(root: string, validate?: (doc: unknown) => string | null): { state: State; text: string | null } {
   const file = statePath(root);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return emptyState();
+    if (code === 'ENOENT') return { state: emptyState(), text: null };
     throw environmentError(`the state file cannot be read (${code ?? (err as Error).message}${code === 'EISDIR' ? ': it is a folder' : ''})`, {
       where: file,
       hint: code === 'EISDIR' ? `move the folder away (mv ${STATE_FILE} ${STATE_FILE}.dir), then: wf status` : `check the file's permissions (ls -l ${STATE_FILE}), then: wf status`,
     });
   }
-  return parseStateText(text, file, validate);
+  return { state: parseStateText(text, file, validate), text };
 }
