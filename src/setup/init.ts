@@ -32,6 +32,7 @@ export interface InitOptions {
   hooks: boolean;
   ci?: 'github' | 'gitlab' | undefined;
   agent?: 'claude' | undefined;
+  globalHooksPath?: boolean;
 }
 
 
@@ -90,6 +91,6 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
     for (const c of installClaudeAgent(repo.root)) changes.push({ what: 'claude', action: c.action, path: c.path });
   }
 
-  const hooks = options.hooks ? await installHooks(repo) : [];
+  const hooks = options.hooks ? await installHooks(repo, { globalHooksPath: options.globalHooksPath ?? false }) : [];
   return { changes, hooks };
 }
