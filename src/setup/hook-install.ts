@@ -103,15 +103,24 @@ export async function installHooks(repo: Repo, options: InstallOptions = {}): Pr
   const layout = await hookLayout(repo);
   if (layout.kind === 'manager') return installIntoManager(layout, layout.manager!);
   const sharedNote = layout.shared ? `${layout.dir} is outside this repository: every repository that uses it now runs wf's gates, and refuses commits where wf is not set up` : undefined;
-  if (layout.shared && !options.globalHooksPath) {
+  refuseSharedFolder(layout, options);
+  mkdirSync(layout.dir, { recursive: true });
+  const changes = MANAGED_HOOKS.map((hook) => (layout.kind === 'husky' ? installHuskyLine(layout.dir, hook) : installHookFile(layout.dir, hook, layout.tracked)));
+  return sharedNote ? changes.map((c) => ({ ...c, note: sharedNote })) : changes;
+}
+
+/** Before anything is written (wf init calls it first): a shared hooks folder is refused without the flag. */
+export async function checkHooksFolder(repo: Repo, options: InstallOptions = {}): Promise<void> {
+  refuseSharedFolder(await hookLayout(repo), options);
+}
+
+function refuseSharedFolder(layout: HookLayout, options: InstallOptions): void {
+  if (layout.kind !== 'manager' && layout.shared && !options.globalHooksPath) {
     throw usageError(`the hooks folder ${layout.dir} (core.hooksPath) is outside this repository, so it is shared: wf's hooks there would refuse commits in every other repository that uses it`, {
       where: layout.dir,
       hint: 'set a hooks folder for this repository only (git config --local core.hooksPath .git/hooks), then run: wf hooks install; or, to write into the shared folder anyway: wf hooks install --global-hooks-path',
     });
   }
-  mkdirSync(layout.dir, { recursive: true });
-  const changes = MANAGED_HOOKS.map((hook) => (layout.kind === 'husky' ? installHuskyLine(layout.dir, hook) : installHookFile(layout.dir, hook, layout.tracked)));
-  return sharedNote ? changes.map((c) => ({ ...c, note: sharedNote })) : changes;
 }
 
 function installHookFile(dir: string, hook: ManagedHook, tracked: boolean): HookChange {

@@ -227,6 +227,7 @@ describe('leftovers, shared and tracked hooks folders', () => {
     expect(refused.stderr).toContain('is outside this repository');
     expect(refused.stderr).toContain('--global-hooks-path');
     expect(existsSync(join(shared, 'pre-commit'))).toBe(false);
+    expect(existsSync(join(repo.dir, '.claude/wf.config.json'))).toBe(false);
     const forced = repo.wf(['hooks', 'install', '--global-hooks-path']);
     expectCode(forced, 0);
     expect(forced.stdout).toContain('every repository that uses it');
