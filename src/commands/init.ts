@@ -16,6 +16,7 @@ export default class Init extends WfCommand {
     yes: Flags.boolean({ char: 'y', description: 'Take the defaults without asking.', default: false }),
     hooks: Flags.boolean({ description: 'Install the git hooks.', default: true, allowNo: true }),
     agent: Flags.string({ description: 'Wire the agent guard, slash commands and a CLAUDE.md section for this agent.', options: ['claude'] }),
+    'global-hooks-path': Flags.boolean({ description: 'Install the hooks even into a hooks folder outside this repository (a global core.hooksPath), shared by every repository using it.', default: false }),
     ci: Flags.string({ description: 'Also add the CI workflow that runs wf verify on every pull/merge request.', options: ['github', 'gitlab'] }),
   };
 
@@ -36,12 +37,12 @@ export default class Init extends WfCommand {
       });
       config = { mode, test: { command, timeoutSeconds: DEFAULT_CONFIG.test.timeoutSeconds }, review: { ...DEFAULT_CONFIG.review, minApprovals } };
     }
-    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined });
-    const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed');
+    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined, globalHooksPath: flags['global-hooks-path'] });
+    const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed' && h.action !== 'already in config');
     this.report(flags.json, { changed, ...result }, () => {
       if (!changed) return 'wf is already set up here: nothing to change';
       const lines = result.changes.map((c) => `${c.action.padEnd(9)} ${c.path}`);
-      for (const h of result.hooks) lines.push(`${h.action.padEnd(9)} ${h.hook} hook (${h.path})`);
+      for (const h of result.hooks) lines.push(`${h.action.padEnd(9)} ${h.hook} hook (${h.path})${h.note ? `\n          note: ${h.note}` : ''}`);
       if (flags.ci === 'gitlab' && result.changes.some((c) => c.path.startsWith('.gitlab/') && c.action === 'created')) {
         lines.push('GitLab runs it once .gitlab-ci.yml includes it:  include: [{ local: .gitlab/wf-verify.gitlab-ci.yml }]');
       }

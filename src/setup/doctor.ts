@@ -128,8 +128,14 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
     const state = readStateFile(repo.root);
     return { status: 'ok', detail: `.claude/task-state.json reads (${Object.keys(state.tasks).length} task(s))` };
   });
-  for (const hook of await checkHooks(repo)) {
-    checks.push(hook.ok ? { name: `git ${hook.hook} hook`, status: 'ok', detail: hook.path } : { name: `git ${hook.hook} hook`, status: 'fail', detail: `${hook.path}: ${hook.problem}`, fix: 'wf hooks install' });
+  try {
+    for (const hook of await checkHooks(repo)) {
+      checks.push(hook.ok ? { name: `git ${hook.hook} hook`, status: 'ok', detail: hook.path } : { name: `git ${hook.hook} hook`, status: 'fail', detail: `${hook.path}: ${hook.problem}`, fix: hook.fix ?? 'wf hooks install' });
+    }
+  } catch (err) {
+    // A hook manager's config wf cannot read (lefthook.toml) is one failed check, not a crashed doctor.
+    if (!isWfError(err)) throw err;
+    checks.push({ name: 'git hooks', status: 'fail', detail: err.message, ...(err.hint ? { fix: err.hint } : {}) });
   }
   const local = join(repo.root, 'node_modules', '.bin', 'wf');
   checks.push(

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic, mutateStore, STATE_FILE, statePath } from '../state/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, loadConfig } from '../config/index.js';
-import { installHooks, type HookChange } from './hook-install.js';
+import { checkHooksFolder, installHooks, type HookChange } from './hook-install.js';
 import type { Repo } from '../git/index.js';
 import { packageRoot } from '../installation/index.js';
 
@@ -32,6 +32,7 @@ export interface InitOptions {
   hooks: boolean;
   ci?: 'github' | 'gitlab' | undefined;
   agent?: 'claude' | undefined;
+  globalHooksPath?: boolean;
 }
 
 
@@ -46,6 +47,8 @@ export const CI_TEMPLATES = {
 
 export async function initRepository(repo: Repo, options: InitOptions): Promise<{ changes: InitChange[]; hooks: HookChange[] }> {
   const changes: InitChange[] = [];
+  // A refusal of the hooks folder comes before any file is written, so a refused init leaves nothing behind.
+  if (options.hooks) await checkHooksFolder(repo, { globalHooksPath: options.globalHooksPath ?? false });
   mkdirSync(join(repo.root, '.claude'), { recursive: true });
 
   const cfgPath = configPath(repo.root);
@@ -90,6 +93,6 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
     for (const c of installClaudeAgent(repo.root)) changes.push({ what: 'claude', action: c.action, path: c.path });
   }
 
-  const hooks = options.hooks ? await installHooks(repo) : [];
+  const hooks = options.hooks ? await installHooks(repo, { globalHooksPath: options.globalHooksPath ?? false }) : [];
   return { changes, hooks };
 }

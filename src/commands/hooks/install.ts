@@ -1,3 +1,4 @@
+import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
 import { openRepo } from '../../git/index.js';
 import { installHooks } from '../../setup/index.js';
@@ -5,11 +6,14 @@ import { installHooks } from '../../setup/index.js';
 export default class HooksInstall extends WfCommand {
   static override summary = 'Install the pre-commit and commit-msg hooks (keeping any hook already there).';
   static override description =
-    'The hooks folder comes from `git rev-parse --git-path hooks`, so worktrees and core.hooksPath work. A hook that was there before is kept as <name>.pre-wf and still runs first. In a husky repository one marked line is added to .husky/pre-commit and .husky/commit-msg instead.';
+    'The hooks folder comes from `git rev-parse --git-path hooks`, so worktrees and core.hooksPath work. A hook that was there before is kept as <name>.pre-wf and still runs first. In a husky repository one marked line is added to .husky/pre-commit and .husky/commit-msg instead; in a lefthook or pre-commit repository a marked entry goes into lefthook.yml or .pre-commit-config.yaml, and the manager writes the hooks. A hooks folder outside the repository (a global core.hooksPath) is refused without --global-hooks-path.';
+  static override flags = {
+    'global-hooks-path': Flags.boolean({ description: 'Write into a hooks folder outside this repository (a global core.hooksPath), which every repository using it then shares.', default: false }),
+  };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(HooksInstall);
-    const changes = await installHooks(await openRepo());
-    this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})`).join('\n'));
+    const changes = await installHooks(await openRepo(), { globalHooksPath: flags['global-hooks-path'] });
+    this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})${c.note ? `\n  note: ${c.note}` : ''}`).join('\n'));
   }
 }

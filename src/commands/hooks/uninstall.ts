@@ -8,6 +8,6 @@ export default class HooksUninstall extends WfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(HooksUninstall);
     const changes = await uninstallHooks(await openRepo());
-    this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})`).join('\n'));
+    this.report(flags.json, changes, () => changes.map((c) => `${c.hook}: ${c.action} (${c.path})${c.note ? ` ${c.note}` : ''}`).join('\n'));
   }
 }
