@@ -10,6 +10,7 @@ import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, renderGat
 import { nextFromEvidence } from '../ship/index.js';
 import { makeStyle } from '../cli/style.js';
 import { reconcileBeforeReading } from '../cli/reconcile-on-read.js';
+import { plural } from '../text/index.js';
 
 export default class Status extends WfCommand {
   static override summary = 'Show the task, its step, and a checklist of every gate with the command that satisfies each missing one.';
@@ -37,10 +38,13 @@ export default class Status extends WfCommand {
       await collection.close();
     }
     const { task, rule } = resolution;
-    const gates = gatesFor(gateInputsFor(repo, config, task, staged));
-    const wouldCommit = refusedGates(gates).length === 0;
+    // A finished task has nothing left to pass: its gates judged the commits it made, and showing them
+    // again against whatever is staged now would list failures nobody has to fix.
+    const finished = task.status === 'finished';
+    const gates = finished ? [] : gatesFor(gateInputsFor(repo, config, task, staged));
+    const wouldCommit = !finished && refusedGates(gates).length === 0;
     const action = nextFromEvidence({ root: repo.root, task, config, staged, gates });
-    const next = task.status === 'finished' ? null : (action.command ?? action.reason);
+    const next = finished ? null : (action.command ?? action.reason);
     this.report(
       flags.json,
       {
@@ -60,16 +64,16 @@ export default class Status extends WfCommand {
           `${s.bold(`task ${task.id}`)}: ${task.title}   (picked by ${rule})`,
           `step: ${s.cyan(task.step)}   status: ${task.status}   progress: ${Math.round(task.progress * 100)}%   mode: ${config.mode}`,
           `staged fingerprint: ${staged.fingerprint}`,
-          'gates:',
-          renderGateChecklist(gates, mark),
-          wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`,
+          ...(finished
+            ? [`finished with ${plural(task.commits.length, 'commit')}; nothing is left to do here (next task: wf task start <id>)`]
+            : ['gates:', renderGateChecklist(gates, mark), wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`]),
           next ? `next: ${next}${action.command ? `   (${action.reason})` : ''}` : '',
         ]
           .filter(Boolean)
           .join('\n');
       },
     );
-    if (flags.check && !wouldCommit && task.status !== 'finished') {
+    if (flags.check && !wouldCommit && !finished) {
       throw refused(`a commit of task ${task.id} would be refused: ${refusedGates(gates).map((g) => g.id).join(', ')}`, { hint: next ?? 'wf status', reported: true });
     }
   }
