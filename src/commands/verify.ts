@@ -2,10 +2,11 @@ import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { openRepo } from '../git/index.js';
-import { baseFromEnvironment, cannotRunReport, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
-import { ExitCode, isWfError, refused, usageError } from '../errors/index.js';
+import { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
+import { refused, usageError } from '../errors/index.js';
 import { makeStyle } from '../cli/style.js';
 import { plural } from '../text/index.js';
+import { reportCannotRun } from '../cli/ci-report.js';
 
 export default class Verify extends WfCommand {
   static override summary = 'CI: check that every commit in base..head carries a Review-Hash equal to its recomputed fingerprint.';
@@ -21,11 +22,7 @@ export default class Verify extends WfCommand {
     try {
       await this.check();
     } catch (err) {
-      if (isWfError(err) && !err.reported && err.exitCode !== ExitCode.Refused) {
-        const { annotation, summary } = cannotRunReport('wf verify', err);
-        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`${annotation}\n`);
-        if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
-      }
+      reportCannotRun('wf verify', err, this.argv);
       throw err;
     }
   }

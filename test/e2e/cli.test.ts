@@ -247,6 +247,27 @@ describe('CLI conventions: help, version, usage errors in the form wf was invoke
   });
 });
 
+describe('CI checks that cannot run still report to GitHub', () => {
+  it.each([
+    [['verify', '--bogus'], 2, 'wf verify'],
+    [['verify', '--base'], 2, 'wf verify'],
+    [['verify', '--base', 'main'], 3, 'wf verify'],
+    [['review', 'ci', '--bogus'], 2, 'wf review ci'],
+    [['review', 'ci', '--base', 'main'], 3, 'wf review ci'],
+  ])('%j (exit %i): an ::error annotation and a step-summary line', (args, code, check) => {
+    const summary = join(mkdtempSync(join(base, 'summary-')), 'summary.md');
+    const r = wf(args, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    expectCode(r, code);
+    expect(r.stdout).toMatch(new RegExp(`^::error title=${check}: could not run::`, 'm'));
+    expect(readFileSync(summary, 'utf8')).toContain(`### ${check}: ❌ could not run`);
+    // With --json the annotation goes to stderr (GitHub reads both), so stdout stays one JSON document.
+    const json = wf([...args, '--json'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    expectCode(json, code);
+    expect(json.stderr).toMatch(new RegExp(`^::error title=${check}: could not run::`, 'm'));
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { exitCode: code } });
+  });
+});
+
 describe('CLI conventions inside a repository', () => {
   const repos: TestRepo[] = [];
   afterAll(() => repos.forEach((r) => r.cleanup()));

@@ -1,10 +1,11 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
-import { baseFromEnvironment, cannotRunReport, reviewCi, reviewCiAnnotations, reviewCiSummaryMarkdown, postReviewCiResult } from '../../ci/index.js';
-import { ExitCode, isWfError, refused, usageError } from '../../errors/index.js';
+import { baseFromEnvironment, reviewCi, reviewCiAnnotations, reviewCiSummaryMarkdown, postReviewCiResult } from '../../ci/index.js';
+import { refused, usageError } from '../../errors/index.js';
 import { openRepo } from '../../git/index.js';
 import { plural } from '../../text/index.js';
+import { reportCannotRun } from '../../cli/ci-report.js';
 
 export default class ReviewCi extends WfCommand {
   static override summary = 'CI: review each commit of base..head that has no valid attestation, and sign an attestation for each approval.';
@@ -27,11 +28,7 @@ export default class ReviewCi extends WfCommand {
     try {
       await this.check();
     } catch (err) {
-      if (isWfError(err) && !err.reported && err.exitCode !== ExitCode.Refused) {
-        const { annotation, summary } = cannotRunReport('wf review ci', err);
-        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`${annotation}\n`);
-        if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
-      }
+      reportCannotRun('wf review ci', err, this.argv);
       throw err;
     }
   }
