@@ -77,6 +77,9 @@ describe('wf --version and help', () => {
     expectCode(r, 2);
     expect(r.stderr).toContain('no command "no-such-command"');
     expect(r.stderr).toContain('wf --help');
+    const typo = wf(['help', 'stauts']);
+    expectCode(typo, 2);
+    expect(typo.stderr).toContain('next:  wf help status   (did you mean it?');
   });
 });
 
