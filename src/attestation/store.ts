@@ -1,6 +1,7 @@
 import { environmentError } from '../errors/index.js';
 import { CatFileBatch, GitCommandError, runGit, type Repo } from '../git/index.js';
 import { MAX_ENVELOPE_BYTES, sha256Hex } from './statement.js';
+import { plural } from '../text/index.js';
 
 /**
  * Attestations live in git, on a ref CI pushes and clones can fetch, one file
@@ -91,7 +92,7 @@ export interface WriteResult {
 const IDENTITY = { name: 'wf review ci', email: 'wf-review-ci@users.noreply.invalid' };
 
 function fastImportStream(ref: string, tip: string | null, files: { path: string; content: string }[], now: Date): Buffer {
-  const message = `wf: ${files.length} review attestation(s)\n`;
+  const message = `wf: ${plural(files.length, 'review attestation')}\n`;
   const parts: (string | Buffer)[] = [
     `commit ${ref}\n`,
     `committer ${IDENTITY.name} <${IDENTITY.email}> ${Math.floor(now.getTime() / 1000)} +0000\n`,

@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync, readFil
 import { dirname, join } from 'node:path';
 import { ExitCode, WfError } from '../errors/index.js';
 import { redactSecrets } from '../redaction/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * `.claude/workflow-audit.log`: JSON Lines, one event a line, each entry
@@ -220,7 +221,7 @@ export function verifyAuditLog(text: string): AuditVerification {
       parsed = JSON.parse(raw);
     } catch {
       if (isLast && torn) {
-        problems.push({ line: lineNo, kind: 'torn-last-line', message: `line ${lineNo} is a torn last line (a write cut short by a crash); the ${entries} entries before it were checked` });
+        problems.push({ line: lineNo, kind: 'torn-last-line', message: `line ${lineNo} is a torn last line (a write cut short by a crash); the ${plural(entries, 'entry', 'entries')} before it ${entries === 1 ? 'was' : 'were'} checked` });
       } else {
         problems.push({ line: lineNo, kind: 'not-json', message: `line ${lineNo} is not valid JSON (edited or inserted by hand?)` });
       }

@@ -21,6 +21,7 @@ import { buildReviewPacket, changeDiff, describeSecrets, readReviewerAnswer, rev
 import { KEY_FILE_ENV, takeSecretFile, TOKEN_FILE_ENV } from './secret-file.js';
 import { ATTESTORS_FILE, attestationVerdict, readAttestors } from './attestation-check.js';
 import { baseConfigAt, classifyRange, readAt, resolveRev } from './verify.js';
+import { plural } from '../text/index.js';
 
 /**
  * `wf review ci`: the reviews CI can prove. Runs in a job defined on the base
@@ -160,10 +161,10 @@ export async function reviewCi(req: ReviewCiRequest): Promise<ReviewCiReport> {
       pending.push({ review, changes: c.changes, missing });
     }
     if (Object.keys(config.reviewers).length === 0 && pending.length > 0) {
-      throw refused(`the base's config has no reviewers, so ${pending.length} commit(s) cannot be reviewed in CI`, { where: `${CONFIG_FILE} at the base`, hint: 'configure reviewers on the base branch (wf init offers presets), then run the job again' });
+      throw refused(`the base's config has no reviewers, so ${plural(pending.length, 'commit')} cannot be reviewed in CI`, { where: `${CONFIG_FILE} at the base`, hint: 'configure reviewers on the base branch (wf init offers presets), then run the job again' });
     }
     if (pending.length > req.maxCommits) {
-      throw refused(`${pending.length} commit(s) need a review, more than --max-commits ${req.maxCommits}: nothing was run`, {
+      throw refused(`${plural(pending.length, 'commit')} ${pending.length === 1 ? 'needs' : 'need'} a review, more than --max-commits ${req.maxCommits}: nothing was run`, {
         hint: `squash the branch, or raise the cap for this run: wf review ci --max-commits ${pending.length}`,
       });
     }

@@ -1,4 +1,5 @@
 import type { ReviewCiReport } from './review-ci.js';
+import { plural } from '../text/index.js';
 
 const escapeAnnotation = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -17,7 +18,7 @@ export function reviewCiSummaryMarkdown(report: ReviewCiReport): string {
   return [
     `### wf review ci: ${report.ok ? '✅ every commit is attested' : `❌ ${report.summary.needsRevision} need revision, ${report.summary.failed} failed`}`,
     '',
-    `Base \`${report.base.slice(0, 12)}\`, head \`${report.head.slice(0, 12)}\`, minApprovals ${report.minApprovals} from the base's config; ${report.attestationsWritten} attestation(s) signed.`,
+    `Base \`${report.base.slice(0, 12)}\`, head \`${report.head.slice(0, 12)}\`, minApprovals ${report.minApprovals} from the base's config; ${plural(report.attestationsWritten, 'attestation')} signed.`,
     '',
     '| commit | subject | result | attested by | findings |',
     '|---|---|---|---|---|',

@@ -8,6 +8,7 @@ import { isWellFormedHash } from '../commit/index.js';
 import { AttestationReader, attestationsTip } from '../attestation/index.js';
 import { CatFileBatch, automaticMergeTree, isShallowRepository, listChangesAgainstFirstParent, listRangeCommits, type CommitInfo, type RawChange, runGit, type Repo } from '../git/index.js';
 import { attestationVerdict, readAttestors, type Attestors } from './attestation-check.js';
+import { plural } from '../text/index.js';
 
 /**
  * `wf verify`: the server side of the guarantee. Every commit of a pull
@@ -122,7 +123,7 @@ function checkReviewIds(commit: CommitInfo, minApprovals: number, allowed: Reado
     } else reviewers.add(reviewer);
   }
   if (reviewers.size < minApprovals) {
-    reasons.push(`${reviewers.size} distinct approving reviewer(s), the base branch requires ${minApprovals}`);
+    reasons.push(`${plural(reviewers.size, 'distinct approving reviewer')}, the base branch requires ${minApprovals}`);
   }
   return [...reviewers];
 }
@@ -217,7 +218,7 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string, 
           const proof = await attestationVerdict(reader, attestors, config, expected);
           attestedBy = proof.approvedBy;
           if (proof.approvedBy.length < minApprovals) {
-            reasons.push(`${proof.approvedBy.length} attested approval(s) of fingerprint ${expected.slice(0, 12)}…, the base requires ${minApprovals}${proof.problems.length ? `: ${proof.problems.join('; ')}` : ''}`);
+            reasons.push(`${plural(proof.approvedBy.length, 'attested approval')} of fingerprint ${expected.slice(0, 12)}…, the base requires ${minApprovals}${proof.problems.length ? `: ${proof.problems.join('; ')}` : ''}`);
           }
           reviewers = [...new Set([...reviewers, ...proof.approvedBy])];
         }
@@ -239,7 +240,7 @@ export async function verifyRange(repo: Repo, baseRev: string, headRev: string, 
               ? `take the state out of the history: git rm --cached ${STATE_FILE}, commit that, and keep it in .gitignore`
               : attested && reasons.every((r) => r.includes('attested approval'))
               ? 'let the review job attest it (wf review ci runs on the pull request), or fetch the attestations: git fetch origin +refs/notes/wf-attestations:refs/notes/wf-attestations'
-              : 'redo the commit through the gates: git rebase -i to stop at it (or git reset --soft to before it), then wf test, record the review(s), and wf commit',
+              : 'redo the commit through the gates: git rebase -i to stop at it (or git reset --soft to before it), then wf test, record the reviews, and wf commit',
       });
     }
 
@@ -301,7 +302,7 @@ export function githubAnnotations(report: VerifyReport): string[] {
 /** The Markdown table appended to $GITHUB_STEP_SUMMARY. */
 export function stepSummaryMarkdown(report: VerifyReport): string {
   const lines = [
-    `### wf verify: ${report.ok ? '✅ every commit is reviewed' : `❌ ${report.summary.failed} of ${report.summary.total} commit(s) failed`}`,
+    `### wf verify: ${report.ok ? '✅ every commit is reviewed' : `❌ ${report.summary.failed} of ${plural(report.summary.total, 'commit')} failed`}`,
     '',
     `Base \`${report.base.slice(0, 12)}\`, head \`${report.head.slice(0, 12)}\`, judged by the base's config: minApprovals ${report.minApprovals}, mode ${report.mode}.`,
     '',

@@ -6,17 +6,20 @@ import { writeFailure } from './failure-output.js';
  * The oclif side of `bin/wf.js`. The one place where a thrown error becomes
  * a message and an exit code (the hook fast path uses the same two functions).
  */
-/** Where a failed command line should send the user next: its own command's help, or a close command. */
-async function nextFor(err: unknown, argv: string[]): Promise<string | undefined> {
+/** Where a failed command line should send the user next: its own command's help, or a close command, in the form the user invoked wf. */
+async function nextFor(err: unknown, argv: string[]): Promise<string> {
   const { closestCommand, commandOf } = await import('./command-names.js');
+  const { invocationPrefix } = await import('./invocation.js');
+  const wf = invocationPrefix(process.env);
   const message = (err as Error)?.message ?? '';
   const missing = /^command (.+) not found/.exec(message);
   if (missing) {
+    // Named, never run: a guess run for a script or an agent would do what nobody asked.
     const guess = closestCommand(missing[1]!);
-    return guess ? `wf ${guess}   (did you mean it?  all commands: wf --help)` : 'wf --help';
+    return guess ? `${wf} ${guess}   (did you mean it?  all commands: ${wf} --help)` : `${wf} --help`;
   }
   const command = commandOf(argv);
-  return command ? `wf ${command} --help` : undefined;
+  return command ? `${wf} ${command} --help` : `${wf} --help`;
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -45,7 +48,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     // oclif's own usage errors (unknown flag or command) point at the help of the command that was meant.
     const usage = !isWfError(err) && (err as { oclif?: unknown })?.oclif !== undefined && err instanceof Error;
-    const problem = usage ? usageError((err as Error).message.split('\n').filter((l) => !/^See more help with/.test(l)).join('\n').trim(), { hint: (await nextFor(err, argv)) ?? 'wf --help' }) : err;
+    const problem = usage ? usageError((err as Error).message.split('\n').filter((l) => !/^See more help with/.test(l)).join('\n').trim(), { hint: await nextFor(err, argv) }) : err;
     return writeFailure(problem, argv.includes('--json'));
   }
 }

@@ -7,6 +7,7 @@ import { startStagedCollection, gateInputsFor, gatesFor, refusedGates, renderGat
 import type { ChalkInstance } from 'chalk';
 import { nextFromEvidence } from '../ship/index.js';
 import { reconcileBeforeReading } from './reconcile-on-read.js';
+import { plural } from '../text/index.js';
 
 /** What `wf status` shows, shared by the oclif command and the fast path of `wf status --json`. */
 export interface StatusReport {
@@ -39,10 +40,13 @@ export async function statusReport(taskId: string | undefined): Promise<StatusRe
     await collection.close();
   }
   const { task, rule } = resolution;
-  const gates = gatesFor(gateInputsFor(repo, config, task, staged));
-  const wouldCommit = refusedGates(gates).length === 0;
+  // A finished task has nothing left to pass: its gates judged the commits it made, and showing them
+  // again against whatever is staged now would list failures nobody has to fix.
+  const finished = task.status === 'finished';
+  const gates = finished ? [] : gatesFor(gateInputsFor(repo, config, task, staged));
+  const wouldCommit = !finished && refusedGates(gates).length === 0;
   const action = nextFromEvidence({ root: repo.root, task, config, staged, gates });
-  const next = task.status === 'finished' ? null : (action.command ?? action.reason);
+  const next = finished ? null : (action.command ?? action.reason);
   const data = {
     task: { id: task.id, title: task.title, step: task.step, status: task.status, progress: task.progress, parentId: task.parentId, childIds: task.childIds },
     pickedBy: rule,
@@ -72,9 +76,9 @@ export function renderStatus(report: StatusReport, s: ChalkInstance): string {
     `${s.bold(`task ${task.id}`)}: ${task.title}   (picked by ${rule})`,
     `step: ${s.cyan(task.step)}   status: ${task.status}   progress: ${Math.round(task.progress * 100)}%   mode: ${config.mode}`,
     `staged fingerprint: ${report.fingerprint}`,
-    'gates:',
-    renderGateChecklist(gates, mark),
-    wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`,
+    ...(task.status === 'finished'
+      ? [`finished with ${plural(task.commits.length, 'commit')}; nothing is left to do here (next task: wf task start <id>)`]
+      : ['gates:', renderGateChecklist(gates, mark), wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`]),
     next ? `next: ${next}${action.command ? `   (${action.reason})` : ''}` : '',
   ]
     .filter(Boolean)

@@ -3,6 +3,7 @@ import { openRepo } from '../git/index.js';
 import { runDoctor } from '../setup/index.js';
 import { refused } from '../errors/index.js';
 import { makeStyle } from '../cli/style.js';
+import { plural } from '../text/index.js';
 
 export default class Doctor extends WfCommand {
   static override summary = 'Check the installation end to end: config, state, git hooks, the agent guard wiring, and that the guard really blocks.';
@@ -17,6 +18,6 @@ export default class Doctor extends WfCommand {
       const mark = { ok: s.green('✓'), fail: s.red('✗'), warn: s.yellow('!') };
       return checks.map((c) => `${mark[c.status]} ${c.name}: ${c.detail}${c.fix && c.status !== 'ok' ? `\n    → ${c.fix}` : ''}`).join('\n');
     });
-    if (failed.length > 0) throw refused(`${failed.length} check(s) failed: ${failed.map((c) => c.name).join(', ')}`, { hint: failed[0]!.fix ?? 'wf doctor', reported: true });
+    if (failed.length > 0) throw refused(`${plural(failed.length, 'check')} failed: ${failed.map((c) => c.name).join(', ')}`, { hint: failed[0]!.fix ?? 'wf doctor', reported: true });
   }
 }

@@ -1,5 +1,7 @@
 import { Args, Command, loadHelpClass } from '@oclif/core';
 import { usageError } from '../errors/index.js';
+import { closestCommand } from '../cli/command-names.js';
+import { invocationPrefix } from '../cli/invocation.js';
 
 /**
  * `wf help [command…]`. oclif answers `--help` itself but ships `help` as a
@@ -24,7 +26,10 @@ export default class HelpCommand extends Command {
     }
     const id = words.join(':');
     if (!this.config.findCommand(id) && this.config.topics.every((t) => t.name !== id)) {
-      throw usageError(`wf has no command "${words.join(' ')}"`, { hint: 'wf --help   (lists every command)' });
+      // The same hint as a mistyped command: the closest one, named in the form wf was invoked, never shown unasked.
+      const wf = invocationPrefix(process.env);
+      const guess = closestCommand(id);
+      throw usageError(`wf has no command "${words.join(' ')}"`, { hint: guess ? `${wf} help ${guess}   (did you mean it?  all commands: ${wf} --help)` : `${wf} --help   (lists every command)` });
     }
     await help.showHelp([id]);
   }

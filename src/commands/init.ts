@@ -44,10 +44,11 @@ export default class Init extends WfCommand {
       const lines = result.changes.map((c) => `${c.action.padEnd(9)} ${c.path}`);
       for (const h of result.hooks) lines.push(`${h.action.padEnd(9)} ${h.hook} hook (${h.path})${h.note ? `\n          note: ${h.note}` : ''}`);
       if (flags.ci === 'gitlab' && result.changes.some((c) => c.path.startsWith('.gitlab/') && c.action === 'created')) {
-        lines.push('GitLab runs it once .gitlab-ci.yml includes it:  include: [{ local: .gitlab/wf-verify.gitlab-ci.yml }]');
+        // GitLab runs only .gitlab-ci.yml, so the written file does nothing until it is included: say so with the lines to paste.
+        lines.push('GitLab runs it once .gitlab-ci.yml includes it; add to .gitlab-ci.yml:', '  include:', '    - local: .gitlab/wf-verify.gitlab-ci.yml', 'then make the wf-verify job required: Settings → Merge requests → "Pipelines must succeed"');
       }
       if (flags.ci === 'github' && result.changes.some((c) => c.path.startsWith('.github/') && c.action === 'created')) {
-        lines.push('GitHub: make "wf verify" a required check; for wf review, add the WF_ATTESTATION_KEY secret to an environment "wf-attest" (wf attest keygen)');
+        lines.push('GitHub: make "wf-verify" a required status check; for wf review, add the WF_ATTESTATION_KEY secret to an environment "wf-attest" (wf attest keygen)');
       }
       lines.push('next: wf task start <id> --title "<what you are doing>"');
       return lines.join('\n');

@@ -4,6 +4,7 @@ import { openRepo } from '../git/index.js';
 import { loadConfig, effectiveConfig } from '../config/index.js';
 import { mutateStore, assertTaskId } from '../state/index.js';
 import { rollup, getTask } from '../tasks/index.js';
+import { plural } from '../text/index.js';
 
 export default class Rollup extends WfCommand {
   static override summary = 'Recompute progress for the whole task tree (or one subtree) under the state lock.';
@@ -23,6 +24,6 @@ export default class Rollup extends WfCommand {
       const root = flags['task-id'] ? tx.state.tasks[flags['task-id']]! : null;
       return { changed, tasks: Object.keys(tx.state.tasks).length, progress: root ? root.progress : null };
     });
-    this.report(flags.json, value, () => `rolled up ${value.tasks} task(s); ${value.changed} progress value(s) changed${value.progress !== null ? `; ${flags['task-id']} is at ${Math.round(value.progress * 100)}%` : ''}`);
+    this.report(flags.json, value, () => `rolled up ${plural(value.tasks, 'task')}; ${plural(value.changed, 'progress value')} changed${value.progress !== null ? `; ${flags['task-id']} is at ${Math.round(value.progress * 100)}%` : ''}`);
   }
 }

@@ -2,9 +2,11 @@ import { Flags } from '@oclif/core';
 import { WfCommand } from '../cli/base-command.js';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { openRepo } from '../git/index.js';
-import { baseFromEnvironment, cannotRunReport, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
-import { ExitCode, isWfError, refused, usageError } from '../errors/index.js';
+import { baseFromEnvironment, verifyRange, githubAnnotations, stepSummaryMarkdown } from '../ci/index.js';
+import { refused, usageError } from '../errors/index.js';
 import { makeStyle } from '../cli/style.js';
+import { plural } from '../text/index.js';
+import { reportCannotRun } from '../cli/ci-report.js';
 
 export default class Verify extends WfCommand {
   static override summary = 'CI: check that every commit in base..head carries a Review-Hash equal to its recomputed fingerprint.';
@@ -20,11 +22,7 @@ export default class Verify extends WfCommand {
     try {
       await this.check();
     } catch (err) {
-      if (isWfError(err) && !err.reported && err.exitCode !== ExitCode.Refused) {
-        const { annotation, summary } = cannotRunReport('wf verify', err);
-        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`${annotation}\n`);
-        if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
-      }
+      reportCannotRun('wf verify', err, this.argv);
       throw err;
     }
   }
@@ -55,15 +53,15 @@ export default class Verify extends WfCommand {
       for (const r of report.audit.reasons) lines.push(`${s.red('✗')} audit log: ${r}`);
       const kinds = (k: string) => report.commits.filter((c) => c.kind === k).length;
       lines.push(
-        `${report.ok ? s.green('wf verify: OK') : s.red('wf verify: FAILED')}: ${report.summary.passed} of ${report.summary.total} commit(s) pass` +
-          ` (${kinds('clean-merge')} clean merge(s), ${kinds('tool-state-only')} state-only); base ${report.base.slice(0, 12)}, minApprovals ${report.minApprovals} from the base's config` +
+        `${report.ok ? s.green('wf verify: OK') : s.red('wf verify: FAILED')}: ${report.summary.passed} of ${plural(report.summary.total, 'commit')} pass` +
+          ` (${plural(kinds('clean-merge'), 'clean merge')}, ${kinds('tool-state-only')} state-only); base ${report.base.slice(0, 12)}, minApprovals ${report.minApprovals} from the base's config` +
           (report.audit.tracked ? `; audit log ${report.audit.ok ? 'verifies and only grew' : 'FAILED'}` : ''),
       );
       if (!report.ok && warnOnly) lines.push('mode: warn on the base branch: reported, not failing');
       return lines.join('\n');
     });
     if (!report.ok && !warnOnly) {
-      throw refused(`${report.summary.failed} commit(s) in ${report.base.slice(0, 12)}..${flags.head} are not verified${report.audit.ok ? '' : ', and the audit log failed'}`, {
+      throw refused(`${plural(report.summary.failed, 'commit')} in ${report.base.slice(0, 12)}..${flags.head} ${report.summary.failed === 1 ? 'is' : 'are'} not verified${report.audit.ok ? '' : ', and the audit log failed'}`, {
         hint: 'redo each listed commit through the gates (wf test, a review, wf commit) and push again',
         reported: true,
       });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { wfBinPath } from '../installation/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * `wf demo`: a throwaway repository walked through all six steps with the
@@ -167,7 +168,7 @@ export async function runDemo({ keep, style: s, out }: DemoOptions): Promise<num
     exec(['git', 'add', '-A']);
     step({ title: 'Skip the local hooks with --no-verify…', argv: ['git', 'commit', '--no-verify', '-q', '-m', 'Skip the hooks'], expect: 0 });
     step({ title: '…and CI names the commit (exit 1)', argv: ['wf', 'verify', '--base', root], expect: 1, mustSay: 'Skip the hooks' });
-    out(failures === 0 ? s.green.bold('\ndemo complete: every step behaved as expected') : s.red.bold(`\ndemo: ${failures} step(s) did not behave as expected`));
+    out(failures === 0 ? s.green.bold('\ndemo complete: every step behaved as expected') : s.red.bold(`\ndemo: ${plural(failures, 'step')} did not behave as expected`));
     return failures === 0 ? 0 : 1;
   } finally {
     if (keep) out(s.dim(`kept ${dir}`));

@@ -2,6 +2,7 @@ import { redactSecrets } from '../redaction/index.js';
 import { TRIGGER_LABEL, type FixTrigger } from './event.js';
 import { renderFixMarker, type FixRecord } from './history.js';
 import type { FixAttempt } from './report.js';
+import { plural } from '../text/index.js';
 
 /** The Markdown wf fix posts. Always starts with the marker, so the next run reads what this one did. */
 
@@ -36,7 +37,7 @@ export function suggestionBody(input: BodyInput & { suggestions: number; remaind
   const last = input.attempts.at(-1);
   const parts = [
     renderFixMarker(input.marker),
-    `**wf fix** for ${about(input.trigger)}: a fix that passed the tests and the reviewers${input.suggestions > 0 ? `, as ${input.suggestions} suggestion(s) below` : ''}. Nothing was pushed.`,
+    `**wf fix** for ${about(input.trigger)}: a fix that passed the tests and the reviewers${input.suggestions > 0 ? `, as ${plural(input.suggestions, 'suggestion')} below` : ''}. Nothing was pushed.`,
     '',
     stagesOf(last),
   ];

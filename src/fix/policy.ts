@@ -2,6 +2,7 @@ import type { FixSettings } from '../config/index.js';
 import type { PullRequestInfo, RepositoryPermission } from '../forge/index.js';
 import { type FixTrigger } from './event.js';
 import type { HistorySummary } from './history.js';
+import { plural } from '../text/index.js';
 
 /**
  * Whether wf fix acts on a trigger, and how. Pure: every input was read from the payload, the
@@ -76,5 +77,5 @@ export function decideFix(input: PolicyInput): FixDecision {
   }
   const attemptsLeft = settings.maxAttempts - history.attemptsUsed;
   const target = mode === 'pull-request' ? `a pull request from wf-fix/${trigger.id}` : mode === 'push' ? `a push to ${pull!.headRef}` : `suggestions on #${pull!.number}`;
-  return { act: true, mode, root, firstAttempt: history.attemptsUsed + 1, attemptsLeft, reason: `${trigger.key} from ${who}: up to ${attemptsLeft} attempt(s), then ${target}` };
+  return { act: true, mode, root, firstAttempt: history.attemptsUsed + 1, attemptsLeft, reason: `${trigger.key} from ${who}: up to ${plural(attemptsLeft, 'attempt')}, then ${target}` };
 }

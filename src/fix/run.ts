@@ -33,6 +33,7 @@ import { buildFixPacket, fixPlan, logTail } from './packet.js';
 import { decideFix, needsPermission, type FixDecision, type FixMode } from './policy.js';
 import { emptyReport, type FixAttempt, type FixReport } from './report.js';
 import { commentableLines, planSuggestions } from './suggestions.js';
+import { plural } from '../text/index.js';
 
 /**
  * `wf fix`: one CI event in, at most one gated fix out. The decision comes first and costs
@@ -282,7 +283,7 @@ export async function runFix(req: FixRequest): Promise<FixReport> {
     report.packet = packetFor(decision.firstAttempt, null);
     report.wouldDo = [
       `check out ${headSha.slice(0, 12)}${pull ? ` (${pull.headRef})` : ''}`,
-      `run fixer ${fixerName} (${fixer.command.join(' ')}), up to ${decision.attemptsLeft} attempt(s)`,
+      `run fixer ${fixerName} (${fixer.command.join(' ')}), up to ${plural(decision.attemptsLeft, 'attempt')}`,
       `refuse a fix over ${base.fix.maxLines} lines, touching ${PROTECTED_PATHS.slice(0, 3).join(', ')}… or package.json scripts, or with a secret`,
       `wf ship: ${base.steps.test ? `the tests (${Array.isArray(base.test.command) ? base.test.command.join(' ') : base.test.command}), ` : ''}${base.steps.review ? `the reviewers ${Object.keys(base.reviewers).join(', ') || '(none configured)'}, ` : ''}a commit with Fix-Of: ${fixOfValue(root)} by ${base.fix.bot.name} <${base.fix.bot.email}>`,
       decision.mode === 'suggest'
@@ -439,7 +440,7 @@ async function fixAndDeliver(ctx: Context, decision: Extract<FixDecision, { act:
     }
     if (!shipped?.committed) {
       const last = report.attempts.at(-1);
-      return giveUp(`${base.fix.maxAttempts} attempt(s) are spent${last ? `; the last: ${last.outcome}, ${last.detail}` : ''}`);
+      return giveUp(`${plural(base.fix.maxAttempts, 'attempt')} ${base.fix.maxAttempts === 1 ? 'is' : 'are'} spent${last ? `; the last: ${last.outcome}, ${last.detail}` : ''}`);
     }
     report.commit = shipped.commit;
     report.fingerprint = shipped.fingerprint;
@@ -470,7 +471,7 @@ async function deliver(ctx: Context, repo: Repo, mode: FixMode, report: FixRepor
       comments: planned.suggestions.map((s) => ({ path: s.path, line: s.line, startLine: s.startLine, body: s.body })),
     });
     report.outcome = 'suggested';
-    report.reason = `${planned.suggestions.length} suggestion(s) posted${posted.foldedComments > 0 ? ' (in the review body: GitHub refused them inline)' : ''}`;
+    report.reason = `${plural(planned.suggestions.length, 'suggestion')} posted${posted.foldedComments > 0 ? ' (in the review body: GitHub refused them inline)' : ''}`;
     report.posted = { kind: 'review', url: posted.url };
     return report;
   }

@@ -2,6 +2,7 @@ import type { WfConfig } from '../config/index.js';
 import { planProblem } from './plan-check.js';
 import type { ReviewRecord, Task } from '../state/index.js';
 import { commandToAdvance, type Step } from '../workflow/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * The gates: one pure implementation used by `wf commit`, `wf status`, the
@@ -77,7 +78,7 @@ export function filesChangedSince(reviewed: Readonly<Record<string, string>>, st
 
 export function isComplex(task: Task, staged: StagedChange, config: WfConfig): { complex: boolean; why: string } {
   if (task.complex) return { complex: true, why: 'the task is flagged --complex' };
-  if (staged.files.size > config.complexity.maxFiles) return { complex: true, why: `the staged change touches ${staged.files.size} files (> ${config.complexity.maxFiles})` };
+  if (staged.files.size > config.complexity.maxFiles) return { complex: true, why: `the staged change touches ${plural(staged.files.size, 'file')} (> ${config.complexity.maxFiles})` };
   if (staged.lines > config.complexity.maxLines) return { complex: true, why: `the staged change has ${staged.lines} changed lines (> ${config.complexity.maxLines})` };
   return { complex: false, why: '' };
 }
@@ -121,7 +122,7 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
     id: 'staged',
     title: 'a change is staged',
     ok: staged.files.size > 0,
-    detail: staged.files.size > 0 ? `${staged.files.size} file(s), fingerprint ${staged.fingerprint.slice(0, 12)}` : 'nothing is staged (outside wf\'s own state files)',
+    detail: staged.files.size > 0 ? `${plural(staged.files.size, 'file')}, fingerprint ${staged.fingerprint.slice(0, 12)}` : 'nothing is staged (outside wf\'s own state files)',
     fix: 'git add <files>',
   });
 
@@ -169,7 +170,7 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
       id: 'todos',
       title: 'a complex task has todos',
       ok: todos > 0,
-      detail: todos > 0 ? `${todos} todo(s); complex because ${complexity.why}` : `complex because ${complexity.why}, and no todo is recorded`,
+      detail: todos > 0 ? `${plural(todos, 'todo')}; complex because ${complexity.why}` : `complex because ${complexity.why}, and no todo is recorded`,
       fix: `wf todo add --task-id ${id} "<next concrete step>"`,
     });
   } else results.push({ id: 'todos', title: 'a complex task has todos', status: 'pass', detail: 'not complex' });
@@ -210,7 +211,7 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
       } else if (lastApproved) detail = 'the code changed after it was reviewed';
       else detail = 'no approving review of this code';
     }
-    add({ id: 'review', title: `reviewed: ${need} approval(s) of exactly this code`, ok: approvals.length >= need, detail, fix: reviewCommand(config, 'review', id) });
+    add({ id: 'review', title: `reviewed: ${plural(need, 'approval')} of exactly this code`, ok: approvals.length >= need, detail, fix: reviewCommand(config, 'review', id) });
   } else results.push({ id: 'review', title: 'reviewed', status: 'off', detail: 'steps.review is off in the config' });
 
   const context = task.context;

@@ -8,6 +8,7 @@ import { failingTests, nextFromEvidence } from '../ship/index.js';
 import { gateInputsFor, gatesFor, nextCommandFor, refusedGates, renderGateChecklist, startStagedCollection } from '../gates/index.js';
 import { readStateFile } from '../state/index.js';
 import { loadHookContext, resolveHookTask } from '../tasks/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * What the guards ask of the task state, loaded only when a command needs it
@@ -89,7 +90,7 @@ export async function stopVerdict(root: string, input: { stopHookActive: boolean
   if (!config.agent.stopGate) {
     if (input.stopHookActive) return null;
     const open = unfinishedSteps(root);
-    return open.length === 0 ? null : { decision: 'block', reason: `Unfinished workflow step(s):\n${open.join('\n')}\nFinish the step, or say why you are stopping.` };
+    return open.length === 0 ? null : { decision: 'block', reason: `Unfinished workflow ${open.length === 1 ? 'step' : 'steps'}:\n${open.join('\n')}\nFinish the step, or say why you are stopping.` };
   }
   const ctx = await loadHookContext(root);
   let task;
@@ -128,7 +129,7 @@ export async function stopVerdict(root: string, input: { stopHookActive: boolean
   const what = `task ${task.id}: ${problems.join('; ')}`;
   if (previous >= config.agent.maxStopBlocks) {
     counter.save(0);
-    return { systemMessage: `wf: the stop gate held the agent ${previous} time(s) in a row (agent.maxStopBlocks) and now lets it stop. Still open for ${what}. Next: ${next.command ?? next.reason}` };
+    return { systemMessage: `wf: the stop gate held the agent ${plural(previous, 'time')} in a row (agent.maxStopBlocks) and now lets it stop. Still open for ${what}. Next: ${next.command ?? next.reason}` };
   }
   counter.save(previous + 1);
   return { decision: 'block', reason: `Do not stop yet. Open for ${what}\nNext: ${next.command ?? '(an edit)'}: ${next.reason}${next.findings && !problems.some((p) => p.includes(next.findings!)) ? `\nFindings:\n${next.findings}` : ''}` };

@@ -4,6 +4,7 @@ import { CONFIG_FILE } from '../config/index.js';
 import { refused } from '../errors/index.js';
 import { globToRegExp } from '../fingerprint/index.js';
 import { findSecretLines } from '../redaction/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * Secrets in a change under review. A reviewer sees every byte, so a secret
@@ -60,7 +61,7 @@ export function describeSecrets(found: readonly SecretInDiff[]): string[] {
 export function refuseSecrets(diff: string, config: Pick<WfConfig, 'secrets'>, what: string): void {
   const found = secretsInDiff(diff, config.secrets.allow);
   if (found.length === 0) return;
-  throw refused(`${what} holds ${found.length} secret-shaped line(s), so it is not sent to a reviewer (a reviewer is shown every byte, and a secret in code is a finding of its own):\n${describeSecrets(found).map((l) => `  ${l}`).join('\n')}`, {
+  throw refused(`${what} holds ${plural(found.length, 'secret-shaped line')}, so it is not sent to a reviewer (a reviewer is shown every byte, and a secret in code is a finding of its own):\n${describeSecrets(found).map((l) => `  ${l}`).join('\n')}`, {
     where: found[0]!.path,
     hint: `remove the secret (use an environment variable), or, for a false positive, add its path or its sha256:… digest to secrets.allow in ${CONFIG_FILE} and commit that`,
   });

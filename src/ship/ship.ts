@@ -9,6 +9,7 @@ import { getTask, resolveTask, reuseTestRun } from '../tasks/index.js';
 import type { NextAction } from './next.js';
 import { nextFromEvidence } from './next-context.js';
 import { testStagedChange } from './test-step.js';
+import { plural } from '../text/index.js';
 
 /**
  * `wf ship`: from the staged change, advance as far as the evidence allows in
@@ -83,7 +84,7 @@ function reviewStage(stage: 'plan-review' | 'review', outcomes: ReviewerOutcome[
   const approved = [...new Set([...approvedBefore, ...reviewerNames(outcomes, 'approved')])];
   const failures = outcomes.filter((o) => o.outcome === 'failed');
   if (approved.length >= minApprovals) return { stage, status: 'passed', detail: `approved by ${approved.join(', ')}`, reviewers: outcomes };
-  return { stage, status: 'failed', detail: failures.length ? failures.map((f) => (f.outcome === 'failed' ? f.message : '')).join('; ') : `${approved.length} of ${minApprovals} approval(s)`, reviewers: outcomes };
+  return { stage, status: 'failed', detail: failures.length ? failures.map((f) => (f.outcome === 'failed' ? f.message : '')).join('; ') : `${approved.length} of ${plural(minApprovals, 'approval')}`, reviewers: outcomes };
 }
 
 export async function ship(req: ShipRequest): Promise<ShipReport> {
@@ -144,7 +145,7 @@ export async function ship(req: ShipRequest): Promise<ShipReport> {
     else {
       const missing = Object.keys(config.reviewers).filter((r) => !approvedBefore.includes(r));
       if (missing.length === 0) {
-        stages.push({ stage: 'review', status: 'failed', detail: `${approvedBefore.length} of ${minApprovals} approval(s), and no configured reviewer is left to ask (${CONFIG_FILE}: reviewers)` });
+        stages.push({ stage: 'review', status: 'failed', detail: `${approvedBefore.length} of ${plural(minApprovals, 'approval')}, and no configured reviewer is left to ask (${CONFIG_FILE}: reviewers)` });
         return stop(1, staged.fingerprint);
       }
       progress(`wf ship: reviewers ${missing.join(', ')} on ${staged.fingerprint.slice(0, 12)}…`);

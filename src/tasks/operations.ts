@@ -7,6 +7,7 @@ import { RECORD_HISTORY_LIMIT, SUBTASKS_DIR, type ReviewRecord, type ReviewStatu
 import { nextStep, STEP_INFO, type Step, type WorkflowEvent } from '../workflow/index.js';
 import { isPlaceholderId, placeholderReason } from '../session-id/index.js';
 import { approvalsFor, nextCommandFor } from '../gates/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * What the workflow commands do to the store, as plain functions over a
@@ -234,7 +235,7 @@ export function finishTask(tx: StoreTransaction, task: Task, config: WfConfig): 
   }
   if (task.childIds.length === 0) {
     if (task.step !== 'implement' || task.commits.length === 0) {
-      throw refused(`task ${task.id} is at step ${task.step} with ${task.commits.length} commit(s); a task finishes after a reviewed commit, back at implement`, {
+      throw refused(`task ${task.id} is at step ${task.step} with ${plural(task.commits.length, 'commit')}; a task finishes after a reviewed commit, back at implement`, {
         hint: `${nextCommandFor(config, task.step, task.id)}`,
       });
     }

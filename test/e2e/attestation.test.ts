@@ -156,7 +156,7 @@ describe('wf verify with attestation.required on the base', () => {
     s.repo.gitOk(['commit', '-q', '--no-verify', '-am', 'amended content', '--amend']);
     const changed = verify(rebased);
     expectCode(changed, 1);
-    expect(reasons(changed)).toMatch(/0 attested approval\(s\)/);
+    expect(reasons(changed)).toMatch(/0 attested approvals/);
   });
 
   it('an attestation moved to another fingerprint, an edited predicate, and a deleted ref never pass', () => {

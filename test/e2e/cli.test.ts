@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, WF_BIN } from '../helpers/repo.js';
-import { expectCode } from '../helpers/workflow.js';
+import { cleanEnv, makeRepo, type TestRepo, WF_BIN } from '../helpers/repo.js';
+import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
 // The CLI's public surface outside any workflow: version, help, usage errors
 // and their exit codes, the schemas, and the demo the README opens with.
@@ -17,7 +17,9 @@ mkdirSync(outside);
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 function wf(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [WF_BIN, ...args], { cwd: outside, env: { ...cleanEnv(home), ...env }, encoding: 'utf8' });
+  // Not as the test runner was started (npx vitest): the hints name how wf itself was invoked.
+  const { npm_lifecycle_event: _event, npm_lifecycle_script: _script, ...inherited } = cleanEnv(home);
+  const r = spawnSync(process.execPath, [WF_BIN, ...args], { cwd: outside, env: { ...inherited, ...env }, encoding: 'utf8' });
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -75,6 +77,9 @@ describe('wf --version and help', () => {
     expectCode(r, 2);
     expect(r.stderr).toContain('no command "no-such-command"');
     expect(r.stderr).toContain('wf --help');
+    const typo = wf(['help', 'stauts']);
+    expectCode(typo, 2);
+    expect(typo.stderr).toContain('next:  wf help status   (did you mean it?');
   });
 });
 
@@ -195,5 +200,130 @@ describe('Ctrl-C at a prompt', () => {
     expect(r.stdout).toContain('wf: aborted');
     expect(r.stdout).not.toContain('a bug in wf');
     expect(r.status).toBe(130);
+  });
+});
+
+describe('CLI conventions: help, version, usage errors in the form wf was invoked', () => {
+  it.each([[['hook', '--help']], [['hook', 'pre-commit', '-h']], [['next', '-h']], [['task', '-h']], [['review', '--help']], [['attest', '-h']], [['-h']]])('%j prints help and exits 0', (args) => {
+    const r = wf(args);
+    expectCode(r, 0);
+    expect(r.stdout).toMatch(/USAGE/);
+  });
+
+  it('-v, --version and wf version all print the version', () => {
+    for (const args of [['-v'], ['--version'], ['version']]) {
+      const r = wf(args);
+      expectCode(r, 0);
+      expect(r.stdout, args.join(' ')).toContain(`wf-gate/${pkg.version}`);
+    }
+  });
+
+  it('a mistyped command is named, never run, and exits 2', () => {
+    // `wf verifyy` would fail differently if the guess ran (no base, or a report); only the hint appears.
+    const r = wf(['verifyy', '--base', 'HEAD']);
+    expectCode(r, 2);
+    expect(r.stderr).toContain('next:  wf verify   (did you mean it?');
+    expect(r.stdout).toBe('');
+  });
+
+  it('an unknown flag and a flag without its value exit 2 and point at the command\'s own help', () => {
+    for (const args of [['status', '--bogus'], ['verify', '--base'], ['task', 'start', 'x', '--title']]) {
+      const r = wf(args);
+      expectCode(r, 2);
+      const command = args.filter((a) => !a.startsWith('-') && a !== 'x').join(' ');
+      expect(r.stderr, args.join(' ')).toContain(`next:  wf ${command} --help`);
+      expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    }
+  });
+
+  it('run through npx, the hints say npx wf …', () => {
+    // What npx exports to the command it runs (npm 7 and later): the event, and the command line shell-quoted.
+    const npx = { npm_lifecycle_event: 'npx', npm_lifecycle_script: "'wf'", npm_command: 'exec' };
+    const flag = wf(['status', '--bogus'], npx);
+    expectCode(flag, 2);
+    expect(flag.stderr).toContain('next:  npx wf status --help');
+    const typo = wf(['stauts'], npx);
+    expectCode(typo, 2);
+    expect(typo.stderr).toContain('next:  npx wf status   (did you mean it?  all commands: npx wf --help)');
+    // npx ran something else (npx vitest, whose tests run wf): the user did not type npx wf.
+    expect(wf(['status', '--bogus'], { ...npx, npm_lifecycle_script: 'vitest run' }).stderr).toContain('next:  wf status --help');
+  });
+});
+
+describe('CI checks that cannot run still report to GitHub', () => {
+  it.each([
+    [['verify', '--bogus'], 2, 'wf verify'],
+    [['verify', '--base'], 2, 'wf verify'],
+    [['verify', '--base', 'main'], 3, 'wf verify'],
+    [['review', 'ci', '--bogus'], 2, 'wf review ci'],
+    [['review', 'ci', '--base', 'main'], 3, 'wf review ci'],
+  ])('%j (exit %i): an ::error annotation and a step-summary line', (args, code, check) => {
+    const summary = join(mkdtempSync(join(base, 'summary-')), 'summary.md');
+    const r = wf(args, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    expectCode(r, code);
+    expect(r.stdout).toMatch(new RegExp(`^::error title=${check}: could not run::`, 'm'));
+    expect(readFileSync(summary, 'utf8')).toContain(`### ${check}: ❌ could not run`);
+    // With --json the annotation goes to stderr (GitHub reads both), so stdout stays one JSON document.
+    const json = wf([...args, '--json'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    expectCode(json, code);
+    expect(json.stderr).toMatch(new RegExp(`^::error title=${check}: could not run::`, 'm'));
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { exitCode: code } });
+  });
+});
+
+describe('CLI conventions inside a repository', () => {
+  const repos: TestRepo[] = [];
+  afterAll(() => repos.forEach((r) => r.cleanup()));
+  const started = () => {
+    const repo = makeRepo();
+    repos.push(repo);
+    expectCode(repo.wf(['init', '--yes', '--no-hooks']), 0);
+    expectCode(repo.wf(['task', 'start', 'T-1', '--title', 'colours']), 0);
+    return repo;
+  };
+
+  it('a closed pipe is not an error: wf status --json | head -c1 exits 0', () => {
+    const repo = started();
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${WF_BIN}" status --json | head -c1 >/dev/null; exit \${PIPESTATUS[0]}`], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('EPIPE');
+  });
+
+  it('FORCE_COLOR colours output into a pipe; NO_COLOR wins over it; a pipe alone gets none', () => {
+    const repo = started();
+    const ansi = /\u001b\[\d+m/;
+    const { NO_COLOR: _drop, ...plain } = repo.env;
+    expect(repo.wf(['status'], { env: { ...plain, NO_COLOR: undefined, FORCE_COLOR: '1' } }).stdout).toMatch(ansi);
+    expect(repo.wf(['status'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(ansi);
+    expect(repo.wf(['status'], { env: { NO_COLOR: undefined } }).stdout).not.toMatch(ansi);
+  });
+
+  it('wf init --ci gitlab prints the include: lines to paste into .gitlab-ci.yml', () => {
+    const repo = makeRepo();
+    repos.push(repo);
+    const r = repo.wf(['init', '--yes', '--no-hooks', '--ci', 'gitlab']);
+    expectCode(r, 0);
+    expect(r.stdout).toContain('.gitlab-ci.yml');
+    expect(r.stdout).toMatch(/^ {2}include:\n {4}- local: \.gitlab\/wf-verify\.gitlab-ci\.yml$/m);
+    expect(r.stdout).toContain('wf-verify');
+  });
+
+  it('a finished task is shown as finished, not with failing gates; counts are plural only when they are', () => {
+    const repo = plannedRepo({ hooks: false });
+    repos.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    expectCode(repo.wf(['commit', '-m', 'A change']), 0);
+    const finish = repo.wf(['task', 'finish', '--task-id', 'T-1']);
+    expectCode(finish, 0);
+    expect(finish.stdout).toContain('(1 commit)');
+    repo.write('src/other.txt', 'staged after the task finished\n');
+    repo.gitOk(['add', '-A']);
+    const r = repo.wf(['status', '--task-id', 'T-1']);
+    expectCode(r, 0);
+    expect(r.stdout).toContain('status: finished');
+    expect(r.stdout).not.toContain('✗');
+    expect(r.stdout).not.toContain('a commit would be refused');
+    expect(JSON.parse(repo.wf(['status', '--task-id', 'T-1', '--json']).stdout)).toMatchObject({ gates: [], next: null });
   });
 });

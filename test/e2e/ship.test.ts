@@ -284,7 +284,7 @@ describe('the stop gate (Claude Code Stop hook)', () => {
     expect(JSON.parse(stop(repo, { stop_hook_active: true }).stdout).decision).toBe('block');
     const released = JSON.parse(stop(repo, { stop_hook_active: true }).stdout);
     expect(released.decision).toBeUndefined();
-    expect(released.systemMessage).toMatch(/held the agent 2 time\(s\) in a row/);
+    expect(released.systemMessage).toMatch(/held the agent 2 times in a row/);
     // A stop that follows real work starts counting again.
     expect(JSON.parse(stop(repo, { stop_hook_active: false }).stdout).decision).toBe('block');
   });

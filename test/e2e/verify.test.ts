@@ -41,7 +41,7 @@ describe('wf verify', () => {
     reviewedCommit(repo, { 'link-target.txt': 'x\n' }, 'rename, delete, chmod');
     const result = verify(repo, ['--base', 'base-point']);
     expectCode(result, 0);
-    expect(result.stdout).toContain('wf verify: OK: 2 of 2 commit(s) pass');
+    expect(result.stdout).toContain('wf verify: OK: 2 of 2 commits pass');
   });
 
   it('names a commit made with --no-verify and exits 1', () => {
@@ -54,7 +54,7 @@ describe('wf verify', () => {
     const result = verify(repo, ['--base', 'base-point']);
     expectCode(result, 1);
     expect(result.stdout).toContain(`✗ ${bad} skipped the hooks: no Review-Hash trailer`);
-    expect(result.stdout).toContain('1 of 2 commit(s) pass');
+    expect(result.stdout).toContain('1 of 2 commits pass');
   });
 
   it('fails a forged trailer (right format, wrong hash) and a commit amended after its trailer was written', () => {

@@ -36,7 +36,7 @@ describe('the six-step cycle', () => {
     const repo = track(plannedRepo());
     const early = repo.wf(['task', 'finish']);
     expectCode(early, 1);
-    expect(early.stderr).toContain('0 commit(s)');
+    expect(early.stderr).toContain('0 commits');
     testAndApprove(repo);
     expectCode(repo.wf(['commit', '-m', 'one']), 0);
     repo.write('src/second.txt', 'second component\n');

@@ -47,3 +47,93 @@ describe('the GitHub workflow templates', () => {
     expect(text).not.toMatch(/pull_request_target/);
   });
 });
+
+const GITLAB = fileURLToPath(new URL('../../templates/gitlab/', import.meta.url));
+
+/**
+ * No GitLab CI schema is available offline and no YAML parser is a dependency, so this is a
+ * structural check of the subset the template uses: block mappings with two-space indents, known
+ * keywords at each level, a script list in every job. It fails on a misspelt or misplaced keyword,
+ * which is what a hand edit of the template gets wrong.
+ */
+function gitlabProblems(text: string): string[] {
+  const problems: string[] = [];
+  const GLOBAL = new Set(['default', 'include', 'stages', 'variables', 'workflow']);
+  const JOB = new Set(['image', 'rules', 'variables', 'script', 'before_script', 'after_script', 'stage', 'needs', 'artifacts', 'cache', 'allow_failure', 'timeout', 'tags', 'interruptible', 'retry', 'when']);
+  const RULE = new Set(['if', 'changes', 'exists', 'when', 'allow_failure', 'variables']);
+  const jobs = new Map<string, Set<string>>();
+  let job: string | null = null;
+  let key: string | null = null;
+  text.split('\n').forEach((line, i) => {
+    const at = `line ${i + 1}`;
+    if (line.trim() === '' || /^\s*#/.test(line)) return;
+    if (line.includes('\t')) problems.push(`${at}: a tab`);
+    const indent = line.search(/\S/);
+    if (indent % 2 !== 0) problems.push(`${at}: odd indent`);
+    const m = /^(\s*)(- )?([A-Za-z_][\w-]*|\.[\w-]+):(?: (.*))?$/.exec(line);
+    if (indent === 0) {
+      if (!m) return problems.push(`${at}: not a key`);
+      job = GLOBAL.has(m[3]!) ? null : m[3]!;
+      if (job) jobs.set(job, new Set());
+      return;
+    }
+    if (indent === 2 && job) {
+      if (!m || m[2]) return problems.push(`${at}: a job holds keywords, not a list`);
+      key = m[3]!;
+      if (!JOB.has(key)) problems.push(`${at}: unknown job keyword ${key}`);
+      jobs.get(job)!.add(key);
+      return;
+    }
+    if (indent === 4 && job && key === 'rules') {
+      const rule = /^ {4}- ([a-z_]+):/.exec(line);
+      if (!rule || !RULE.has(rule[1]!)) problems.push(`${at}: a rule is a list item with a known keyword`);
+    }
+    if (indent === 4 && job && /^(before_|after_)?script$/.test(key ?? '') && !line.startsWith('    - ')) problems.push(`${at}: a script is a list of commands`);
+  });
+  for (const [name, keys] of jobs) if (!name.startsWith('.') && !keys.has('script')) problems.push(`job ${name} has no script`);
+  if (jobs.size === 0) problems.push('no job');
+  return problems;
+}
+
+describe('the GitLab CI template', () => {
+  it('is structurally valid GitLab CI (known keywords, a script per job)', () => {
+    for (const file of readdirSync(GITLAB).filter((f) => f.endsWith('.yml'))) expect(gitlabProblems(readFileSync(join(GITLAB, file), 'utf8')), file).toEqual([]);
+  });
+
+  it('the structural check catches what it must (a misspelt keyword, a job without a script)', () => {
+    expect(gitlabProblems('wf-verify:\n  image: node:24\n  scirpt:\n    - wf verify\n')).toEqual(expect.arrayContaining([expect.stringContaining('unknown job keyword scirpt'), 'job wf-verify has no script']));
+    expect(gitlabProblems('wf-verify:\n  script: |\n    wf verify\n')).not.toEqual([]);
+  });
+
+  it('names the include: snippet wf init prints, and runs on the current Node LTS', () => {
+    const text = readFileSync(join(GITLAB, 'wf-verify.gitlab-ci.yml'), 'utf8');
+    expect(text).toContain('#   include:\n#     - local: .gitlab/wf-verify.gitlab-ci.yml\n');
+    expect(text).toMatch(/^ {2}image: node:24$/m);
+  });
+});
+
+describe('one name for the check', () => {
+  it('the GitHub job, the GitLab job, wf init and the README all call it wf-verify', () => {
+    const github = readFileSync(join(GITHUB, 'wf-verify.yml'), 'utf8');
+    expect(/^jobs:\n {2}[\w-]+:\n(?: {4}#.*\n)* {4}name: (.+)$/m.exec(github)?.[1]).toBe('wf-verify');
+    expect(readFileSync(join(GITLAB, 'wf-verify.gitlab-ci.yml'), 'utf8')).toMatch(/^wf-verify:$/m);
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    expect(readme).toContain('select the `wf-verify` check');
+    expect(readme).not.toMatch(/"wf verify" (a )?required|`wf verify` is a\s+required check/);
+    expect(readFileSync(fileURLToPath(new URL('../../src/commands/init.ts', import.meta.url)), 'utf8')).toContain('make "wf-verify" a required status check');
+  });
+});
+
+describe('action versions', () => {
+  it('every template pins the same, current major of each action', () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of readdirSync(GITHUB).filter((f) => f.endsWith('.yml'))) {
+      for (const [, action, major] of readFileSync(join(GITHUB, file), 'utf8').matchAll(/uses: ([\w-]+\/[\w-]+)@v(\d+)/g)) {
+        pins.set(action!, (pins.get(action!) ?? new Set()).add(major!));
+      }
+    }
+    for (const [action, majors] of pins) expect([...majors], action).toHaveLength(1);
+    expect(Number([...pins.get('actions/checkout')!][0])).toBeGreaterThanOrEqual(5);
+    expect(Number([...pins.get('actions/setup-node')!][0])).toBeGreaterThanOrEqual(5);
+  });
+});

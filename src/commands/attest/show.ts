@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
 import { showAttestations } from '../../ci/index.js';
 import { openRepo } from '../../git/index.js';
+import { plural } from '../../text/index.js';
 
 export default class AttestShow extends WfCommand {
   static override summary = 'List the attestations of a commit (by its fingerprint) or of a fingerprint, and whether each verifies.';
@@ -16,7 +17,7 @@ export default class AttestShow extends WfCommand {
     const repo = await openRepo();
     const shown = await showAttestations(repo, args.target, flags.base);
     this.report(flags.json, shown, () => {
-      const lines = [`fingerprint ${shown.fingerprint}${shown.commit ? ` (commit ${shown.commit.slice(0, 12)})` : ''}: ${shown.attestations.length} attestation(s)${shown.tip ? '' : ' (the attestations ref is not here: ' + shown.fetchHint + ')'}`];
+      const lines = [`fingerprint ${shown.fingerprint}${shown.commit ? ` (commit ${shown.commit.slice(0, 12)})` : ''}: ${plural(shown.attestations.length, 'attestation')}${shown.tip ? '' : ' (the attestations ref is not here: ' + shown.fetchHint + ')'}`];
       for (const a of shown.attestations) {
         lines.push(`  ${a.valid ? '✓' : '✗'} ${a.path}: ${a.reviewer ?? '?'} ${a.verdict ?? ''} ${a.time ?? ''}${a.signer ? ` signed by ${a.signer}` : ''}${a.problem ? ` — ${a.problem}` : ''}`);
       }

@@ -4,6 +4,7 @@ import { WfCommand } from '../../cli/base-command.js';
 import { baseFromEnvironment, verifyRange } from '../../ci/index.js';
 import { refused, usageError } from '../../errors/index.js';
 import { openRepo } from '../../git/index.js';
+import { plural } from '../../text/index.js';
 
 export default class AttestVerify extends WfCommand {
   static override summary = "Check that every commit of base..head that needs a review has enough valid attestations, as wf verify does when the base requires them.";
@@ -23,9 +24,9 @@ export default class AttestVerify extends WfCommand {
       [
         ...report.commits.filter((c) => c.attestedBy !== null).map((c) => `${failing.includes(c) ? '✗' : '✓'} ${c.commit.slice(0, 12)} ${c.subject}: attested by ${c.attestedBy!.join(', ') || 'nobody'}${failing.includes(c) ? ` — ${c.reasons.filter((r) => r.includes('attested approval')).join('; ')}` : ''}`),
         ...report.attestorProblems.map((p) => `! ${p}`),
-        `wf attest verify: ${report.commits.filter((c) => c.attestedBy !== null).length - failing.length} of ${report.commits.filter((c) => c.attestedBy !== null).length} reviewed commit(s) attested (minApprovals ${report.minApprovals})`,
+        `wf attest verify: ${report.commits.filter((c) => c.attestedBy !== null).length - failing.length} of ${plural(report.commits.filter((c) => c.attestedBy !== null).length, 'reviewed commit')} attested (minApprovals ${report.minApprovals})`,
       ].join('\n'),
     );
-    if (failing.length > 0) throw refused(`${failing.length} commit(s) lack valid attestations`, { hint: 'run the review job (wf review ci), or fetch the attestations ref', reported: true });
+    if (failing.length > 0) throw refused(`${plural(failing.length, 'commit')} ${failing.length === 1 ? 'lacks' : 'lack'} valid attestations`, { hint: 'run the review job (wf review ci), or fetch the attestations ref', reported: true });
   }
 }

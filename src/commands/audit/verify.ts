@@ -2,6 +2,7 @@ import { WfCommand } from '../../cli/base-command.js';
 import { refused } from '../../errors/index.js';
 import { openRepo } from '../../git/index.js';
 import { auditPath, readAuditText, verifyAuditLog } from '../../audit/index.js';
+import { plural } from '../../text/index.js';
 
 export default class AuditVerify extends WfCommand {
   static override summary = 'Check the hash chain of .claude/workflow-audit.log.';
@@ -15,7 +16,7 @@ export default class AuditVerify extends WfCommand {
     const result = verifyAuditLog(readAuditText(repo.root));
     const file = auditPath(repo.root);
     this.report(flags.json, { file, ...result }, () =>
-      result.ok ? `audit log OK: ${result.entries} entries, chain intact (${file})` : result.problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'),
+      result.ok ? `audit log OK: ${plural(result.entries, 'entry', 'entries')}, chain intact (${file})` : result.problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'),
     );
     if (!result.ok) {
       throw refused(`the audit log does not verify: ${result.problems[0]!.message}`, {

@@ -1,9 +1,11 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { WfCommand } from '../../cli/base-command.js';
-import { baseFromEnvironment, cannotRunReport, reviewCi, reviewCiAnnotations, reviewCiSummaryMarkdown, postReviewCiResult } from '../../ci/index.js';
-import { ExitCode, isWfError, refused, usageError } from '../../errors/index.js';
+import { baseFromEnvironment, reviewCi, reviewCiAnnotations, reviewCiSummaryMarkdown, postReviewCiResult } from '../../ci/index.js';
+import { refused, usageError } from '../../errors/index.js';
 import { openRepo } from '../../git/index.js';
+import { plural } from '../../text/index.js';
+import { reportCannotRun } from '../../cli/ci-report.js';
 
 export default class ReviewCi extends WfCommand {
   static override summary = 'CI: review each commit of base..head that has no valid attestation, and sign an attestation for each approval.';
@@ -26,11 +28,7 @@ export default class ReviewCi extends WfCommand {
     try {
       await this.check();
     } catch (err) {
-      if (isWfError(err) && !err.reported && err.exitCode !== ExitCode.Refused) {
-        const { annotation, summary } = cannotRunReport('wf review ci', err);
-        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(`${annotation}\n`);
-        if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, summary);
-      }
+      reportCannotRun('wf review ci', err, this.argv);
       throw err;
     }
   }
@@ -60,12 +58,12 @@ export default class ReviewCi extends WfCommand {
         return `${c.commit.slice(0, 12)} ${c.subject}: ${what}${c.approvedBy.length ? ` [${c.approvedBy.join(', ')}]` : ''}${c.findings.length ? `\n    ${c.findings.join('\n    ')}` : ''}`;
       });
       lines.push(
-        `wf review ci: ${report.summary.attested} of ${report.summary.total} commit(s) attested, ${report.summary.needsRevision} need revision, ${report.summary.failed} failed; ${report.attestationsWritten} attestation(s) signed${report.pushed ? ' and pushed' : ''}${posted ? `; posted to ${posted}` : ''}`,
+        `wf review ci: ${report.summary.attested} of ${plural(report.summary.total, 'commit')} attested, ${report.summary.needsRevision} need revision, ${report.summary.failed} failed; ${plural(report.attestationsWritten, 'attestation')} signed${report.pushed ? ' and pushed' : ''}${posted ? `; posted to ${posted}` : ''}`,
       );
       return lines.join('\n');
     });
     if (!report.ok) {
-      throw refused(`${report.summary.needsRevision + report.summary.failed} commit(s) are not attested`, { hint: 'address the findings above, push, and the job runs again', reported: true });
+      throw refused(`${plural(report.summary.needsRevision + report.summary.failed, 'commit')} ${report.summary.needsRevision + report.summary.failed === 1 ? 'is' : 'are'} not attested`, { hint: 'address the findings above, push, and the job runs again', reported: true });
     }
   }
 }

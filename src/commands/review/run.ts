@@ -3,6 +3,7 @@ import { WfCommand } from '../../cli/base-command.js';
 import { taskIdFlag } from '../../cli/task-flags.js';
 import { type ReviewerOutcome, type ReviewRunReport, runReviews } from '../../review/index.js';
 import { environmentError, refused } from '../../errors/index.js';
+import { plural } from '../../text/index.js';
 
 export default class ReviewRun extends WfCommand {
   static override summary = 'Run the configured reviewers on the plan or the staged change and record the verdicts they print.';
@@ -33,7 +34,7 @@ export default class ReviewRun extends WfCommand {
     const failures = report.reviewers.filter((o): o is Extract<ReviewerOutcome, { outcome: 'failed' }> => o.outcome === 'failed');
     if (failures.length === 0) return;
     const message = [
-      `${failures.length} of ${report.reviewers.length} reviewer(s) gave no verdict that could be recorded:`,
+      `${failures.length} of ${plural(report.reviewers.length, 'reviewer')} gave no verdict that could be recorded:`,
       ...failures.map(renderFailure),
     ].join('\n');
     const hint = failures.length === 1 ? failures[0]!.hint : `fix each reviewer above, then: wf review run --reviewer <name>${report.step === 'plan-review' ? ' --step plan-review' : ''}`;

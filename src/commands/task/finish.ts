@@ -3,6 +3,7 @@ import { taskIdFlag } from '../../cli/task-flags.js';
 import { openTaskContext } from '../../cli/task-context.js';
 import { mutateStore } from '../../state/index.js';
 import { finishTask, getTask } from '../../tasks/index.js';
+import { plural } from '../../text/index.js';
 
 export default class TaskFinish extends WfCommand {
   static override summary = 'Finish a task after its last reviewed commit.';
@@ -17,6 +18,6 @@ export default class TaskFinish extends WfCommand {
       finishTask(tx, task, config);
       return task;
     });
-    this.report(flags.json, task, () => `finished task ${task.id} (${task.commits.length} commit(s))`);
+    this.report(flags.json, task, () => `finished task ${task.id} (${plural(task.commits.length, 'commit')})`);
   }
 }
