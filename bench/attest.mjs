@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, interleave, lineFit, makeBenchRepo, median, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, lineFit, makeBenchRepo, median, result, timeRun, WF } from './lib.mjs';
 
 const { attestationPath, loadOpenSshPrivateKey, renderAllowedSignerLine, reviewStatement, signStatement } = await import('../dist/attestation/index.js');
 
@@ -88,7 +88,7 @@ try {
   const fit = lineFit(sizes, sizes.map((n) => medians[`${n} commits`] - medians['node -e 0']));
   console.log(`  fit: ${fmt(fit.fixed)} fixed + ${fit.slope.toFixed(3)} ms per commit; the middle size is ${fit.offPercent.toFixed(0)}% off the line`);
   const top = medians[`${max} commits`];
-  console.log(`  ${max} attested commits: ${fmt(top)} (budget 2000 ms) ${max < 1000 || top < 2000 ? 'OK' : 'OVER BUDGET'}`);
+  result({ bench: 'attest.mjs', what: `\`wf verify\` over ${max.toLocaleString('en')} attested commits`, measured: `${fmt(top)} (${fmt(fit.fixed)} fixed + ${fit.slope.toFixed(2)} ms per commit, linear within ${Math.abs(fit.offPercent).toFixed(0)}%)`, goal: '< 2 s, linear', ok: (max < 1000 || top < 2000) && Math.abs(fit.offPercent) <= 15 });
 
   // 2. one lookup among 100,000 attestations against one among a few.
   const small = build(10, { attest: true });
@@ -101,7 +101,7 @@ try {
   const ratio = lookup['ref with 100,010 attestations'] / lookup['ref with 10 attestations'];
   console.log('wf verify of 10 commits, median of 9 interleaved runs:');
   for (const [name, ms] of Object.entries(lookup)) console.log(`  ${name.padEnd(30)} ${fmt(ms)}`);
-  console.log(`  ratio ${ratio.toFixed(2)}× (budget 1.25×: no full scans) ${ratio <= 1.25 ? 'OK' : 'OVER BUDGET'}`);
+  result({ bench: 'attest.mjs', what: '`wf verify` of 10 commits with 100,010 attestations on the ref vs 10', measured: `${fmt(lookup['ref with 100,010 attestations'])} vs ${fmt(lookup['ref with 10 attestations'])} = ${ratio.toFixed(2)}×`, goal: '≤ 1.25× (no full scans)', ok: ratio <= 1.25 });
 
   // 3. review ci on 100 unattested commits: total time minus the reviewer's own.
   const overheads = [];
@@ -117,7 +117,8 @@ try {
     overheads.push(total - reviewerMs);
   }
   const overhead = median(overheads);
-  console.log(`wf review ci on 100 commits, median of 3 runs: ${fmt(overhead)} of wf's own time (reviewer runs excluded) (budget 1000 ms) ${overhead < 1000 ? 'OK' : 'OVER BUDGET'}`);
+  console.log('wf review ci on 100 commits, median of 3 runs, reviewer runs excluded:');
+  result({ bench: 'attest.mjs', what: '`wf review ci` on 100 commits, reviewer time excluded', measured: fmt(overhead), goal: '< 1 s', ok: overhead < 1000 });
 } finally {
   for (const r of repos) rmSync(r.base, { recursive: true, force: true });
   rmSync(keyDir, { recursive: true, force: true });

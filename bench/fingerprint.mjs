@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fmt, interleave, makeBenchRepo, median, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, makeBenchRepo, median, result, timeRun, WF } from './lib.mjs';
 
 const arg = (i, env, fallback) => Number(process.argv[2 + i] ?? process.env[env] ?? fallback);
 const files = arg(0, 'FP_BENCH_FILES', 5000);
@@ -158,7 +158,7 @@ try {
   console.log(`  wf hash                                       ${fmt(times['wf hash'])}`);
   console.log(`  wf hash − node -e 0                           ${fmt(times['wf hash'] - times['node -e 0'])}`);
   console.log(`  wf / minimal node                             ${(times['wf hash'] / times['node-min']).toFixed(2)}×`);
-  console.log(`  ratio wf / plain git                          ${ratio.toFixed(2)}× (goal ≤ ${GOAL.toFixed(2)}×) ${ratio <= GOAL ? 'OK' : 'OVER BUDGET'}`);
+  result({ bench: 'fingerprint.mjs', what: `\`wf hash\`, ${files.toLocaleString('en')} files / ${Math.round(totalBytes / 1048576)} MB staged`, measured: `${ratio.toFixed(2)}× \`git diff-index | git cat-file | sha256sum\``, goal: `≤ ${GOAL.toFixed(1)}× a plain-git pipeline`, ok: ratio <= GOAL });
 } finally {
   rmSync(repo.base, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 // Shared by the bench scripts: real processes, interleaved runs, medians.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,3 +93,15 @@ export function lineFit(sizes, [a, b, c]) {
   const predicted = a + slope * (sizes[1] - sizes[0]);
   return { fixed: a - slope * sizes[0], slope, offPercent: (b / predicted - 1) * 100 };
 }
+
+/**
+ * One figure against its goal: printed for a person, and, when run-all.mjs
+ * collects them (WF_BENCH_RESULTS names a file), appended as a JSON line, from
+ * which it regenerates the README's speed table: the table is never typed in.
+ */
+export function result({ bench, what, measured, goal, ok }) {
+  console.log(`  ${what}: ${measured} (goal ${goal}) ${ok ? 'OK' : 'OVER BUDGET'}`);
+  if (process.env.WF_BENCH_RESULTS) appendFileSync(process.env.WF_BENCH_RESULTS, `${JSON.stringify({ bench, what, measured, goal, ok })}\n`);
+}
+
+export const ratioOf = (ms, base) => `${fmt(ms)} vs ${fmt(base)} for \`node -e 0\` = ${(ms / base).toFixed(2)}×`;

@@ -3,7 +3,7 @@
 // of interleaved runs in the same environment (bench/lib.mjs benchEnv).
 // Usage: node bench/loop.mjs [rounds]
 import { rmSync } from 'node:fs';
-import { fmt, interleave, plannedBenchRepo, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, plannedBenchRepo, ratioOf, result, timeRun, WF } from './lib.mjs';
 
 const rounds = Number(process.argv[2] ?? 25);
 const repo = plannedBenchRepo({ agent: { stopGate: true, maxStopBlocks: 3 } });
@@ -26,7 +26,8 @@ try {
   for (const [name, ms] of Object.entries(medians)) console.log(`  ${name.padEnd(28)} ${fmt(ms)}`);
   for (const name of ['wf next --json', 'wf hook stop', 'wf hook stop (nothing open)']) {
     const ratio = medians[name] / medians['node -e 0'];
-    console.log(`  ${name.padEnd(28)} ${ratio.toFixed(2)}× node -e 0 (budget 2.50×) ${ratio <= 2.5 ? 'OK' : 'OVER BUDGET'}`);
+    const what = { 'wf next --json': '`wf next --json`, every agent turn', 'wf hook stop': '`wf hook stop` when it blocks (the agent keeps working)', 'wf hook stop (nothing open)': '`wf hook stop` with the stop gate, nothing open' }[name];
+    result({ bench: 'loop.mjs', what, measured: ratioOf(medians[name], medians['node -e 0']), goal: '≤ 2.5×', ok: ratio <= 2.5 });
   }
 } finally {
   rmSync(repo.base, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // Usage: node bench/verify.mjs [max-commits]
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { fmt, interleave, lineFit, makeBenchRepo, timeRun, WF } from './lib.mjs';
+import { fmt, interleave, lineFit, makeBenchRepo, result, timeRun, WF } from './lib.mjs';
 
 const max = Number(process.argv[2] ?? 1000);
 const sizes = [max / 4, max / 2, max].map(Math.round);
@@ -46,7 +46,7 @@ try {
   const fit = lineFit(sizes, sizes.map((n) => medians[`${n} commits`] - medians['node -e 0']));
   console.log(`  fit: ${fmt(fit.fixed)} fixed + ${fit.slope.toFixed(3)} ms per commit; the middle size is ${fit.offPercent.toFixed(0)}% off the line`);
   const top = medians[`${max} commits`];
-  console.log(`  ${max} commits: ${fmt(top)} (budget 3000 ms) ${max < 1000 || top < 3000 ? 'OK' : 'OVER BUDGET'}`);
+  result({ bench: 'verify.mjs', what: `\`wf verify\` over ${max.toLocaleString('en')} commits`, measured: `${fmt(top)} (${fmt(fit.fixed)} fixed + ${fit.slope.toFixed(3)} ms per commit, linear within ${Math.abs(fit.offPercent).toFixed(0)}%)`, goal: '< 3 s, linear', ok: (max < 1000 || top < 3000) && Math.abs(fit.offPercent) <= 15 });
 } finally {
   rmSync(repo.base, { recursive: true, force: true });
 }

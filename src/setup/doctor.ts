@@ -10,6 +10,7 @@ import { parseAllowedSigners } from '../attestation/index.js';
 import { ATTESTORS_FILE } from '../ci/index.js';
 import { reviewerLaunch } from '../review/index.js';
 import type { Repo } from '../git/index.js';
+import { plural } from '../text/index.js';
 
 /**
  * `wf doctor`: the installation checked end to end, including whether the
@@ -88,7 +89,7 @@ export function attestorChecks(root: string): DoctorCheck[] {
   const now = new Date();
   const usable = signers.filter((s) => (s.namespaces === null || s.namespaces.includes('wf-review')) && (s.validBefore === null || s.validBefore >= now));
   if (usable.length === 0) checks.push({ name: 'attestors', status: 'fail', detail: `${ATTESTORS_FILE} lists no key valid now for the wf-review namespace`, fix: 'wf attest keygen' });
-  else checks.push({ name: 'attestors', status: problems.length ? 'warn' : 'ok', detail: `${usable.length} key(s) may sign attestations: ${usable.map((s) => `${s.principals.join(',')} ${s.publicKey.fingerprint}`).join('; ')}` });
+  else checks.push({ name: 'attestors', status: problems.length ? 'warn' : 'ok', detail: `${plural(usable.length, 'key')} may sign attestations: ${usable.map((s) => `${s.principals.join(',')} ${s.publicKey.fingerprint}`).join('; ')}` });
   return checks;
 }
 
@@ -126,7 +127,7 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
   checks.push(...attestorChecks(repo.root));
   guard('state', () => {
     const state = readStateFile(repo.root);
-    return { status: 'ok', detail: `.claude/task-state.json reads (${Object.keys(state.tasks).length} task(s))` };
+    return { status: 'ok', detail: `.claude/task-state.json reads (${plural(Object.keys(state.tasks).length, 'task')})` };
   });
   try {
     for (const hook of await checkHooks(repo)) {

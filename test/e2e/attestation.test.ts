@@ -508,7 +508,7 @@ describe('wf doctor and the attestors file', () => {
     type Report = { checks: { name: string; status: string; detail: string }[] };
     let report = JSON.parse(s.repo.wf(['doctor', '--json']).stdout) as Report;
     const attestors = () => report.checks.filter((c) => c.name === 'attestors');
-    expect(attestors()).toEqual([expect.objectContaining({ status: 'ok', detail: expect.stringMatching(/^1 key\(s\) may sign attestations: wf-review-ci SHA256:/) })]);
+    expect(attestors()).toEqual([expect.objectContaining({ status: 'ok', detail: expect.stringMatching(/^1 key may sign attestations: wf-review-ci SHA256:/) })]);
     writeFileSync(join(s.repo.dir, '.claude/wf-attestors'), `${readFileSync(join(s.repo.dir, '.claude/wf-attestors'), 'utf8')}ci@x ssh-ed25519 not-base64!\n`);
     report = JSON.parse(s.repo.wf(['doctor', '--json']).stdout);
     expect(attestors().map((c) => c.status)).toEqual(['fail', 'warn']);

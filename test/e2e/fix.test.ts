@@ -456,7 +456,7 @@ describe('wf fix: who may ask, and what is never answered', () => {
 
 describe('wf fix: the gates before anything leaves the job', () => {
   it.each([
-    ['breaks the tests on every attempt', 'break', 'gave-up', /2 attempt\(s\) are spent; the last: tests-failed/],
+    ['breaks the tests on every attempt', 'break', 'gave-up', /2 attempts are spent; the last: tests-failed/],
     ['produces a 2,000-line diff', 'huge', 'refused', /changes 2,000 lines, over fix\.maxLines \(500\)/],
     ['changes nothing', 'nothing', 'gave-up', /changed nothing/],
     ['edits the config to loosen a gate', 'config', 'refused', /touches \.claude\/wf\.config\.json/],

@@ -128,7 +128,7 @@ describe('wf verify', () => {
     const r = report(repo, ['--base', 'two-reviewer-base']);
     expect(r.minApprovals).toBe(2);
     expect(r.commits[0].status).toBe('fail');
-    expect(r.commits[0].reasons).toContain('1 distinct approving reviewer(s), the base branch requires 2');
+    expect(r.commits[0].reasons).toContain('1 distinct approving reviewer, the base branch requires 2');
   });
 
   it('with review.allowManual false on the base, only the base\'s configured reviewers may approve', () => {
@@ -283,7 +283,7 @@ describe('wf init --ci', () => {
       expect(repo.read('.github/workflows/wf-verify.yml')).toContain('fetch-depth: 0');
       const gitlab = repo.wf(['init', '--yes', '--ci', 'gitlab']);
       expectCode(gitlab, 0);
-      expect(gitlab.stdout).toContain('include: [{ local: .gitlab/wf-verify.gitlab-ci.yml }]');
+      expect(gitlab.stdout).toContain('  include:\n    - local: .gitlab/wf-verify.gitlab-ci.yml');
       expect(repo.read('.github/workflows/wf-review.yml')).toContain('pull_request_target');
       expect(repo.read('.gitlab/wf-verify.gitlab-ci.yml')).toContain('CI_MERGE_REQUEST_DIFF_BASE_SHA');
       expect(repo.wf(['init', '--yes', '--ci', 'github']).stdout).toContain('nothing to change');
