@@ -29,12 +29,15 @@ const attestors = `${renderAllowedSignerLine({ principal: 'bench', publicKey: si
 const blob = (content) => `data ${Buffer.byteLength(content)}\n${content}\n`;
 const reviewerScript = join(keyDir, 'reviewer.mjs');
 writeFileSync(reviewerScript, "import { randomUUID } from 'node:crypto';\nprocess.stdin.resume();\nprocess.stdin.on('end', () => console.log(JSON.stringify({ session_id: randomUUID(), response: 'VERDICT: APPROVED' })));\n");
+const reviewerCommand = [process.execPath, reviewerScript];
 const config = (required) =>
   JSON.stringify({
     version: 1,
     attestation: { required, trailers: 'required' },
-    reviewers: { bench: { command: [process.execPath, reviewerScript], continuationId: { jsonPath: 'session_id' }, verdict: { jsonPath: 'response', regex: '^VERDICT: (\\w+)$' } } },
+    reviewers: { bench: { command: reviewerCommand, continuationId: { jsonPath: 'session_id' }, verdict: { jsonPath: 'response', regex: '^VERDICT: (\\w+)$' } } },
   });
+// verify counts an approval only when it names the command the base configures for that reviewer.
+const reviewerCommandDigest = { sha256: sha256(JSON.stringify(reviewerCommand)) };
 
 /** A repository with `commits` reviewed commits on main and, when `attest`, a signed attestation for each, plus `padding` unrelated ones. */
 function build(commits, { attest, padding = 0 }) {
@@ -53,7 +56,7 @@ function build(commits, { attest, padding = 0 }) {
   }
   if (attest || padding > 0) {
     stream += `commit refs/notes/wf-attestations\ncommitter Bench <bench@example.invalid> 1700000000 +0000\n${blob('attestations\n')}`;
-    const predicate = (i) => ({ reviewer: 'bench', sessionId: `ses_${i}`, verdict: 'approved', step: 'review', time: '2026-01-01T00:00:00.000Z', repository: 'bench', headCommit: 'a'.repeat(40), baseCommit: 'b'.repeat(40), baseConfigDigest: { sha256: ZERO }, reviewerCommandDigest: { sha256: ZERO }, reviewTextDigest: { sha256: ZERO }, wfVersion: 'bench' });
+    const predicate = (i) => ({ reviewer: 'bench', sessionId: `ses_${i}`, verdict: 'approved', step: 'review', time: '2026-01-01T00:00:00.000Z', repository: 'bench', headCommit: 'a'.repeat(40), baseCommit: 'b'.repeat(40), baseConfigDigest: { sha256: ZERO }, reviewerCommandDigest, reviewTextDigest: { sha256: ZERO }, wfVersion: 'bench' });
     const envelopeFor = (fp, i) => JSON.stringify(signStatement(reviewStatement(fp, predicate(i)), signer));
     if (attest) fingerprints.forEach((fp, i) => {
       const envelope = envelopeFor(fp, i);

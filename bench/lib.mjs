@@ -51,7 +51,7 @@ export function makeBenchRepo() {
   const env = benchEnv(home);
   const run = (cmd, args, extra = {}) => {
     const r = spawnSync(cmd, args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28, ...extra });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout.slice(0, 4000)}`);
     return r.stdout;
   };
   run('git', ['init', '-q', '-b', 'main']);
