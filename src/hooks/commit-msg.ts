@@ -6,6 +6,7 @@ import { parseReviewTrailers, trailerLines, isWellFormedHash, withTrailers, type
 import { computeStagedFingerprint } from '../fingerprint/index.js';
 import { CatFileBatch, gitText, commitParents } from '../git/index.js';
 import { type WfConfig, effectiveConfig } from '../config/index.js';
+import type { ReviewRecord } from '../state/index.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress } from './clean-merge.js';
 import { loadHookContext, resolveHookTask } from '../tasks/index.js';
@@ -94,9 +95,10 @@ export async function runCommitMsg(args: string[]): Promise<number> {
       });
     }
     if (trailers.ids.length > 0) {
-      // A Review-Id typed in (or kept from another commit) must be an approval recorded here for exactly this change.
-      const recorded = new Set<string>();
-      for (const t of Object.values(ctx.state().tasks)) for (const a of approvalsFor(t, 'review', fingerprint, config)) recorded.add(`${a.reviewer}:${a.continuationId}`);
+      // A Review-Id typed in (or written by `wf commit`, or kept from another commit) must be an approval recorded
+      // here for exactly this change. No task is resolved: `wf commit --task-id` works while several are active.
+      const recorded = new Map<string, ReviewRecord>();
+      for (const t of Object.values(ctx.state().tasks)) for (const a of approvalsFor(t, 'review', fingerprint, config)) recorded.set(`${a.reviewer}:${a.continuationId}`, a);
       const unknown = trailers.ids.find((i) => !recorded.has(`${i.reviewer}:${i.continuationId}`));
       if (unknown) {
         throw refused(`Review-Id "${unknown.raw}" names no approval recorded for this change (fingerprint ${fingerprint.slice(0, 12)}…)`, {
@@ -104,35 +106,16 @@ export async function runCommitMsg(args: string[]): Promise<number> {
           hint: 'remove the Review-Hash and Review-Id lines from the message; wf adds the right ones when the staged code is reviewed (wf status)',
         });
       }
+      const cited = [...new Set(trailers.ids.map((i) => recorded.get(`${i.reviewer}:${i.continuationId}`)!))];
+      // The same bar as the trailers wf writes itself: enough distinct reviewers, each in the audit log.
+      requireEnoughLoggedApprovals(repo.root, cited, config, fingerprint, undefined);
       return ExitCode.Ok;
     }
   }
 
   const { task } = resolveHookTask(ctx);
   const approvals = config.steps.review ? approvalsFor(task, 'review', fingerprint, config) : [];
-  const enough = !config.steps.review || approvals.length >= config.review.minApprovals;
-  if (!enough) {
-    const err = refused(
-      approvals.length === 0
-        ? `no approved review of task ${task.id} matches the change being committed (fingerprint ${fingerprint.slice(0, 12)}…)`
-        : `${approvals.length} of ${config.review.minApprovals} distinct approving reviewers for this change`,
-      { hint: `wf status   (lists what is missing), then: ${reviewCommand(config, 'review', task.id)}` },
-    );
-    if (config.mode === 'warn') {
-      process.stderr.write(`wf (mode: warn, not refusing): ${err.message}\n`);
-      return ExitCode.Ok;
-    }
-    throw err;
-  }
-  // The approvals the trailers cite must be in the audit log too, as `wf commit` checks: a state edited by hand
-  // (or a log deleted) is not evidence.
-  const inLog = approvalsInAuditLog(repo.root, approvals);
-  const unlogged = approvals.find((a) => !inLog.has(approvalKey(a)));
-  if (unlogged) {
-    throw refused(`the audit log holds no entry for the approval by ${unlogged.reviewer} that this commit would cite: the state and the log disagree`, {
-      hint: `wf audit verify, then record the review again: ${reviewCommand(config, 'review', task.id)}`,
-    });
-  }
+  if (!requireEnoughLoggedApprovals(repo.root, approvals, config, fingerprint, task.id)) return ExitCode.Ok;
   // Written by wf, not by `git interpret-trailers`: that one honours the user's trailer.* settings and, before
   // git 2.42, puts the trailers above a `---` line in the body, where `git log --format=%(trailers)` finds none.
   const lines = trailerLines(fingerprint, approvals);
@@ -149,4 +132,32 @@ export async function runCommitMsg(args: string[]): Promise<number> {
   }
   writeFileSync(file, next);
   return ExitCode.Ok;
+}
+
+/**
+ * Refuses unless `approvals` come from enough distinct reviewers and the audit log holds each of them, as
+ * `wf commit` checks: a state edited by hand (or a log deleted) is not evidence. In warn mode too few approvals
+ * are reported and let through: false, there is nothing to cite.
+ */
+function requireEnoughLoggedApprovals(root: string, approvals: ReviewRecord[], config: WfConfig, fingerprint: string, taskId: string | undefined): boolean {
+  const reviewers = new Set(approvals.map((a) => a.reviewer)).size;
+  if (config.steps.review && reviewers < config.review.minApprovals) {
+    const err = refused(
+      reviewers === 0
+        ? `no approved review${taskId === undefined ? '' : ` of task ${taskId}`} matches the change being committed (fingerprint ${fingerprint.slice(0, 12)}…)`
+        : `${reviewers} of ${config.review.minApprovals} distinct approving reviewers for this change (fingerprint ${fingerprint.slice(0, 12)}…)`,
+      { hint: `wf status   (lists what is missing), then: ${reviewCommand(config, 'review', taskId)}` },
+    );
+    if (config.mode !== 'warn') throw err;
+    process.stderr.write(`wf (mode: warn, not refusing): ${err.message}\n`);
+    return false;
+  }
+  const inLog = approvalsInAuditLog(root, approvals);
+  const unlogged = approvals.find((a) => !inLog.has(approvalKey(a)));
+  if (unlogged) {
+    throw refused(`the audit log holds no entry for the approval by ${unlogged.reviewer} that this commit would cite: the state and the log disagree`, {
+      hint: `wf audit verify, then record the review again: ${reviewCommand(config, 'review', taskId)}`,
+    });
+  }
+  return true;
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REAL_PLAN, realId, type TestRepo } from '../helpers/repo.js';
-import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
+import { expectCode, patchConfig, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
 const made: TestRepo[] = [];
 afterAll(() => made.forEach((r) => r.cleanup()));
@@ -109,6 +109,27 @@ describe('a plain git commit through the gates counts, with trailers git reads',
     expect(typed.stderr).toContain('names no approval recorded for this change');
     expect(repo.git(['rev-parse', '-q', '--verify', 'HEAD~1']).code).not.toBe(0);
     expectCode(repo.git(['commit', '-q', '-m', 'Subject', '-m', `Review-Hash: ${hash}\nReview-Id: alice:${realId(1)}`]), 0);
+  });
+
+  it('typed trailers meet the same bar as written ones: enough distinct reviewers, each in the audit log', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    patchConfig(repo, (c) => (c.review.minApprovals = 2));
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    const hash = repo.wf(['hash']).stdout.trim();
+    const one = repo.git(['commit', '-q', '-m', 'Subject', '-m', `Review-Hash: ${hash}\nReview-Id: alice:${realId(1)}`]);
+    expectCode(one, 1);
+    expect(one.stderr).toContain('1 of 2 distinct approving reviewers');
+    // The same reviewer cited twice is still one reviewer.
+    expectCode(repo.git(['commit', '-q', '-m', 'Subject', '-m', `Review-Hash: ${hash}\nReview-Id: alice:${realId(1)}\nReview-Id: alice:${realId(1)}`]), 1);
+    expectCode(repo.wf(['record-review', '--reviewer', 'bob', '--continuation-id', realId(3), '--status', 'approved']), 0);
+    const cited = `Review-Hash: ${hash}\nReview-Id: alice:${realId(1)}\nReview-Id: bob:${realId(3)}`;
+    rmSync(join(repo.dir, '.claude/workflow-audit.log'));
+    const unlogged = repo.git(['commit', '-q', '-m', 'Subject', '-m', cited]);
+    expectCode(unlogged, 1);
+    expect(unlogged.stderr).toContain('the audit log holds no entry');
+    expect(repo.git(['rev-parse', '-q', '--verify', 'HEAD~1']).code).not.toBe(0);
   });
 });
 
