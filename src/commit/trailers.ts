@@ -58,10 +58,30 @@ export function splitMessage(message: string, options: MessageOptions = {}): { c
     commentChar ??= c;
     start = i;
   }
+  if (cut < 0 && commentChar !== null && commentChar !== '#' && !autoWouldPick(commentChar, lines.slice(0, start))) {
+    // Not git's comment block but the message's own last lines (`$ npm test`, `@ alice`): git keeps them.
+    start = end;
+    commentChar = null;
+  }
   const content = lines.slice(0, start).filter((l) => commentChar === null || !l.startsWith(commentChar));
   while (content.length > 0 && content.at(-1)!.trim() === '') content.pop();
   while (content.length > 0 && content[0]!.trim() === '') content.shift();
   return { content, tail: lines.slice(start), commentChar };
+}
+
+/**
+ * Whether `core.commentChar=auto` would pick `c` for a message whose own lines are `lines`: git takes the
+ * first candidate that starts none of them (builtin/commit.c, adjust_comment_line_char). Any other character
+ * is git's only if set explicitly, which the hook cannot see without starting git; reading its lines as text
+ * then leaves them above the trailers, where git's cleanup drops them and the trailers stay the last paragraph.
+ */
+function autoWouldPick(c: string, lines: readonly string[]): boolean {
+  const leading = new Set(lines.map((l) => l[0]));
+  for (const candidate of COMMENT_CANDIDATES) {
+    if (candidate === c) return true;
+    if (!leading.has(candidate)) return false;
+  }
+  return false;
 }
 
 /** git's own prefixes that make a mixed paragraph a trailer block (trailer.c). */

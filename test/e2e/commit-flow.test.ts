@@ -63,6 +63,10 @@ describe('a plain git commit through the gates counts, with trailers git reads',
     ['a --- line in the body', [], ['commit', '-q', '-m', 'Subject', '-m', 'Body\n---\nafter the divider']],
     ['the user\'s trailer settings', ['-c', 'trailer.ifexists=replace', '-c', 'trailer.ifmissing=doNothing', '-c', 'trailer.where=start', '-c', 'trailer.separators=='], ['commit', '-q', '-m', 'Subject']],
     ['a Signed-off-by already there', [], ['commit', '-q', '-s', '-m', 'Subject']],
+    // Lines git keeps though they start with a character core.commentChar=auto could pick: a shell prompt, a mention, a bang.
+    ['a body ending in a shell prompt line', [], ['commit', '-q', '-m', 'Subject', '-m', 'Run it:\n$ npm test']],
+    ['a body ending in @mentions and ! lines', [], ['commit', '-q', '-m', 'Subject', '-m', '@ alice please look\n! breaking: the flag is gone']],
+    ['commentChar=auto picking ; after a #-led line', ['-c', 'core.commentChar=auto', '-c', 'core.editor=true'], ['commit', '-q', '-e', '-m', '#12 Subject', '-m', '$ make']],
   ])('trailers land where git log finds them in a clean clone: %s', (_name, config, args) => {
     const repo = plannedRepo();
     made.push(repo);

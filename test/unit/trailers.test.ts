@@ -90,4 +90,18 @@ describe('review trailers', () => {
     expect(splitMessage(written).commentChar).toBe(';');
     expect(parseReviewTrailers(written).hashes).toEqual(['a'.repeat(64)]);
   });
+
+  it('a last line led by $, @ or ! is text unless core.commentChar=auto would have picked that character', () => {
+    for (const last of ['$ npm test', '@ alice', '! breaking', '; not a comment']) {
+      const message = `Subject\n\nBody\n${last}\n`;
+      expect(splitMessage(message).commentChar).toBeNull();
+      expect(withTrailers(message, [HASH])).toBe(`Subject\n\nBody\n${last}\n\n${HASH}\n`);
+    }
+    // auto picks the first of #;@!$… that starts no line, so '$' only once #, ;, @ and ! all lead lines.
+    const picked = '#1\n;2\n@3\n!4\n\n$ Please enter the commit message\n$\n';
+    expect(splitMessage(picked).commentChar).toBe('$');
+    expect(withTrailers(picked, [HASH])).toBe(`#1\n;2\n@3\n!4\n\n${HASH}\n\n$ Please enter the commit message\n$\n`);
+    // The default '#' block is git's whatever else the message holds.
+    expect(splitMessage('Subject\n\n# Please enter the commit message\n').commentChar).toBe('#');
+  });
 });
