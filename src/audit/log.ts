@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync, readFileSync, mkdirSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, fsyncSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ExitCode, WfError } from '../errors/index.js';
+import { ExitCode, fileSystemError, WfError } from '../errors/index.js';
 import { redactSecrets } from '../redaction/index.js';
 import { plural } from '../text/index.js';
 
@@ -116,8 +116,14 @@ function readTail(fd: number, size: number, bytes: number): Buffer {
  * `verifyAuditLog` reports as such. A log that already ends torn is not
  * appended to: chaining past crash residue would hide it.
  */
-export function appendAuditEntriesLocked(root: string, events: AuditEvent[], time = new Date()): AuditEntry[] {
-  if (events.length === 0) return [];
+export interface AuditAppend {
+  entries: AuditEntry[];
+  /** Takes the entries back out (the log cut to its size before them): the change they record did not happen. */
+  undo(): void;
+}
+
+export function appendAuditEntriesLocked(root: string, events: AuditEvent[], time = new Date()): AuditAppend {
+  if (events.length === 0) return { entries: [], undo: () => undefined };
   const file = auditPath(root);
   mkdirSync(dirname(file), { recursive: true });
   const fd = openSync(file, 'a+');
@@ -172,13 +178,44 @@ export function appendAuditEntriesLocked(root: string, events: AuditEvent[], tim
       written.push(entry);
       previous = { seq: entry.seq, hash: entry.hash };
     }
-    // One write(2) per line keeps each line whole under a crash.
-    if (prefix) writeSync(fd, prefix);
-    for (const line of lines) writeSync(fd, line);
-    fsyncSync(fd);
-    return written;
+    // One buffer, written until done: a short write (a full disk) is cut back to the last whole line, so the
+    // log never keeps a torn or half-batch line for a command that then failed.
+    const bytes = Buffer.from(prefix + lines.join(''));
+    let offset = 0;
+    try {
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      fsyncSync(fd);
+    } catch (err) {
+      cutBack(fd, size);
+      throw fileSystemError(err, 'append to', file, 'nothing was recorded and nothing changed');
+    }
+    return {
+      entries: written,
+      undo: () => {
+        let again: number;
+        try {
+          again = openSync(file, 'r+');
+        } catch {
+          return; // The log cannot be opened again; `wf audit verify` still checks what it holds.
+        }
+        try {
+          cutBack(again, size);
+        } finally {
+          closeSync(again);
+        }
+      },
+    };
   } finally {
     closeSync(fd);
+  }
+}
+
+function cutBack(fd: number, size: number): void {
+  try {
+    ftruncateSync(fd, size);
+    fsyncSync(fd);
+  } catch {
+    // A file that cannot be cut (a device) kept nothing of the failed write either.
   }
 }
 

@@ -62,6 +62,28 @@ export const usageError = (message: string, options?: WfErrorOptions) =>
 export const environmentError = (message: string, options?: WfErrorOptions) =>
   new WfError(ExitCode.Environment, message, options);
 
+const ERRNO_WORDS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'it does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+/** A failed read or write of one of wf's files, as a message that names the file and says what to do. */
+export function fileSystemError(err: unknown, action: string, path: string, consequence: string): WfError {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const why = code === undefined ? String((err as Error)?.message ?? err) : `${code}${ERRNO_WORDS[code] ? `: ${ERRNO_WORDS[code]}` : ''}`;
+  const fix =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? `free some space on the disk that holds ${path}, then run the command again`
+      : `check ${path} and its folder (ls -ld ${JSON.stringify(path)}), then run the command again`;
+  return environmentError(`cannot ${action} ${path} (${why}); ${consequence}`, { where: path, hint: fix });
+}
+
 export function isWfError(err: unknown): err is WfError {
   return err instanceof WfError;
 }

@@ -1,13 +1,16 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { environmentError } from '../errors/index.js';
 
 /**
  * Write temp → fsync → rename → fsync the folder: a crash at any instant
  * leaves either the old or the new file, never a torn one. The temp file sits
- * in the same folder so the rename never crosses a file system.
+ * in the same folder so the rename never crosses a file system. A symbolic
+ * link is written through, as editors do, never replaced by a plain file.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const file = writeTarget(path);
   const dir = dirname(file);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o644);
@@ -29,6 +32,33 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     throw err;
   }
   fsyncDir(dir);
+}
+
+/**
+ * The file a write lands in: `path` itself, or what it links to. Renaming over the link would cut whatever
+ * shares the file off from every later write, silently. A link to nothing is refused rather than guessed at.
+ */
+function writeTarget(path: string): string {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return path;
+  } catch {
+    return path; // Not there yet (or unreadable, which the write itself reports with the path).
+  }
+  try {
+    return realpathSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    let to = '?';
+    try {
+      to = readlinkSync(path);
+    } catch {
+      // Gone meanwhile: the message still names the link.
+    }
+    throw environmentError(`${path} is a symbolic link to ${to}, which cannot be written through (${code === 'ENOENT' ? 'it does not exist' : code})`, {
+      where: path,
+      hint: `create the file it points to, or replace the link with a file of its own: rm ${JSON.stringify(path)}`,
+    });
+  }
 }
 
 function safeUnlink(path: string): void {

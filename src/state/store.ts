@@ -3,6 +3,7 @@ import { appendAuditEntriesLocked, type AuditEntry, type AuditEvent } from '../a
 import { findStateSchemaProblem } from './schema.js';
 import { parseStateText, readStateDocument, readStateFile, statePath, type State } from './model.js';
 import { withFileLock, type LockOptions } from './lock.js';
+import { fileSystemError, isWfError } from '../errors/index.js';
 
 /**
  * The state store: every change is lock → re-read → change → append audit →
@@ -53,9 +54,17 @@ export async function mutateStore<T>(root: string, change: (tx: StoreTransaction
         throw new Error(`wf produced an invalid state (${problem}); nothing was written`);
       }
       lock.assertHeld();
-      const entries = appendAuditEntriesLocked(root, events);
-      if (changed) writeFileAtomic(file, serialized);
-      return { value, entries };
+      const logged = appendAuditEntriesLocked(root, events);
+      if (changed) {
+        try {
+          writeFileAtomic(file, serialized);
+        } catch (err) {
+          // The log must not record a change the state never took (a full disk, a link to nothing).
+          logged.undo();
+          throw isWfError(err) ? err : fileSystemError(err, 'write', file, 'nothing was changed');
+        }
+      }
+      return { value, entries: logged.entries };
     },
     options,
   );
@@ -68,7 +77,7 @@ export async function appendAuditEntry(root: string, event: AuditEvent, options?
     file,
     (lock) => {
       lock.assertHeld();
-      return appendAuditEntriesLocked(root, [event])[0]!;
+      return appendAuditEntriesLocked(root, [event]).entries[0]!;
     },
     options,
   );

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -54,6 +54,49 @@ describe('odd state and config files', () => {
     const c = repo.wf(['task', 'start', 'T-2', '--title', 'x']);
     expectCode(c, 3);
     expect(c.stderr).toContain('the config file cannot be read (EISDIR: it is a folder)');
+  });
+
+  it('a state file that is a symbolic link is written through, never replaced; a link to nothing is refused, naming it', () => {
+    const repo = started();
+    const state = join(repo.dir, '.claude/task-state.json');
+    const shared = join(repo.dir, '..', `shared-state-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(shared, readFileSync(state));
+    rmSync(state);
+    symlinkSync(shared, state);
+    expectCode(repo.wf(['task', 'start', 'T-2', '--title', 'Through the link']), 0);
+    expect(lstatSync(state).isSymbolicLink()).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(shared, 'utf8')).tasks)).toEqual(['T-1', 'T-2']);
+    rmSync(shared);
+    const before = repo.read('.claude/workflow-audit.log');
+    const dangling = repo.wf(['task', 'start', 'T-3', '--title', 'Nowhere']);
+    expectCode(dangling, 3);
+    expect(dangling.stderr).toContain('task-state.json is a symbolic link to');
+    expect(dangling.stderr).toContain('it does not exist');
+    noStack(dangling.stderr);
+    expect(lstatSync(state).isSymbolicLink()).toBe(true);
+    // The refused write left no audit entry behind for a change that did not happen.
+    expect(repo.read('.claude/workflow-audit.log')).toBe(before);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk under the audit log: exit 3 naming the log, no torn line, nothing changed; once there is room every command works', () => {
+    const repo = started();
+    const log = join(repo.dir, '.claude/workflow-audit.log');
+    const kept = readFileSync(log);
+    const stateBefore = repo.read('.claude/task-state.json');
+    rmSync(log);
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    symlinkSync('/dev/full', log);
+    const full = repo.wf(['todo', 'add', 'write the docs']);
+    expectCode(full, 3);
+    expect(full.stderr).toContain('workflow-audit.log (ENOSPC: the disk is full)');
+    expect(full.stderr).toContain('free some space');
+    noStack(full.stderr);
+    expect(repo.read('.claude/task-state.json')).toBe(stateBefore);
+    rmSync(log);
+    writeFileSync(log, kept);
+    expectCode(repo.wf(['todo', 'add', 'write the docs']), 0);
+    expectCode(repo.wf(['audit', 'verify']), 0);
+    expect(repo.wf(['todo', 'list']).stdout).toContain('write the docs');
   });
 
   it('a config saved with a UTF-8 byte-order mark is read', () => {

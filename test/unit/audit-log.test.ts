@@ -39,8 +39,8 @@ const EVENTS: AuditEvent[] = [
 /** A real log built by the exported append function, in two batches (so chaining across calls is covered too). */
 function buildLog(): { root: string; file: string; text: string; lines: string[]; entries: AuditEntry[] } {
   const root = tempRoot();
-  const first = appendAuditEntriesLocked(root, EVENTS.slice(0, 2));
-  const rest = appendAuditEntriesLocked(root, EVENTS.slice(2));
+  const first = appendAuditEntriesLocked(root, EVENTS.slice(0, 2)).entries;
+  const rest = appendAuditEntriesLocked(root, EVENTS.slice(2)).entries;
   const file = auditPath(root);
   const text = readFileSync(file, 'utf8');
   const lines = text.slice(0, -1).split('\n');
@@ -70,7 +70,7 @@ describe('audit log chain', () => {
 
   it('appending nothing creates no file', () => {
     const root = tempRoot();
-    expect(appendAuditEntriesLocked(root, [])).toEqual([]);
+    expect(appendAuditEntriesLocked(root, []).entries).toEqual([]);
     expect(() => readFileSync(auditPath(root))).toThrow(/ENOENT/);
   });
 
@@ -262,7 +262,7 @@ describe('audit log redaction and limits', () => {
         reviewer: 'alice',
         details: { notes: `looks fine; token=${apiKey()} leaked`, output: `id ${awsKey()} used`, exitCode: 0, ok: true, none: null },
       },
-    ]);
+    ]).entries;
     const text = readFileSync(auditPath(root), 'utf8');
     for (const secret of [ghToken(), apiKey(), awsKey()]) expect(text).not.toContain(secret);
     expect(text).toContain('[REDACTED:github-token]');
@@ -284,7 +284,7 @@ describe('audit log redaction and limits', () => {
 
   it('truncates one long free-text field instead of refusing it', () => {
     const root = tempRoot();
-    const [entry] = appendAuditEntriesLocked(root, [{ event: 'test-recorded', details: { output: 'x'.repeat(50_000) } }]);
+    const [entry] = appendAuditEntriesLocked(root, [{ event: 'test-recorded', details: { output: 'x'.repeat(50_000) } }]).entries;
     const output = entry!.details!.output as string;
     expect(output.length).toBeLessThan(4100);
     expect(output.endsWith('[truncated]')).toBe(true);
@@ -369,5 +369,17 @@ describe('approvalsInAuditLog: the hooks find the approvals a commit cites, read
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('undo takes a batch back out, byte for byte, and the log verifies and appends as before', () => {
+    const root = tempRoot();
+    appendAuditEntriesLocked(root, EVENTS.slice(0, 2));
+    const before = readFileSync(auditPath(root));
+    const batch = appendAuditEntriesLocked(root, EVENTS.slice(2));
+    expect(batch.entries.length).toBeGreaterThan(0);
+    batch.undo();
+    expect(readFileSync(auditPath(root))).toEqual(before);
+    expect(verifyAuditLog(readFileSync(auditPath(root), 'utf8')).ok).toBe(true);
+    expect(appendAuditEntriesLocked(root, EVENTS.slice(2)).entries[0]!.seq).toBe(3);
   });
 });
