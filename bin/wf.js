@@ -12,12 +12,16 @@ const help = argv.includes('--help') || argv.includes('-h');
 const HOOK_BUNDLES = { 'pre-commit': 'pre-commit', 'commit-msg': 'commit-msg', 'pre-bash': 'agent-guard', 'pre-edit': 'agent-guard', stop: 'stop' };
 
 // A reader that stops early (wf status --json | head -c1) closed the pipe: not an error of wf's.
-process.stdout.on('error', (err) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.once('exit', () => {
-    process.exitCode = 0;
+// Not for hooks: touching process.stdout builds its stream, about 5 ms of every commit, and git
+// and agents read a hook's output to the end.
+if (argv[0] !== 'hook') {
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.once('exit', () => {
+      process.exitCode = 0;
+    });
   });
-});
+}
 
 function finish(run) {
   run.then(
