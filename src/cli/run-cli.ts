@@ -23,7 +23,13 @@ async function nextFor(err: unknown, argv: string[]): Promise<string> {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  // On import oclif checks node against its own engines by loading all of semver: 47 of the 160 files
+  // a command loads. wf's package.json engines already tell npm which node wf needs.
+  const engineWarning = process.env.OCLIF_DISABLE_ENGINE_WARNING;
+  process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
   const { run, flush } = await import('@oclif/core');
+  if (engineWarning === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
+  else process.env.OCLIF_DISABLE_ENGINE_WARNING = engineWarning;
   // A reader that stops early (wf --help | head -1) closed the pipe: not an error of wf's.
   // oclif then waits for a write that never completes, and node ends the process as an unsettled
   // top-level await (13); the exit code is the one place to say that nothing went wrong.

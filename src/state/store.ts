@@ -1,7 +1,7 @@
 import { writeFileAtomic } from './atomic-write.js';
 import { appendAuditEntriesLocked, type AuditEntry, type AuditEvent } from '../audit/index.js';
 import { findStateSchemaProblem } from './schema.js';
-import { parseStateText, readStateDocument, readStateFile, statePath, type State } from './model.js';
+import { parseStateText, readStateDocument, readStateFile, serializeState, statePath, type State } from './model.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { fileSystemError, isWfError } from '../errors/index.js';
 
@@ -46,7 +46,7 @@ export async function mutateStore<T>(root: string, change: (tx: StoreTransaction
         fileProblem();
         throw err;
       }
-      const serialized = `${JSON.stringify(state, null, 2)}\n`;
+      const serialized = serializeState(state);
       const changed = serialized !== text;
       const problem = changed ? findStateSchemaProblem(state) : null;
       if (problem) {

@@ -6,7 +6,7 @@ import { auditPath, parseAuditEntries, readAuditText, verifyAuditLog } from '../
 import { DEFAULT_CONFIG } from '../../src/config/reader.js';
 import { ExitCode, WfError } from '../../src/errors/index.js';
 import { findStateSchemaProblem } from '../../src/state/schema.js';
-import { emptyState, statePath } from '../../src/state/model.js';
+import { emptyState, serializeState, statePath } from '../../src/state/model.js';
 import { mutateStore, readState } from '../../src/state/store.js';
 import { addTodo, startTask } from '../../src/tasks/operations.js';
 
@@ -205,5 +205,22 @@ describe('mutateStore', () => {
     expect((err as Error).message).toMatch(/invalid state.*nothing was written/);
     expect(readFileSync(statePath(root)).equals(stateBefore)).toBe(true);
     expect(readFileSync(auditPath(root)).equals(auditBefore)).toBe(true);
+  });
+});
+
+describe('the state as written', () => {
+  it('is one task per line, parses back to the same state, and is stable', () => {
+    const state = emptyState();
+    expect(serializeState(state)).toBe('{"version":1,"tasks":{}}\n');
+    const at = '2026-01-01T00:00:00.000Z';
+    for (const id of ['T-1', 'T-1.a', 'weird "id"\nwith a newline']) {
+      state.tasks[id] = { id, title: `title of ${id}, with "quotes" and\na newline`, parentId: null, childIds: [], step: 'plan', status: 'active', progress: 0, complex: false, plan: null, todos: [], tests: [], reviews: [], commits: [], context: null, createdAt: at, updatedAt: at } as never;
+    }
+    const text = serializeState(state);
+    expect(JSON.parse(text)).toEqual(state);
+    expect(Object.keys(JSON.parse(text))).toEqual(['version', 'tasks']);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2 + Object.keys(state.tasks).length);
+    expect(serializeState(JSON.parse(text))).toBe(text);
   });
 });
