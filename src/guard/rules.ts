@@ -260,7 +260,7 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
   if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {
     return { reason: `${via} would write into ${target}, which holds what only wf itself may write (git's hooks and config, wf's evidence); name a destination outside it` };
   }
-  return { reason: `${via} would change ${target}, which only wf itself may write` };
+  return { reason: `${via} would change ${target}, which only wf itself may write; the wf commands write it (wf status shows the next one)` };
 }
 
 /** The context a git command's paths resolve in: `git -C DIR` moves it. */
@@ -333,13 +333,13 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
 
   if (git) {
     for (const config of git.configs) {
-      if (mentionsHooksPath(config)) findings.push({ reason: `git -c ${config} points git at other hooks, which skips wf's gates` });
+      if (mentionsHooksPath(config)) findings.push({ reason: `git -c ${config} points git at other hooks, which skips wf's gates; run git without it` });
       else if (/^alias\./i.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} defines an alias, which can run anything (--no-verify included); run the git command itself` });
-      else if (RISKY_CONFIG.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check` });
+      else if (RISKY_CONFIG.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check; run git without it` });
     }
     switch (git.name) {
       case 'commit':
-        if (commitSkipsHooks(git.args)) findings.push({ reason: 'git commit --no-verify (-n) skips the pre-commit and commit-msg hooks; CI verify would reject the commit anyway' });
+        if (commitSkipsHooks(git.args)) findings.push({ reason: 'git commit --no-verify (-n) skips the pre-commit and commit-msg hooks; CI verify would reject the commit anyway; commit with the hooks: wf commit' });
         break;
       case 'pull':
       case 'am':
@@ -378,9 +378,13 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
         const writes = sub !== null ? sub !== 'get' && sub !== 'list' : words.length > 1 || edits || git.args.some((a) => /^--(unset|unset-all|replace-all|add|remove-section|rename-section)$/.test(a));
         if (!writes) break;
         const how = `git config ${sub ?? ''}`.trim();
-        if (mentionsHooksPath(key) || (sectionOp && /^core$/i.test(key))) findings.push({ reason: `changing core.hooksPath (${how} ${key}) would switch off the installed hooks; leave it as wf hooks install set it` });
-        else if (/^alias(\.|$)/i.test(key)) findings.push({ reason: `${how} ${key} defines an alias, which can run anything (--no-verify included); run the git command itself` });
-        else if (RISKY_CONFIG.test(key) || (sectionOp && /^(include|includeif)(\.|$)/i.test(key))) findings.push({ reason: `${how} ${key} makes git run or include what the guard cannot check; set it by hand outside the agent if it is needed` });
+        const unsets = sub === 'unset' || git.args.some((a) => /^--unset(-all)?$/.test(a));
+        // Taking an alias or a run-this setting away cannot skip a hook; renaming a section into alias. or include. adds one.
+        const checked = sub === 'rename-section' || git.args.includes('--rename-section') ? (words[1] ?? '') : key;
+        if (unsets && !mentionsHooksPath(key) && (/^alias\./i.test(key) || RISKY_CONFIG.test(key))) break;
+        if (mentionsHooksPath(key) || (sectionOp && (/^core$/i.test(key) || /^core$/i.test(checked)))) findings.push({ reason: `changing core.hooksPath (${how} ${key}) would switch off the installed hooks; leave it as wf hooks install set it` });
+        else if (/^alias(\.|$)/i.test(checked)) findings.push({ reason: `${how} ${key} defines an alias, which can run anything (--no-verify included); run the git command itself` });
+        else if (RISKY_CONFIG.test(checked) || (sectionOp && /^(include|includeif)(\.|$)/i.test(checked))) findings.push({ reason: `${how} ${key} makes git run or include what the guard cannot check; set it by hand outside the agent if it is needed` });
         else if (!edits && isComputedWord(key)) findings.push({ reason: `${how} ${key}: the key is made when it runs, so the guard cannot tell whether it is core.hooksPath or an alias; write the key out` });
         else if (file !== null && (writeFinding(file, false, gitCtx, 'git config --file') !== null || isComputedWord(file))) findings.push({ reason: `git config --file ${file} writes git's own config by another route; run git config without --file` });
         else if (edits) findings.push({ reason: 'git config --edit opens the whole config, hooksPath and aliases included; set single keys with git config KEY VALUE' });
