@@ -297,6 +297,19 @@ export function destinationsOf(name: string, args: readonly string[]): Destinati
       return tar(args);
     case 'unzip':
       return unzip(args);
+    case 'gzip':
+    case 'gunzip':
+    case 'bzip2':
+    case 'bunzip2':
+    case 'xz':
+    case 'unxz':
+    case 'zstd':
+    case 'unzstd': {
+      // Each file is replaced by its (de)compressed twin beside it: `gunzip .git/config.gz` writes .git/config.
+      const read = readArgs(args, { short: 'oSTLM', long: ['suffix', 'threads', 'memlimit', 'format'] });
+      if (has(read, '-c', '--stdout', '--to-stdout', '-l', '--list', '-t', '--test')) return valuesOf(read, '-o').map((p) => ({ path: p, folder: false }));
+      return [...valuesOf(read, '-o'), ...read.operands.flatMap((p) => [p, p.replace(/\.(?:gz|tgz|bz2|xz|lzma|zst|z)$/i, '')])].map((p) => ({ path: p, folder: false }));
+    }
     case 'dd':
       return args.filter((a) => a.startsWith('of=')).map((a) => ({ path: a.slice(3), folder: true }));
     default:

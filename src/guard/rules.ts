@@ -172,8 +172,40 @@ function isComputedWord(word: string): boolean {
   return /\$|`/.test(word) || /\{[^{}]*,[^{}]*\}/.test(word) || /^[<>]\(/.test(word);
 }
 
+/** sed's own writes and runs: `w FILE`, `W FILE`, `e CMD`, and the `w`/`e` flags of `s///`. */
+const SED_ACTS = /(?:^|[;{}\n!0-9$])\s*[wWe]\s|\/[gpIiMm0-9]*[we](?:\s|$)/;
+/** awk's: `system()`, pipes to and from commands, `print > FILE`. */
+const AWK_ACTS = /system\s*\(|\|\s*getline|getline\s*</u;
+const AWK_WRITES = /print[f]?\b[^;}]*>|\|&|"[^"]*"\s*\|/;
+
+/** The program text of sed or awk, when it writes files or runs commands of its own (reading and printing is no such thing). */
+function actingProgram(name: string, args: string[]): string | null {
+  const isAwk = /^[gmn]?awk$/.test(name);
+  if (name !== 'sed' && !isAwk) return null;
+  const programs: string[] = [];
+  let fromFile = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (name === 'sed' && (a === '-e' || a === '--expression')) programs.push(args[++i] ?? '');
+    else if (name === 'sed' && a.startsWith('--expression=')) programs.push(a.slice(13));
+    else if (a === '-f' || a === '--file') {
+      fromFile = true;
+      i++;
+    } else if (isAwk && (a === '-F' || a === '-v' || a === '--assign' || a === '--field-separator')) i++;
+    else if (a.startsWith('-') && a !== '-') continue;
+    else if (programs.length === 0 && !fromFile) {
+      programs.push(a);
+      break;
+    } else break;
+  }
+  const code = programs.join('\n');
+  return (isAwk ? AWK_ACTS.test(code) || AWK_WRITES.test(code) : SED_ACTS.test(code)) ? code : null;
+}
+
 function inlineCode(argv: string[]): { interpreter: string; code: string } | null {
   const b = base(argv[0]);
+  const acting = actingProgram(b, argv.slice(1));
+  if (acting !== null) return { interpreter: b, code: acting };
   const name = /^python[\d.]*$/.test(b) ? 'python' : b;
   const flag = Object.hasOwn(INTERPRETERS, name) ? INTERPRETERS[name] : undefined;
   if (!flag) return null;

@@ -221,6 +221,16 @@ const DESTINATIONS = [
   'git -C packages/core status --short',
   'cd packages/web && npm run build && cp -r dist ../../public/',
   'cd .git && ls hooks',
+  'git log | awk \'/git/ {print $1}\'',
+  'sed -i \'s/github/gitlab/\' README.md',
+  'sed -n \'/git/p\' notes.txt',
+  'awk -F: \'{print $1}\' /etc/passwd',
+  'sed \'s/wiki/x/\' .gitignore',
+  'awk \'/hooks/ {n++} END {print n}\' log.txt',
+  'git status | sed -e \'s/^/  /\'',
+  'gunzip -c logs.gz | grep ERROR',
+  'gzip -9 dist/bundle.js',
+  'tar -xzf wf-gate-0.1.0.tgz',
 ];
 
 describe('ordinary agent command lines pass the guard', () => {

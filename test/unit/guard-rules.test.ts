@@ -223,6 +223,14 @@ const ROUTES = [
   'gunzip -c x.gz > .git/hooks/pre-commit',
   'git config rename-section x alias',
   'git config rename-section core old',
+  'sed -n \'s/x/y/w .git/hooks/pre-commit\' a',
+  'sed \'1e git commit -n -m x\' a',
+  'sed -e \'s/a/b/\' -e \'w .git/config\' f',
+  'awk \'BEGIN{system("git commit -n -m x")}\'',
+  'awk \'{print > ".git/hooks/pre-commit"}\' f',
+  'gunzip .git/config.gz',
+  'gzip -d .git/hooks/pre-commit.gz',
+  'zstd -d x.zst -o .claude/task-state.json',
 ];
 
 const ALLOWED = [
