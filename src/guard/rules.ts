@@ -443,9 +443,14 @@ interface Place {
 /** `cd "$(git rev-parse --show-toplevel)"` and `cd "$CLAUDE_PROJECT_DIR"` go to the work tree's top (Claude Code sets the variable to the project). */
 const TO_TOP = /^(?:\$\(git rev-parse --show-toplevel\)|\$\{?CLAUDE_PROJECT_DIR\}?)$/;
 
+const TO_TEMP = /^(?:\$\(mktemp -d[^()]*\)|\$\{?TMPDIR\}?)$/;
+
 function nextPlace(here: Place, to: string, ctx: GuardContext, vars: ReadonlyMap<string, string>, what: string): Place {
   const word = expandKnown(to, vars);
   if (TO_TOP.test(word) && !vars.has('CLAUDE_PROJECT_DIR')) return ctx.root ? { cwd: ctx.root, unknown: null } : { cwd: here.cwd, unknown: what };
+  // A fresh temporary folder holds nothing of git's or wf's; where it is exactly does not matter.
+  if (TO_TEMP.test(word) && !vars.has('TMPDIR')) return { cwd: '/tmp/wf-guard-temporary-folder', unknown: null };
+  if (/^\$\{?HOME\}?(\/|$)/.test(word) && !vars.has('HOME')) return { cwd: posix.normalize(word.replace(/^\$\{?HOME\}?/, '~')), unknown: null };
   if (isComputedWord(word)) return { cwd: here.cwd, unknown: what };
   if (isAbsolute(word) || word.startsWith('~')) return { cwd: posix.normalize(word), unknown: null };
   return here.unknown ? here : { cwd: normalize(posix.join(here.cwd, word)), unknown: null };

@@ -231,6 +231,9 @@ const DESTINATIONS = [
   'gunzip -c logs.gz | grep ERROR',
   'gzip -9 dist/bundle.js',
   'tar -xzf wf-gate-0.1.0.tgz',
+  'cd "$(mktemp -d)" && curl -O https://example.com/a.tgz && tar xzf a.tgz',
+  'cd $HOME && echo x > notes.txt',
+  'cd "$(mktemp -d -t wf.XXXX)" && git clone https://github.com/x/y.git',
 ];
 
 describe('ordinary agent command lines pass the guard', () => {

@@ -231,6 +231,8 @@ const ROUTES = [
   'gunzip .git/config.gz',
   'gzip -d .git/hooks/pre-commit.gz',
   'zstd -d x.zst -o .claude/task-state.json',
+  'cd "$HOME/proj/.git" && echo x > config',
+  'TMPDIR=.git; cd $TMPDIR && echo x > config',
 ];
 
 const ALLOWED = [
