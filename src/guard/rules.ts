@@ -242,6 +242,17 @@ export interface GuardContext {
   unknownCwd?: string | null;
   /** Variables assigned plain text earlier on the command line (`F=.git/config; echo x > $F`). */
   vars?: ReadonlyMap<string, string>;
+  /** The path with symlinks on disk followed (the hook passes one; the rules stay pure without it). */
+  resolve?: (absolute: string) => string | null;
+}
+
+/** A path that names nothing protected as written, but reaches a protected one through a symlink on disk (`h -> .git/hooks`). */
+export function protectedThroughLinks(word: string, ctx: GuardContext, includeDirs: boolean): string | null {
+  if (!ctx.resolve || !ctx.root || word.startsWith('~')) return null;
+  const absolute = isAbsolute(word) ? normalize(word) : normalize(posix.join(ctx.cwd, word));
+  const real = ctx.resolve(absolute);
+  if (real === null || real === absolute) return null;
+  return protectedTarget(real, ctx.cwd, ctx.resolve(ctx.root) ?? ctx.root, includeDirs);
 }
 
 /** Names git runs as hooks, and husky's runner: in a folder the guard cannot place, these names are what matter. */
@@ -286,7 +297,7 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     const hit = protectedByTail(path, folder);
     return hit ? { reason: `${via} writes ${word} in a folder the guard cannot tell (${ctx.unknownCwd}), which may be ${hit === '.' ? 'a protected folder' : hit}; cd to a folder written out, or give the path from the repository root` } : null;
   }
-  const target = protectedTarget(path, ctx.cwd, ctx.root, folder);
+  const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder);
   if (!target) return null;
   if (/[*?[]/.test(path)) return { reason: `${via} writes ${word}, which may be ${target}, which only wf itself may write; name the files one by one` };
   if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {

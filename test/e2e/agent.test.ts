@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, WF_BIN, type TestRepo } from '../helpers/repo.js';
@@ -80,6 +80,20 @@ describe('wf hook pre-bash (Claude Code PreToolUse guard)', () => {
     for (const command of ['cp a.txt b.txt', 'mkdir -p src/x && cp t.ts src/x/', 'curl -o /tmp/f.json https://example.com/f.json', 'tar -xzf a.tgz -C /tmp/x', 'unzip -d build a.zip', 'git config --get user.name', 'git rebase -x "npm test" main', 'ls -la .git && cat .git/config']) {
       expectCode(bash(repo, command), 0);
     }
+  });
+
+  it('follows a symlink on disk into .git/hooks, for the shell and for Edit/Write', () => {
+    const repo = track(makeRepo());
+    mkdirSync(join(repo.dir, '.git/hooks'), { recursive: true });
+    symlinkSync(join(repo.dir, '.git/hooks'), join(repo.dir, 'h'));
+    for (const command of ['echo x > h/pre-commit', 'cp evil h/', 'cd h && tee pre-push']) {
+      const r = bash(repo, command);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain('.git/hooks');
+    }
+    expectCode(edit(repo, { file_path: 'h/pre-commit' }), 2);
+    expectCode(bash(repo, 'cat h/pre-commit; echo x > notes.txt'), 0);
+    expectCode(edit(repo, { file_path: 'notes.txt' }), 0);
   });
 
   it('runs the same gates as the pre-commit hook before a git commit', () => {

