@@ -373,6 +373,11 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
     const finding = writeFinding(d.path, d.folder, git ? gitCtx : ctx, git ? `git ${git.name}` : name);
     if (finding) findings.push(finding);
   }
+  if (git && (git.name === 'worktree' || git.name === 'clone')) {
+    // A checkout inside git's own folder puts tracked files next to its config and hooks.
+    const inside = destinations.find((d) => /(^|\/)\.git(\/|$)/.test(relativePath(expandKnown(d.path, ctx.vars), gitCtx.cwd, ctx.root)));
+    if (inside && !findings.length) findings.push({ reason: `git ${git.name} into ${inside.path} puts a checkout inside git's own folder; put it beside the repository (../name)` });
+  }
 
   if (git) {
     for (const config of git.configs) {

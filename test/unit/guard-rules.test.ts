@@ -233,6 +233,10 @@ const ROUTES = [
   'zstd -d x.zst -o .claude/task-state.json',
   'cd "$HOME/proj/.git" && echo x > config',
   'TMPDIR=.git; cd $TMPDIR && echo x > config',
+  'git worktree add .git/wt main',
+  'git clone https://github.com/x/y.git .git/y',
+  'git --git-dir=.git --work-tree=. config set alias.c \'!sh\'',
+  'cd .git && git worktree add wt main',
 ];
 
 const ALLOWED = [
