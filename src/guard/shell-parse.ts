@@ -439,7 +439,11 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     }
     if (name === 'sudo' || name === 'doas') {
       let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-[ugpCDhrt]$/.test(argv[i]!) ? 2 : 1;
+      while (i < argv.length && argv[i]!.startsWith('-')) {
+        if (argv[i] === '-D' || argv[i] === '--chdir') chdir = argv[i + 1] ?? '';
+        else if (argv[i]!.startsWith('--chdir=')) chdir = argv[i]!.slice(8);
+        i += /^-[ugpCDhrt]$|^--chdir$/.test(argv[i]!) ? 2 : 1;
+      }
       while (i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!)) {
         const w = argv[i++]!;
         assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);

@@ -237,6 +237,8 @@ const ROUTES = [
   'git clone https://github.com/x/y.git .git/y',
   'git --git-dir=.git --work-tree=. config set alias.c \'!sh\'',
   'cd .git && git worktree add wt main',
+  'sudo -D .git tee config',
+  'sudo --chdir=.git/hooks cp /tmp/x pre-commit',
 ];
 
 const ALLOWED = [
