@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { ExitCode } from '../errors/index.js';
-import { findingsForAll, isGatedCommit, protectedTarget, type Finding } from './rules.js';
+import { findingsForAll, isGatedCommit, protectedTarget, protectedThroughLinks, type Finding } from './rules.js';
 import { parseShell, ShellParseError } from './shell-parse.js';
 import { findRoot, payloadCwd, readPayload } from './payload.js';
 
@@ -13,6 +13,19 @@ import { findRoot, payloadCwd, readPayload } from './payload.js';
  * nothing.
  */
 export const BLOCK = ExitCode.Usage; // Claude Code treats exit 2 as "blocked, tell the model why".
+
+/** The path with every symlink on disk followed; the part that does not exist yet is kept as written. */
+function resolveOnDisk(absolute: string): string | null {
+  const rest: string[] = [];
+  for (let head = absolute; ; head = dirname(head)) {
+    try {
+      return join(realpathSync(head), ...rest.reverse());
+    } catch {
+      if (dirname(head) === head) return null;
+      rest.push(basename(head));
+    }
+  }
+}
 
 function block(reasons: string[], next: string): number {
   process.stderr.write(`wf guard blocked this:\n${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}\n`);
@@ -34,7 +47,7 @@ export async function runPreBash(): Promise<number> {
     if (err instanceof ShellParseError) return block([`the command could not be read safely: ${err.message}`], 'write it as plain commands without unbalanced quotes');
     throw err;
   }
-  const findings: Finding[] = findingsForAll(commands, { cwd, root });
+  const findings: Finding[] = findingsForAll(commands, { cwd, root, resolve: resolveOnDisk });
   if (findings.length > 0) return block([...new Set(findings.map((f) => f.reason))], 'follow the workflow instead: wf status shows what is missing');
 
   for (const cmd of commands) {
@@ -55,7 +68,8 @@ export async function runPreEdit(): Promise<number> {
   const file = typeof input.file_path === 'string' ? input.file_path : typeof input.notebook_path === 'string' ? input.notebook_path : null;
   if (file === null) return block(['the payload names no file_path (fail closed)'], 'check the hook wiring: wf doctor');
   const cwd = payloadCwd(payload);
-  const target = protectedTarget(file, cwd, findRoot(cwd), false);
+  const root = findRoot(cwd);
+  const target = protectedTarget(file, cwd, root, false) ?? protectedThroughLinks(file, { cwd, root, resolve: resolveOnDisk }, false);
   if (target) {
     return block([`${target} may only be written by wf itself (it is wf's evidence, its hooks, or the agent's hook wiring)`], 'use the wf commands: wf status shows the next one');
   }

@@ -1,5 +1,8 @@
 import { isAbsolute, normalize, posix } from 'node:path';
-import type { SimpleCommand } from './shell-parse.js';
+import { destinationsOf, gitDestinations } from './destinations.js';
+import { gitSubcommand, type SimpleCommand } from './shell-parse.js';
+
+export { gitSubcommand };
 
 /**
  * What the agent guard refuses, as pure functions over parsed commands, so
@@ -22,7 +25,10 @@ export const PROTECTED_FILES = [
   '.husky/commit-msg',
   // git's own config (hooksPath, aliases, includes) and a hand-made merge state.
   '.git/config',
+  '.git/config.worktree',
   '.git/MERGE_HEAD',
+  // In a linked worktree .git is a file naming the git folder: rewritten, it points git at another one.
+  '.git',
 ] as const;
 
 /** Folders every file of which is protected: any hook git may run. */
@@ -107,20 +113,10 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean }
     case 'ln':
       // A link to a protected folder or file is a way to write it later under another name.
       return { paths: plain, destructive: true };
-    case 'cp':
-    case 'install':
-    case 'rsync':
-    case 'scp': {
-      const t = args.findIndex((a) => a === '-t' || a === '--target-directory');
-      if (t >= 0 && args[t + 1]) return { paths: [args[t + 1]!], destructive: false };
-      return { paths: plain.slice(-1), destructive: false };
-    }
     case 'sed':
     case 'perl':
     case 'ruby':
       return args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place')) ? { paths: plain, destructive: false } : null;
-    case 'dd':
-      return { paths: args.filter((a) => a.startsWith('of=')).map((a) => a.slice(3)), destructive: false };
     case 'git': {
       const sub = gitSubcommand(argv);
       if (!sub) return null;
@@ -130,34 +126,6 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean }
     default:
       return null;
   }
-}
-
-interface GitInvocation {
-  name: string;
-  args: string[];
-  configs: string[];
-  dir: string | null;
-}
-
-const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix', '--list-cmds']);
-
-export function gitSubcommand(argv: string[]): GitInvocation | null {
-  if (base(argv[0]) !== 'git') return null;
-  const configs: string[] = [];
-  let dir: string | null = null;
-  let i = 1;
-  for (; i < argv.length; i++) {
-    const w = argv[i]!;
-    if (!w.startsWith('-')) break;
-    const [flag, inline] = w.includes('=') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, null];
-    if (GIT_GLOBAL_WITH_VALUE.has(flag) || (flag === '-c' && inline === null)) {
-      const value = inline ?? argv[++i] ?? '';
-      if (flag === '-c' || flag === '--config-env') configs.push(value);
-      if (flag === '-C') dir = dir ? posix.join(dir, value) : value;
-    }
-  }
-  const name = argv[i];
-  return name ? { name, args: argv.slice(i + 1), configs, dir } : null;
 }
 
 /** `git commit` options that take a value: in a cluster like `-am`, what follows such a letter is its value. */
@@ -204,8 +172,40 @@ function isComputedWord(word: string): boolean {
   return /\$|`/.test(word) || /\{[^{}]*,[^{}]*\}/.test(word) || /^[<>]\(/.test(word);
 }
 
+/** sed's own writes and runs: `w FILE`, `W FILE`, `e CMD`, and the `w`/`e` flags of `s///`. */
+const SED_ACTS = /(?:^|[;{}\n!0-9$])\s*[wWe]\s|\/[gpIiMm0-9]*[we](?:\s|$)/;
+/** awk's: `system()`, pipes to and from commands, `print > FILE`. */
+const AWK_ACTS = /system\s*\(|\|\s*getline|getline\s*</u;
+const AWK_WRITES = /print[f]?\b[^;}]*>|\|&|"[^"]*"\s*\|/;
+
+/** The program text of sed or awk, when it writes files or runs commands of its own (reading and printing is no such thing). */
+function actingProgram(name: string, args: string[]): string | null {
+  const isAwk = /^[gmn]?awk$/.test(name);
+  if (name !== 'sed' && !isAwk) return null;
+  const programs: string[] = [];
+  let fromFile = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (name === 'sed' && (a === '-e' || a === '--expression')) programs.push(args[++i] ?? '');
+    else if (name === 'sed' && a.startsWith('--expression=')) programs.push(a.slice(13));
+    else if (a === '-f' || a === '--file') {
+      fromFile = true;
+      i++;
+    } else if (isAwk && (a === '-F' || a === '-v' || a === '--assign' || a === '--field-separator')) i++;
+    else if (a.startsWith('-') && a !== '-') continue;
+    else if (programs.length === 0 && !fromFile) {
+      programs.push(a);
+      break;
+    } else break;
+  }
+  const code = programs.join('\n');
+  return (isAwk ? AWK_ACTS.test(code) || AWK_WRITES.test(code) : SED_ACTS.test(code)) ? code : null;
+}
+
 function inlineCode(argv: string[]): { interpreter: string; code: string } | null {
   const b = base(argv[0]);
+  const acting = actingProgram(b, argv.slice(1));
+  if (acting !== null) return { interpreter: b, code: acting };
   const name = /^python[\d.]*$/.test(b) ? 'python' : b;
   const flag = Object.hasOwn(INTERPRETERS, name) ? INTERPRETERS[name] : undefined;
   if (!flag) return null;
@@ -233,9 +233,86 @@ const mentionsHooksPath = (text: string) => /core\.hookspath/i.test(text);
 /** Settings that make git run a program or read more config: fsmonitor, includes, ssh and editor commands. */
 const RISKY_CONFIG = /^(include\.|includeif\.|core\.fsmonitor|core\.sshcommand|core\.editor|sequence\.editor|core\.pager|diff\.external|gpg\.program|credential\.helper)/i;
 
+const CONFIG_SUBCOMMANDS = new Set(['get', 'list', 'set', 'unset', 'rename-section', 'remove-section', 'edit']);
+
 export interface GuardContext {
   cwd: string;
   root: string | null;
+  /** Set after `cd` to a folder made at run time (`cd "$D"`): the cd's text, for the reason. */
+  unknownCwd?: string | null;
+  /** Variables assigned plain text earlier on the command line (`F=.git/config; echo x > $F`). */
+  vars?: ReadonlyMap<string, string>;
+  /** The path with symlinks on disk followed (the hook passes one; the rules stay pure without it). */
+  resolve?: (absolute: string) => string | null;
+}
+
+/** A path that names nothing protected as written, but reaches a protected one through a symlink on disk (`h -> .git/hooks`). */
+export function protectedThroughLinks(word: string, ctx: GuardContext, includeDirs: boolean): string | null {
+  if (!ctx.resolve || !ctx.root || word.startsWith('~')) return null;
+  const absolute = isAbsolute(word) ? normalize(word) : normalize(posix.join(ctx.cwd, word));
+  const real = ctx.resolve(absolute);
+  if (real === null || real === absolute) return null;
+  return protectedTarget(real, ctx.cwd, ctx.resolve(ctx.root) ?? ctx.root, includeDirs);
+}
+
+/** Names git runs as hooks, and husky's runner: in a folder the guard cannot place, these names are what matter. */
+const HOOK_NAMES = new Set(['applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-rebase', 'post-checkout', 'post-merge', 'pre-push', 'pre-receive', 'update', 'proc-receive', 'post-receive', 'post-update', 'reference-transaction', 'push-to-checkout', 'pre-auto-gc', 'post-rewrite', 'sendemail-validate', 'fsmonitor-watchman', 'post-index-change', 'h', 'husky.sh']);
+
+const COMPUTED_PART = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`/g;
+
+/** Replaces variables the command line itself set to plain text; what stays computed is left as it is. */
+function expandKnown(word: string, vars: ReadonlyMap<string, string> | undefined): string {
+  if (!vars || vars.size === 0) return word;
+  return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, a: string | undefined, b: string | undefined) => vars.get(a ?? b ?? '') ?? all);
+}
+
+/** Could a path, relative to a folder the guard cannot place, be a protected one? Judged by its trailing names. */
+function protectedByTail(tail: string, folder: boolean): string | null {
+  const rel = posix.normalize(tail).replace(/^(\.\/)+|\/+$/g, '');
+  if (rel === '.' || rel === '' || rel.startsWith('..')) return folder || rel.startsWith('..') ? (rel || '.') : null;
+  const fits = (p: string) => p === rel || p.endsWith(`/${rel}`);
+  const hit = PROTECTED_FILES.find(fits) ?? (folder ? PROTECTED_DIRS.find(fits) : undefined);
+  if (hit) return hit;
+  const last = rel.slice(rel.lastIndexOf('/') + 1);
+  return HOOK_NAMES.has(last) ? `a hook named ${last}` : null;
+}
+
+/**
+ * The one check of a written path: resolved against the tracked working folder,
+ * with variables the line set expanded; a folder destination is protected when
+ * it is or holds a protected path. The reason names the route and what to do instead.
+ */
+export function writeFinding(word: string, folder: boolean, ctx: GuardContext, via: string): Finding | null {
+  const path = expandKnown(word, ctx.vars);
+  const parts = [...path.matchAll(COMPUTED_PART)];
+  if (parts.length > 0) {
+    const last = parts.at(-1)!;
+    const tail = path.slice(last.index + last[0].length).replace(/^\/+/, '');
+    // Wholly made at run time (`> "$F"`): nothing to judge by; see the README on what the guard cannot see.
+    if (tail === '') return null;
+    const hit = protectedByTail(tail, folder);
+    return hit ? { reason: `${via} writes ${word}, a path made when it runs that may be ${hit}, which only wf itself may write; write the path out in full` } : null;
+  }
+  if (ctx.unknownCwd && !isAbsolute(path) && !path.startsWith('~')) {
+    const hit = protectedByTail(path, folder);
+    return hit ? { reason: `${via} writes ${word} in a folder the guard cannot tell (${ctx.unknownCwd}), which may be ${hit === '.' ? 'a protected folder' : hit}; cd to a folder written out, or give the path from the repository root` } : null;
+  }
+  const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder);
+  if (!target) return null;
+  if (/[*?[]/.test(path)) return { reason: `${via} writes ${word}, which may be ${target}, which only wf itself may write; name the files one by one` };
+  if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {
+    return { reason: `${via} would write into ${target}, which holds what only wf itself may write (git's hooks and config, wf's evidence); name a destination outside it` };
+  }
+  return { reason: `${via} would change ${target}, which only wf itself may write; the wf commands write it (wf status shows the next one)` };
+}
+
+/** The context a git command's paths resolve in: `git -C DIR` moves it. */
+function inFolder(ctx: GuardContext, dir: string | null): GuardContext {
+  if (dir === null) return ctx;
+  const d = expandKnown(dir, ctx.vars);
+  if (isComputedWord(d)) return { ...ctx, unknownCwd: `-C ${dir}` };
+  if (isAbsolute(d)) return { ...ctx, cwd: normalize(d), unknownCwd: null };
+  return ctx.unknownCwd ? ctx : { ...ctx, cwd: normalize(posix.join(ctx.cwd, d)) };
 }
 
 /** Every rule over one parsed command; an empty list means it may run. */
@@ -271,29 +348,46 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   }
   for (const r of cmd.redirects) {
     if (r.op.startsWith('<') && r.op !== '<>') continue;
-    const target = protectedTarget(r.target, ctx.cwd, ctx.root, false);
-    if (target) findings.push({ reason: `writing to ${target} with ${r.op} would forge wf's evidence or disable its hooks` });
+    const finding = writeFinding(r.target, false, ctx, `writing with ${r.op}`);
+    if (finding) findings.push(finding);
+  }
+  for (const [name, value] of cmd.assignments) {
+    if (name !== 'GIT_WORK_TREE') continue;
+    const finding = writeFinding(value, true, ctx, 'GIT_WORK_TREE');
+    if (finding) findings.push(finding);
   }
   if (cmd.argv.length === 0) return findings;
 
+  const name = base(cmd.argv[0]);
   const written = writtenPaths(cmd.argv);
+  const git = gitSubcommand(cmd.argv);
+  const gitCtx = inFolder(ctx, git?.dir ?? null);
   if (written) {
     for (const p of written.paths) {
-      const target = protectedTarget(p, ctx.cwd, ctx.root, written.destructive);
-      if (target) findings.push({ reason: `${base(cmd.argv[0])} would change ${target}, which only wf itself may write` });
+      const finding = writeFinding(p, written.destructive, git ? gitCtx : ctx, name);
+      if (finding) findings.push(finding);
     }
   }
+  const destinations = git ? [...gitDestinations(git.name, git.args), ...(git.workTree !== null ? [{ path: git.workTree, folder: true }] : [])] : destinationsOf(name, cmd.argv.slice(1));
+  for (const d of destinations) {
+    const finding = writeFinding(d.path, d.folder, git ? gitCtx : ctx, git ? `git ${git.name}` : name);
+    if (finding) findings.push(finding);
+  }
+  if (git && (git.name === 'worktree' || git.name === 'clone')) {
+    // A checkout inside git's own folder puts tracked files next to its config and hooks.
+    const inside = destinations.find((d) => /(^|\/)\.git(\/|$)/.test(relativePath(expandKnown(d.path, ctx.vars), gitCtx.cwd, ctx.root)));
+    if (inside && !findings.length) findings.push({ reason: `git ${git.name} into ${inside.path} puts a checkout inside git's own folder; put it beside the repository (../name)` });
+  }
 
-  const git = gitSubcommand(cmd.argv);
   if (git) {
     for (const config of git.configs) {
-      if (mentionsHooksPath(config)) findings.push({ reason: `git -c ${config} points git at other hooks, which skips wf's gates` });
+      if (mentionsHooksPath(config)) findings.push({ reason: `git -c ${config} points git at other hooks, which skips wf's gates; run git without it` });
       else if (/^alias\./i.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} defines an alias, which can run anything (--no-verify included); run the git command itself` });
-      else if (RISKY_CONFIG.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check` });
+      else if (RISKY_CONFIG.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check; run git without it` });
     }
     switch (git.name) {
       case 'commit':
-        if (commitSkipsHooks(git.args)) findings.push({ reason: 'git commit --no-verify (-n) skips the pre-commit and commit-msg hooks; CI verify would reject the commit anyway' });
+        if (commitSkipsHooks(git.args)) findings.push({ reason: 'git commit --no-verify (-n) skips the pre-commit and commit-msg hooks; CI verify would reject the commit anyway; commit with the hooks: wf commit' });
         break;
       case 'pull':
       case 'am':
@@ -321,17 +415,27 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
           const a = git.args[i]!;
           if (a === '-f' || a === '--file' || a === '--blob') file = git.args[++i] ?? '';
           else if (a.startsWith('--file=')) file = a.slice(7);
-          else if (a === '--type' || a === '--default' || a === '--comment') i++;
+          else if (a === '--type' || a === '--default' || a === '--comment' || a === '--value' || a === '--url') i++;
           else if (!a.startsWith('-')) words.push(a);
         }
+        // git 2.46 spells the actions as subcommands (git config set/unset/…); a key always has a dot, so the two never clash.
+        const sub = CONFIG_SUBCOMMANDS.has(words[0] ?? '') ? words.shift()! : null;
         const key = words[0] ?? '';
-        const writes = words.length > 1 || git.args.some((a) => /^(--(unset|unset-all|replace-all|add|remove-section|rename-section|edit)|-e)$/.test(a));
+        const sectionOp = sub === 'rename-section' || sub === 'remove-section' || git.args.some((a) => a === '--remove-section' || a === '--rename-section');
+        const edits = sub === 'edit' || git.args.some((a) => /^(--edit|-e)$/.test(a));
+        const writes = sub !== null ? sub !== 'get' && sub !== 'list' : words.length > 1 || edits || git.args.some((a) => /^--(unset|unset-all|replace-all|add|remove-section|rename-section)$/.test(a));
         if (!writes) break;
-        if (mentionsHooksPath(key)) findings.push({ reason: 'changing core.hooksPath would switch off the installed hooks' });
-        else if (/^alias\./i.test(key)) findings.push({ reason: `git config ${key} defines an alias, which can run anything (--no-verify included); run the git command itself` });
-        else if (RISKY_CONFIG.test(key)) findings.push({ reason: `git config ${key} makes git run or include what the guard cannot check` });
-        else if (file !== null && protectedTarget(file, ctx.cwd, ctx.root, false)) findings.push({ reason: `git config --file ${file} writes git's own config by another route` });
-        else if (git.args.some((a) => /^(--edit|-e)$/.test(a))) findings.push({ reason: 'git config --edit opens the whole config, hooksPath and aliases included' });
+        const how = `git config ${sub ?? ''}`.trim();
+        const unsets = sub === 'unset' || git.args.some((a) => /^--unset(-all)?$/.test(a));
+        // Taking an alias or a run-this setting away cannot skip a hook; renaming a section into alias. or include. adds one.
+        const checked = sub === 'rename-section' || git.args.includes('--rename-section') ? (words[1] ?? '') : key;
+        if (unsets && !mentionsHooksPath(key) && (/^alias\./i.test(key) || RISKY_CONFIG.test(key))) break;
+        if (mentionsHooksPath(key) || (sectionOp && (/^core$/i.test(key) || /^core$/i.test(checked)))) findings.push({ reason: `changing core.hooksPath (${how} ${key}) would switch off the installed hooks; leave it as wf hooks install set it` });
+        else if (/^alias(\.|$)/i.test(checked)) findings.push({ reason: `${how} ${key} defines an alias, which can run anything (--no-verify included); run the git command itself` });
+        else if (RISKY_CONFIG.test(checked) || (sectionOp && /^(include|includeif)(\.|$)/i.test(checked))) findings.push({ reason: `${how} ${key} makes git run or include what the guard cannot check; set it by hand outside the agent if it is needed` });
+        else if (!edits && isComputedWord(key)) findings.push({ reason: `${how} ${key}: the key is made when it runs, so the guard cannot tell whether it is core.hooksPath or an alias; write the key out` });
+        else if (file !== null && (writeFinding(file, false, gitCtx, 'git config --file') !== null || isComputedWord(file))) findings.push({ reason: `git config --file ${file} writes git's own config by another route; run git config without --file` });
+        else if (edits) findings.push({ reason: 'git config --edit opens the whole config, hooksPath and aliases included; set single keys with git config KEY VALUE' });
         break;
       }
       case 'merge': {
@@ -346,21 +450,68 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   return findings;
 }
 
+/** Where `cd`, `pushd` and `popd` leave the shell: a folder, or one the guard cannot tell (with the text that made it so). */
+interface Place {
+  cwd: string;
+  unknown: string | null;
+}
+
+/** `cd "$(git rev-parse --show-toplevel)"` and `cd "$CLAUDE_PROJECT_DIR"` go to the work tree's top (Claude Code sets the variable to the project). */
+const TO_TOP = /^(?:\$\(git rev-parse --show-toplevel\)|\$\{?CLAUDE_PROJECT_DIR\}?)$/;
+
+const TO_TEMP = /^(?:\$\(mktemp -d[^()]*\)|\$\{?TMPDIR\}?)$/;
+
+function nextPlace(here: Place, to: string, ctx: GuardContext, vars: ReadonlyMap<string, string>, what: string): Place {
+  const word = expandKnown(to, vars);
+  if (TO_TOP.test(word) && !vars.has('CLAUDE_PROJECT_DIR')) return ctx.root ? { cwd: ctx.root, unknown: null } : { cwd: here.cwd, unknown: what };
+  // A fresh temporary folder holds nothing of git's or wf's; where it is exactly does not matter.
+  if (TO_TEMP.test(word) && !vars.has('TMPDIR')) return { cwd: '/tmp/wf-guard-temporary-folder', unknown: null };
+  if (/^\$\{?HOME\}?(\/|$)/.test(word) && !vars.has('HOME')) return { cwd: posix.normalize(word.replace(/^\$\{?HOME\}?/, '~')), unknown: null };
+  if (isComputedWord(word)) return { cwd: here.cwd, unknown: what };
+  if (isAbsolute(word) || word.startsWith('~')) return { cwd: posix.normalize(word), unknown: null };
+  return here.unknown ? here : { cwd: normalize(posix.join(here.cwd, word)), unknown: null };
+}
+
 /**
- * Every rule over a command line, in order, following `cd` and `pushd`: `cd .git && echo x > hooks/pre-commit`
- * writes what `echo x > .git/hooks/pre-commit` writes.
+ * Every rule over a command line, in order, following `cd`, `pushd` and `popd`: `cd .git && echo x > hooks/pre-commit`
+ * writes what `echo x > .git/hooks/pre-commit` writes. After a `cd` to a folder made at run time, relative
+ * writes are judged by their names alone.
  */
 export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardContext): Finding[] {
-  let cwd = ctx.cwd;
+  let here: Place = { cwd: ctx.cwd, unknown: null };
+  let previous: Place = here;
+  const stack: Place[] = [];
+  const vars = new Map<string, string>();
   const findings: Finding[] = [];
   for (const cmd of commands) {
-    findings.push(...findingsFor(cmd, { ...ctx, cwd }));
-    const name = base(cmd.argv[0]);
-    if ((name === 'cd' || name === 'pushd') && cmd.argv.length <= 3) {
-      const to = nonOptions(cmd.argv.slice(1))[0];
-      if (to === undefined || to === '-' || to.startsWith('~') || isComputedWord(to)) cwd = ctx.cwd;
-      else cwd = isAbsolute(to) ? normalize(to) : normalize(posix.join(cwd, to));
+    findings.push(...findingsFor(cmd, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }));
+    if (cmd.argv.length === 0 || base(cmd.argv[0]) === 'export') {
+      const pairs = cmd.argv.length === 0 ? cmd.assignments : cmd.argv.slice(1).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as [string, string]);
+      for (const [n, v] of pairs) {
+        if (isComputedWord(v)) vars.delete(n);
+        else vars.set(n, v);
+      }
     }
+    const name = base(cmd.argv[0]);
+    if (name !== 'cd' && name !== 'pushd' && name !== 'popd' && name !== 'chdir') continue;
+    const operands = nonOptions(cmd.argv.slice(1));
+    const what = cmd.argv.join(' ');
+    const from = here;
+    if (name === 'popd') here = stack.pop() ?? here;
+    else if (operands.length > 1 || /^[+-]\d+$/.test(operands[0] ?? '')) here = { cwd: here.cwd, unknown: what };
+    else if (name === 'pushd' && operands.length === 0) {
+      const top = stack.pop();
+      if (top) {
+        stack.push(here);
+        here = top;
+      }
+    } else if (operands.length === 0) here = { cwd: '~', unknown: null };
+    else if (operands[0] === '-' && name !== 'pushd') here = previous;
+    else {
+      if (name === 'pushd') stack.push(here);
+      here = nextPlace(here, operands[0]!, ctx, vars, what);
+    }
+    previous = from;
   }
   return findings;
 }

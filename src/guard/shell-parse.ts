@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+
 /**
  * A small POSIX-shell reader for the agent guard: enough of the grammar to
  * see every simple command a string would run, including the ones hidden in
@@ -299,6 +301,38 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
   return commands;
 }
 
+export interface GitInvocation {
+  name: string;
+  args: string[];
+  configs: string[];
+  dir: string | null;
+  /** --work-tree: where git writes the files it checks out. */
+  workTree: string | null;
+}
+
+const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix', '--list-cmds']);
+
+export function gitSubcommand(argv: readonly string[]): GitInvocation | null {
+  if (base(argv[0] ?? '') !== 'git') return null;
+  const configs: string[] = [];
+  let dir: string | null = null;
+  let workTree: string | null = null;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (!w.startsWith('-')) break;
+    const [flag, inline] = w.includes('=') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, null];
+    if (GIT_GLOBAL_WITH_VALUE.has(flag) || (flag === '-c' && inline === null)) {
+      const value = inline ?? argv[++i] ?? '';
+      if (flag === '-c' || flag === '--config-env') configs.push(value);
+      if (flag === '-C') dir = dir ? posix.join(dir, value) : value;
+      if (flag === '--work-tree') workTree = value;
+    }
+  }
+  const name = argv[i];
+  return name ? { name, args: argv.slice(i + 1), configs, dir, workTree } : null;
+}
+
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
 /** Wrappers whose remaining words are a command, with how many option words they take. */
 const PREFIX_COMMANDS = new Set(['command', 'builtin', 'exec', 'nohup', 'time', 'stdbuf', 'chronic', 'unbuffer', 'caffeinate', 'setsid', 'then', 'do', 'else', '!', '{', 'if', 'while', 'until']);
@@ -309,10 +343,71 @@ const madeAtRunTime = (text: string) => /\$\(|`|\$\{?[A-Za-z_@*0-9]/.test(text);
 const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 const opaque = (cmd: SimpleCommand, reason: string): SimpleCommand => ({ argv: [], assignments: [], redirects: [], opaque: reason, ...(cmd.piped ? { piped: true } : {}) });
 
+const shellQuote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+
+/** The values of an option in its spellings: `--name=V`, `--name V`, `-xV`, `-x V`, and a cluster ending in the letter (`-ix V`). */
+function optionValues(args: readonly string[], longs: readonly string[], letters: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--')) {
+      const flag = eq < 0 ? a : a.slice(0, eq);
+      if (longs.includes(flag)) out.push(eq < 0 ? (args[++i] ?? '') : a.slice(eq + 1));
+    } else if (a.startsWith('-') && letters) {
+      const at = [...a.slice(1)].findIndex((l) => letters.includes(l));
+      if (at >= 0) out.push(at + 2 < a.length ? a.slice(at + 2) : (args[++i] ?? ''));
+    }
+  }
+  return out;
+}
+
+/**
+ * Shell text a command runs for itself: `git rebase --exec`, `git submodule
+ * foreach`, `git bisect run`, `git difftool -x`, `git filter-branch
+ * --tree-filter`, tar's `--to-command` and compress programs, rsync's `-e`,
+ * `script -c`, `su -c`, `flock -c`. It runs like `sh -c`, so it is read the same way.
+ */
+function embeddedScripts(name: string, argv: readonly string[]): string[] {
+  const args = argv.slice(1);
+  switch (name) {
+    case 'git': {
+      const git = gitSubcommand(argv);
+      if (!git) return [];
+      if (git.name === 'rebase') return optionValues(git.args, ['--exec'], 'x');
+      if (git.name === 'difftool' || git.name === 'mergetool') return optionValues(git.args, ['--extcmd', '--tool-cmd'], 'x');
+      if (git.name === 'filter-branch') return optionValues(git.args, ['--env-filter', '--tree-filter', '--index-filter', '--parent-filter', '--msg-filter', '--commit-filter', '--tag-name-filter'], '');
+      const rest = git.args.filter((a) => !a.startsWith('-'));
+      if (git.name === 'submodule' && rest[0] === 'foreach') return [git.args.slice(git.args.indexOf('foreach') + 1).filter((a, i, all) => !(a.startsWith('-') && all.slice(0, i).every((b) => b.startsWith('-')))).join(' ')];
+      if (git.name === 'bisect' && rest[0] === 'run') return [git.args.slice(git.args.indexOf('run') + 1).map(shellQuote).join(' ')];
+      return [];
+    }
+    case 'tar':
+    case 'gtar':
+      return [
+        ...optionValues(args, ['--to-command', '--use-compress-program', '--info-script', '--new-volume-script', '--rsh-command'], 'IF'),
+        ...args.filter((a) => a.startsWith('--checkpoint-action=exec=')).map((a) => a.slice('--checkpoint-action=exec='.length)),
+      ];
+    case 'rsync':
+      return optionValues(args, ['--rsh'], 'e');
+    case 'script':
+    case 'su':
+    case 'runuser':
+    case 'flock':
+      return optionValues(args, ['--command'], 'c');
+    default:
+      return [];
+  }
+}
+
 /** Unwraps `env`, `sudo`, `timeout`, `xargs`, `sh -c`, `eval`, … into the commands they run. */
 function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
   let argv = [...cmd.argv];
   const assignments = [...cmd.assignments];
+  const start = out.length;
+  let chdir: string | null = null;
+  let done = false;
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
     const name = base(argv[0]!);
     if (PREFIX_COMMANDS.has(name)) {
@@ -328,7 +423,10 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
           i++;
           break;
         }
-        if (w === '-u' || w === '--unset' || w === '-C' || w === '--chdir' || w === '-S') i++;
+        if (w === '-C' || w === '--chdir') chdir = argv[++i] ?? '';
+        else if (w.startsWith('--chdir=')) chdir = w.slice(8);
+        else if (/^-C./.test(w)) chdir = w.slice(2);
+        else if (w === '-u' || w === '--unset' || w === '-S') i++;
         else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
         else if (!w.startsWith('-')) break;
       }
@@ -341,7 +439,11 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     }
     if (name === 'sudo' || name === 'doas') {
       let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-[ugpCDhrt]$/.test(argv[i]!) ? 2 : 1;
+      while (i < argv.length && argv[i]!.startsWith('-')) {
+        if (argv[i] === '-D' || argv[i] === '--chdir') chdir = argv[i + 1] ?? '';
+        else if (argv[i]!.startsWith('--chdir=')) chdir = argv[i]!.slice(8);
+        i += /^-[ugpCDhrt]$|^--chdir$/.test(argv[i]!) ? 2 : 1;
+      }
       while (i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!)) {
         const w = argv[i++]!;
         assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
@@ -349,7 +451,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       argv = argv.slice(i);
       continue;
     }
-    if (name === 'timeout' || name === 'nice' || name === 'ionice' || name === 'flock' || name === 'watch') {
+    if (name === 'timeout' || name === 'nice' || name === 'ionice' || (name === 'flock' && optionValues(argv.slice(1), ['--command'], 'c').length === 0) || name === 'watch') {
       let i = 1;
       while (i < argv.length && argv[i]!.startsWith('-')) i += /^-(n|s|k|c|w|d)$/.test(argv[i]!) ? 2 : 1;
       if (name === 'timeout' || name === 'flock') i++;
@@ -368,13 +470,15 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
         const script = argv[ci + 1]!;
         if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
         out.push(...parseShell(script, depth + 1));
-        return;
+        done = true;
+        break;
       }
       // No -c: a script file (the guard cannot read files; see the README), or commands on standard input.
       const script = argv.slice(1).find((w) => !w.startsWith('-'));
       if (script === undefined && (cmd.piped || cmd.redirects.some((r) => r.op === '<' || r.op === '<<<'))) {
         out.push(opaque(cmd, `${name} reading commands from its input runs text the guard never sees`));
-        return;
+        done = true;
+        break;
       }
       break;
     }
@@ -383,7 +487,16 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       if (name !== 'eval' && !/^<\(/.test(text)) break;
       if (madeAtRunTime(text) || name !== 'eval') out.push(opaque(cmd, `${name} runs text made when it runs (${excerpt(text)}), which the guard cannot read`));
       out.push(...parseShell(name === 'eval' ? text : text.slice(2, -1), depth + 1));
-      return;
+      done = true;
+      break;
+    }
+    const scripts = embeddedScripts(name, argv);
+    if (scripts.length > 0) {
+      for (const script of scripts) {
+        if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} runs a command made when it runs (${excerpt(script)}), which the guard cannot read`));
+        out.push(...parseShell(script, depth + 1));
+      }
+      break;
     }
     if (name === 'find') {
       // -exec/-execdir/-ok run a command of their own, up to `;` or `+`.
@@ -398,7 +511,12 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     }
     break;
   }
-  out.push({ argv, assignments, redirects: cmd.redirects, ...(cmd.piped ? { piped: true } : {}) });
+  if (!done) out.push({ argv, assignments, redirects: cmd.redirects, ...(cmd.piped ? { piped: true } : {}) });
+  // `env -C DIR cmd` runs cmd in DIR: the rules follow it like `pushd DIR; cmd; popd`.
+  if (chdir !== null) {
+    out.splice(start, 0, { argv: ['pushd', chdir], assignments: [], redirects: [] });
+    out.push({ argv: ['popd'], assignments: [], redirects: [] });
+  }
 }
 
 /** Every simple command the source would run, wrappers unwrapped and substitutions included. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, WF_BIN, type TestRepo } from '../helpers/repo.js';
@@ -55,6 +55,45 @@ describe('wf hook pre-bash (Claude Code PreToolUse guard)', () => {
       else expectCode(r, 0);
       expect(r.stderr, command).not.toContain('could not be read');
     }
+  });
+
+  it('blocks writes into git\'s hooks and config by copy, download, extraction, git config set and rebase --exec, and lets the same tools write elsewhere', () => {
+    const repo = track(makeRepo());
+    for (const [command, reason] of [
+      ['cp evil .git/hooks/', 'cp would write into .git/hooks'],
+      ['install -m755 f .git/hooks', 'install would write into .git/hooks'],
+      ['curl -sSLo .git/hooks/pre-commit https://example.com/x', 'curl would change .git/hooks/pre-commit'],
+      ['wget -P .git/hooks https://example.com/pre-commit', 'wget would write into .git/hooks'],
+      ['tar -C .git -xf a.tar', 'tar would write into .git'],
+      ['git config set core.hooksPath /dev/null', 'core.hooksPath'],
+      ['git rebase -x "git commit --amend -n" main', 'git commit --no-verify (-n)'],
+      ['cd -P .git && echo x > config', '.git/config'],
+      ['env -C .git tee config', 'tee would change .git/config'],
+      ['cd "$D" && echo x > hooks/pre-commit', 'a folder the guard cannot tell'],
+    ] as const) {
+      const r = bash(repo, command);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain(reason);
+      expect(r.stderr, command).toContain('next:');
+      expect(r.stderr, command).not.toMatch(/TypeError|RangeError|at .+\.js:\d+/);
+    }
+    for (const command of ['cp a.txt b.txt', 'mkdir -p src/x && cp t.ts src/x/', 'curl -o /tmp/f.json https://example.com/f.json', 'tar -xzf a.tgz -C /tmp/x', 'unzip -d build a.zip', 'git config --get user.name', 'git rebase -x "npm test" main', 'ls -la .git && cat .git/config']) {
+      expectCode(bash(repo, command), 0);
+    }
+  });
+
+  it('follows a symlink on disk into .git/hooks, for the shell and for Edit/Write', () => {
+    const repo = track(makeRepo());
+    mkdirSync(join(repo.dir, '.git/hooks'), { recursive: true });
+    symlinkSync(join(repo.dir, '.git/hooks'), join(repo.dir, 'h'));
+    for (const command of ['echo x > h/pre-commit', 'cp evil h/', 'cd h && tee pre-push']) {
+      const r = bash(repo, command);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain('.git/hooks');
+    }
+    expectCode(edit(repo, { file_path: 'h/pre-commit' }), 2);
+    expectCode(bash(repo, 'cat h/pre-commit; echo x > notes.txt'), 0);
+    expectCode(edit(repo, { file_path: 'notes.txt' }), 0);
   });
 
   it('runs the same gates as the pre-commit hook before a git commit', () => {

@@ -119,12 +119,138 @@ const CORPUS = [
   'cat <<\'EOF\' | node\nconsole.log(1)\nEOF',
 ];
 
+/**
+ * Writes, copies, downloads and extractions as agents run them: destinations outside git's hooks and
+ * wf's files, reads of .git, and commands git or tar run for themselves that touch nothing protected.
+ */
+const DESTINATIONS = [
+  'cp a.txt b.txt',
+  'mkdir -p src/x && cp t.ts src/x/',
+  'cp -r src/templates dist/',
+  'cp -t dist/ a.js b.js',
+  'cp --target-directory=dist a.js',
+  'install -m 644 build/app.js dist/',
+  'install -d dist/bin',
+  'mv build/out.js dist/',
+  'ln -s ../shared/config.ts src/config.ts',
+  'ln -sf dist/cli.js bin/wf',
+  'curl -sSL https://example.com/x.json | jq .',
+  'curl -o /tmp/f.json https://example.com/f.json',
+  'curl -sSLo /tmp/install.sh https://example.com/install.sh',
+  'curl --output dist/logo.png https://example.com/logo.png',
+  'curl -O https://example.com/archive.tgz',
+  'curl -fsSL -H "Authorization: Bearer $TOKEN" https://api.github.com/repos/x/y',
+  'curl -X POST -d \'{"a":1}\' -H \'Content-Type: application/json\' localhost:3000/api',
+  'curl -s -w \'%{http_code}\' -o /dev/null https://example.com',
+  'wget -q https://example.com/data.csv',
+  'wget -O /tmp/page.html https://example.com',
+  'wget -P downloads https://example.com/a.zip',
+  'wget -qO- https://example.com/install.sh | head',
+  'tar -xzf a.tgz -C /tmp/x',
+  'tar xzf node.tar.gz',
+  'tar -czf dist.tgz -C build .',
+  'tar -tf a.tar',
+  'tar --directory=vendor -xf deps.tar',
+  'unzip -d build a.zip',
+  'unzip -o fixtures.zip -d test/fixtures',
+  'unzip -l a.zip',
+  'rsync -a src/ /tmp/backup/',
+  'rsync -av --exclude .git --exclude node_modules ./ /tmp/copy/',
+  'rsync -avz dist/ user@host:/var/www/',
+  'scp user@host:/var/log/app.log /tmp/',
+  'dd if=/dev/zero of=/tmp/blob bs=1k count=10',
+  'sed -i \'s/old/new/g\' src/*.ts',
+  'sed -i.bak -e \'s/a/b/\' package.json',
+  'git config --get user.name',
+  'git config --list',
+  'git config list',
+  'git config get user.email',
+  'git config set user.name "A B"',
+  'git config --global init.defaultBranch main',
+  'git config --show-origin --get-all remote.origin.url',
+  'git rebase main',
+  'git rebase -x "npm test" main',
+  'git rebase --exec \'npx tsc --noEmit\' origin/main',
+  'git submodule foreach \'git pull origin main\'',
+  'git bisect run npm test',
+  'git worktree add ../wt-feature -b feature',
+  'git clone https://github.com/x/y.git /tmp/y',
+  'git clone https://github.com/x/y.git',
+  'git archive -o /tmp/src.tgz HEAD',
+  'git format-patch -o patches/ HEAD~3',
+  'git diff --output=/tmp/d.patch',
+  'cd src && cp a.ts b.ts',
+  'cd /tmp && curl -O https://example.com/x.tgz && tar xzf x.tgz',
+  'cd "$(git rev-parse --show-toplevel)" && npm test > /tmp/test.log',
+  'cd "$CLAUDE_PROJECT_DIR" && cp a.txt docs/',
+  'cd "$TMPDIR" && echo ok > result.txt',
+  'pushd packages/core && npm test && popd',
+  'cd - && ls',
+  'OUT=dist; cp a.js $OUT/',
+  'for f in src/*.ts; do cp "$f" /tmp/; done',
+  'env -C packages/core npm test',
+  'ls -la .git',
+  'cat .git/config',
+  'git log --oneline -5 | cat',
+  'rg -n foo src',
+  'find . -name \'*.ts\' -not -path \'./node_modules/*\'',
+  'npm test -- --run',
+  'python3 -c \'print(1)\'',
+  'node -e "console.log(1)"',
+  'awk \'{print $1}\' a.log > /tmp/b.log',
+  'tee >(wc -l) < input.txt',
+  'echo x > "$OUT"',
+  'git --work-tree=/tmp/export checkout HEAD -- .',
+  'git checkout-index -a --prefix=/tmp/export/',
+  'cp .claude/task-state.json /tmp/backup.json',
+  'cp plan.md .claude/subtasks/T-1/plan.md',
+  'curl -s localhost:3000 -o out/health.json',
+  'wget --spider https://example.com',
+  'tar -xf a.tar --to-stdout | head',
+  'flock /tmp/lock -c \'npm test\'',
+  'git difftool -x \'diff -u\' HEAD~1',
+  'cp -a fixtures/. /tmp/fixtures/',
+  'mv -t archive/ old1.log old2.log',
+  'ln -s "$(pwd)/bin/wf.js" /usr/local/bin/wf',
+  'curl -sS --fail -o coverage/badge.svg https://img.shields.io/badge/x-1-green',
+  'wget -r -np -P mirror https://example.com/docs/',
+  'tar -xvf release.tar --strip-components=1 -C vendor/lib',
+  'git worktree add -b fix/login ../wf-login origin/main',
+  'git config --local user.signingkey ~/.ssh/id_ed25519.pub',
+  'git rebase --onto main feature~3 feature',
+  'git -C packages/core status --short',
+  'cd packages/web && npm run build && cp -r dist ../../public/',
+  'cd .git && ls hooks',
+  'git log | awk \'/git/ {print $1}\'',
+  'sed -i \'s/github/gitlab/\' README.md',
+  'sed -n \'/git/p\' notes.txt',
+  'awk -F: \'{print $1}\' /etc/passwd',
+  'sed \'s/wiki/x/\' .gitignore',
+  'awk \'/hooks/ {n++} END {print n}\' log.txt',
+  'git status | sed -e \'s/^/  /\'',
+  'gunzip -c logs.gz | grep ERROR',
+  'gzip -9 dist/bundle.js',
+  'tar -xzf wf-gate-0.1.0.tgz',
+  'cd "$(mktemp -d)" && curl -O https://example.com/a.tgz && tar xzf a.tgz',
+  'cd $HOME && echo x > notes.txt',
+  'cd "$(mktemp -d -t wf.XXXX)" && git clone https://github.com/x/y.git',
+];
+
 describe('ordinary agent command lines pass the guard', () => {
   it('the corpus is a real one', () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(100);
   });
 
   it.each(CORPUS)('%s', (command) => {
+    expect(() => parseShell(command)).not.toThrow();
+    expect(reasons(command)).toEqual([]);
+  });
+
+  it('the destinations corpus is a real one', () => {
+    expect(DESTINATIONS.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(DESTINATIONS)('%s', (command) => {
     expect(() => parseShell(command)).not.toThrow();
     expect(reasons(command)).toEqual([]);
   });

