@@ -11,7 +11,7 @@ import { runsInCi } from '../cli/ci-environment.js';
 export default class Init extends WfCommand {
   static override summary = 'Set up wf in this repository: config, state, .gitignore entries and git hooks.';
   static override description =
-    'Asks a few questions on a terminal; with --yes, CI=true or no TTY it takes the defaults and never waits for input. Running it again changes nothing and says so.';
+    'Asks a few questions on a terminal; with --yes, CI=true or no TTY it takes the defaults and never waits for input. Running it again changes nothing and says so. --reviewer configures a reviewer preset (claude, codex, gemini) for wf review run, in a new config or added to an existing one.';
   static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --no-hooks', '<%= config.bin %> init --yes --ci github', '<%= config.bin %> init --yes --agent claude', '<%= config.bin %> init --yes --reviewer claude --reviewer codex'];
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'Take the defaults without asking.', default: false }),
