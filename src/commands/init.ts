@@ -3,29 +3,37 @@ import { WfCommand } from '../cli/base-command.js';
 import { openRepo } from '../git/index.js';
 import { initRepository } from '../setup/index.js';
 import { existsSync } from 'node:fs';
-import { configPath, DEFAULT_CONFIG } from '../config/index.js';
-import { input, select, number } from '@inquirer/prompts';
+import { CONFIG_FILE, configPath, DEFAULT_CONFIG } from '../config/index.js';
+import { checkbox, input, select, number } from '@inquirer/prompts';
+import { REVIEWER_PRESET_NAMES, REVIEWER_PRESETS, type ReviewerPresetName } from '../review/index.js';
 import { runsInCi } from '../cli/ci-environment.js';
 
 export default class Init extends WfCommand {
   static override summary = 'Set up wf in this repository: config, state, .gitignore entries and git hooks.';
   static override description =
-    'Asks a few questions on a terminal; with --yes, CI=true or no TTY it takes the defaults and never waits for input. Running it again changes nothing and says so.';
-  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --no-hooks', '<%= config.bin %> init --yes --ci github', '<%= config.bin %> init --yes --agent claude'];
+    'Asks a few questions on a terminal; with --yes, CI=true or no TTY it takes the defaults and never waits for input. Running it again changes nothing and says so. --reviewer configures a reviewer preset (claude, codex, gemini) for wf review run, in a new config or added to an existing one.';
+  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init --yes --no-hooks', '<%= config.bin %> init --yes --ci github', '<%= config.bin %> init --yes --agent claude', '<%= config.bin %> init --yes --reviewer claude --reviewer codex'];
   static override flags = {
     yes: Flags.boolean({ char: 'y', description: 'Take the defaults without asking.', default: false }),
     hooks: Flags.boolean({ description: 'Install the git hooks.', default: true, allowNo: true }),
     agent: Flags.string({ description: 'Wire the agent guard, slash commands and a CLAUDE.md section for this agent.', options: ['claude'] }),
     'global-hooks-path': Flags.boolean({ description: 'Install the hooks even into a hooks folder outside this repository (a global core.hooksPath), shared by every repository using it.', default: false }),
     ci: Flags.string({ description: 'Also add the CI workflow that runs wf verify on every pull/merge request.', options: ['github', 'gitlab'] }),
+    reviewer: Flags.string({
+      description: 'Configure this CLI as a reviewer wf review run starts, from its preset (repeatable; added to an existing config too).',
+      options: [...REVIEWER_PRESET_NAMES],
+      multiple: true,
+      helpValue: '<cli>',
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Init);
     const repo = await openRepo();
     const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true && !runsInCi(process.env);
+    const fresh = !existsSync(configPath(repo.root));
     let config: { mode?: 'strict' | 'warn'; test?: { command: string; timeoutSeconds: number }; review?: { minApprovals: number; allowManual: boolean } } | undefined;
-    if (interactive && !existsSync(configPath(repo.root))) {
+    if (interactive && fresh) {
       const command = await input({ message: 'Test command wf should run:', default: String(DEFAULT_CONFIG.test.command) });
       const minApprovals = (await number({ message: 'Distinct approving reviewers per commit:', default: 1, min: 1 })) ?? 1;
       const mode = await select({
@@ -37,10 +45,18 @@ export default class Init extends WfCommand {
       });
       config = { mode, test: { command, timeoutSeconds: DEFAULT_CONFIG.test.timeoutSeconds }, review: { ...DEFAULT_CONFIG.review, minApprovals } };
     }
-    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined, globalHooksPath: flags['global-hooks-path'] });
+    let reviewers = [...new Set((flags.reviewer ?? []) as ReviewerPresetName[])];
+    if (interactive && fresh && reviewers.length === 0) {
+      reviewers = await checkbox({
+        message: 'Reviewers wf review run starts (space to pick, enter when done; none: record reviews by hand):',
+        choices: REVIEWER_PRESET_NAMES.map((name) => ({ name: `${REVIEWER_PRESETS[name].title}: ${REVIEWER_PRESETS[name].reviewer.command.slice(0, 4).join(' ')} …`, value: name })),
+      });
+    }
+    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined, globalHooksPath: flags['global-hooks-path'], reviewers });
     const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed' && h.action !== 'already in config');
     this.report(flags.json, { changed, ...result }, () => {
-      if (!changed) return 'wf is already set up here: nothing to change';
+      const warnings = result.warnings.map((w) => `warning: ${w}`);
+      if (!changed) return ['wf is already set up here: nothing to change', ...warnings].join('\n');
       const lines = result.changes.map((c) => `${c.action.padEnd(9)} ${c.path}`);
       for (const h of result.hooks) lines.push(`${h.action.padEnd(9)} ${h.hook} hook (${h.path})${h.note ? `\n          note: ${h.note}` : ''}`);
       if (flags.ci === 'gitlab' && result.changes.some((c) => c.path.startsWith('.gitlab/') && c.action === 'created')) {
@@ -50,6 +66,8 @@ export default class Init extends WfCommand {
       if (flags.ci === 'github' && result.changes.some((c) => c.path.startsWith('.github/') && c.action === 'created')) {
         lines.push('GitHub: make "wf-verify" a required status check; for wf review, add the WF_ATTESTATION_KEY secret to an environment "wf-attest" (wf attest keygen)');
       }
+      if (reviewers.length > 0) lines.push(`reviewers: ${reviewers.join(', ')} (each needs its CLI installed and logged in; once HEAD has a ${CONFIG_FILE}, reviewers come from it, so a change to them counts once committed)`);
+      lines.push(...warnings);
       lines.push('next: wf task start <id> --title "<what you are doing>"');
       return lines.join('\n');
     });

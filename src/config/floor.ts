@@ -32,6 +32,9 @@ export function withCommittedFloor(config: WfConfig, committed: WfConfig | null)
     // Excludes decide what the fingerprint covers: a new one would hide files from review. CI verify uses
     // the base's excludes, so HEAD's also keep the local trailer equal to what CI recomputes.
     fingerprint: committed.fingerprint,
+    // complexity.exclude decides which files a todo is not needed for: a new glob loosens the gate, so HEAD's list
+    // counts; the thresholds themselves are the working tree's, as before.
+    complexity: { ...config.complexity, exclude: committed.complexity.exclude },
     // An allow entry lets a secret-shaped line reach a reviewer: it counts once it is itself committed.
     secrets: committed.secrets,
     // Which program may change code, with which secrets, and whether its commits are pushed: trust settings too.
@@ -74,6 +77,7 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
   const review = section('review');
   const exclude = section('fingerprint').exclude;
   const allow = section('secrets').allow;
+  const complexityExclude = section('complexity').exclude;
   const reviewers: WfConfig['reviewers'] = {};
   for (const [name, entry] of Object.entries(section('reviewers'))) {
     // Each entry on its own: one malformed reviewer must not take the others with it.
@@ -89,6 +93,16 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
     },
     reviewers,
     fingerprint: { exclude: Array.isArray(exclude) && exclude.every((g) => typeof g === 'string' && g !== '') ? (exclude as string[]) : [] },
+    // Absent means the default lock files; anything malformed excludes nothing (every file counts).
+    complexity: {
+      ...working.complexity,
+      exclude:
+        complexityExclude === undefined
+          ? [...d.complexity.exclude]
+          : Array.isArray(complexityExclude) && complexityExclude.every((g) => typeof g === 'string' && g !== '')
+            ? (complexityExclude as string[])
+            : [],
+    },
     secrets: { allow: Array.isArray(allow) && allow.every((g) => typeof g === 'string' && g !== '') ? (allow as string[]) : [] },
     // No fixer and suggestion mode: nothing an unreadable config could have meant is pushed.
     fixers: {},
@@ -152,6 +166,7 @@ export function configLoosenings(candidate: WfConfig, floor: WfConfig): string[]
   if (canonical(candidate.reviewers) !== canonical(floor.reviewers)) out.push('reviewers');
   if (canonical(candidate.test.command) !== canonical(floor.test.command)) out.push('test.command');
   if (canonical(candidate.fingerprint) !== canonical(floor.fingerprint)) out.push('fingerprint.exclude');
+  if (candidate.complexity.exclude.some((g) => !floor.complexity.exclude.includes(g))) out.push('complexity.exclude');
   if (canonical(candidate.secrets) !== canonical(floor.secrets)) out.push('secrets.allow');
   return out;
 }

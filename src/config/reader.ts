@@ -71,7 +71,8 @@ export interface WfConfig {
   review: { minApprovals: number; allowManual: boolean };
   test: { command: string | string[]; timeoutSeconds: number };
   plan: { minWords: number };
-  complexity: { maxFiles: number; maxLines: number };
+  /** exclude: globs of generated files (lock files) that still are fingerprinted and reviewed but do not make a change complex. */
+  complexity: { maxFiles: number; maxLines: number; exclude: string[] };
   context: { warnAt: number; blockAt: number };
   fingerprint: { exclude: string[] };
   reviewers: Record<string, ReviewerConfig>;
@@ -85,6 +86,12 @@ export interface WfConfig {
   fix: FixSettings;
 }
 
+/**
+ * Lock files of npm, yarn (v1 and berry), pnpm and bun, at any depth: a dependency bump rewrites
+ * thousands of their lines, which says nothing about how complex the change is to review.
+ */
+export const DEFAULT_COMPLEXITY_EXCLUDE: readonly string[] = ['**/package-lock.json', '**/npm-shrinkwrap.json', '**/yarn.lock', '**/pnpm-lock.yaml', '**/bun.lock', '**/bun.lockb'];
+
 export const DEFAULT_CONFIG: WfConfig = {
   version: 1,
   mode: 'strict',
@@ -92,7 +99,7 @@ export const DEFAULT_CONFIG: WfConfig = {
   review: { minApprovals: 1, allowManual: true },
   test: { command: 'npm test', timeoutSeconds: 900 },
   plan: { minWords: 30 },
-  complexity: { maxFiles: 8, maxLines: 400 },
+  complexity: { maxFiles: 8, maxLines: 400, exclude: [...DEFAULT_COMPLEXITY_EXCLUDE] },
   context: { warnAt: 0.7, blockAt: 0.9 },
   fingerprint: { exclude: [] },
   reviewers: {},
@@ -317,7 +324,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   review: { minApprovals: intAtLeast(1), allowManual: bool },
   test: { command: commandCheck, timeoutSeconds },
   plan: { minWords: intAtLeast(0) },
-  complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1) },
+  complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1), exclude: stringList },
   context: { warnAt: fraction, blockAt: fraction },
   fingerprint: { exclude: stringList },
   reviewers: reviewersCheck,

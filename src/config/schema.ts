@@ -101,9 +101,13 @@ export const ConfigSchema = z
       .strictObject({
         maxFiles: z.number().int().min(1).default(DEFAULT_CONFIG.complexity.maxFiles),
         maxLines: z.number().int().min(1).default(DEFAULT_CONFIG.complexity.maxLines),
+        exclude: z
+          .array(z.string().min(1))
+          .default([...DEFAULT_CONFIG.complexity.exclude])
+          .describe('Globs of generated files (default: the npm, yarn, pnpm and bun lock files) that do not count toward maxFiles and maxLines; they are still fingerprinted and reviewed. A list replaces the default.'),
       })
       .default(DEFAULT_CONFIG.complexity)
-      .describe('A staged change above either threshold makes the task complex: it then needs at least one todo.'),
+      .describe('A staged change above either threshold (files in exclude not counted) makes the task complex: it then needs at least one todo.'),
     context: z
       .strictObject({
         warnAt: z.number().gt(0).max(1).default(DEFAULT_CONFIG.context.warnAt),

@@ -53,10 +53,15 @@ export async function collectStagedChange(repo: Repo, config: WfConfig | Promise
   const [listing, { fingerprint: fingerprintConfig }] = await Promise.all([listStagedChangesWithStats(repo, base), config]);
   const fp = await fingerprintOfChanges(repo, listing.changes, fingerprintConfig.exclude, batch);
   let lines = 0;
-  for (const r of fp.records) lines += listing.lineCounts.get(r.pathText) ?? 0;
+  const lineCounts = new Map<string, number>();
+  for (const r of fp.records) {
+    const count = listing.lineCounts.get(r.pathText) ?? 0;
+    lineCounts.set(r.pathText, count);
+    lines += count;
+  }
   const files = new Map(fp.records.map((r) => [r.pathText, r.newDigest]));
   const toolFiles = listing.changes.filter((c) => !c.status.startsWith('D')).map((c) => c.path.toString('utf8')).filter((p) => p === STATE_FILE || p === AUDIT_FILE);
-  return { head: base, fingerprint: fp.fingerprint, files, lines, records: fp.records, toolFiles };
+  return { head: base, fingerprint: fp.fingerprint, files, lines, lineCounts, records: fp.records, toolFiles };
 }
 
 /**

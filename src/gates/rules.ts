@@ -3,6 +3,7 @@ import { planProblem } from './plan-check.js';
 import type { ReviewRecord, Task } from '../state/index.js';
 import { commandToAdvance, type Step } from '../workflow/index.js';
 import { plural } from '../text/index.js';
+import { globToRegExp } from '../fingerprint/index.js';
 
 /**
  * The gates: one pure implementation used by `wf commit`, `wf status`, the
@@ -28,6 +29,8 @@ export interface StagedChange {
   files: ReadonlyMap<string, string>;
   /** Lines added plus removed, from numstat. */
   lines: number;
+  /** The same per file (binary files count 0), for the complexity gate's exclude. */
+  lineCounts: ReadonlyMap<string, number>;
 }
 
 export interface PlanFile {
@@ -76,10 +79,26 @@ export function filesChangedSince(reviewed: Readonly<Record<string, string>>, st
   return [...changed].sort();
 }
 
+/**
+ * Whether the task is complex. Files matching `complexity.exclude` (lock
+ * files, by default) are left out of the counts only: they stay in the
+ * fingerprint and the review, since a lock file can hide a changed
+ * dependency, but a dependency bump is not 8 files or 400 lines of thought.
+ */
 export function isComplex(task: Task, staged: StagedChange, config: WfConfig): { complex: boolean; why: string } {
   if (task.complex) return { complex: true, why: 'the task is flagged --complex' };
-  if (staged.files.size > config.complexity.maxFiles) return { complex: true, why: `the staged change touches ${plural(staged.files.size, 'file')} (> ${config.complexity.maxFiles})` };
-  if (staged.lines > config.complexity.maxLines) return { complex: true, why: `the staged change has ${staged.lines} changed lines (> ${config.complexity.maxLines})` };
+  const excluded = config.complexity.exclude.map(globToRegExp);
+  let files = 0;
+  let lines = 0;
+  for (const path of staged.files.keys()) {
+    if (excluded.some((re) => re.test(path))) continue;
+    files++;
+    lines += staged.lineCounts.get(path) ?? 0;
+  }
+  const left = staged.files.size - files;
+  const besides = left > 0 ? `, not counting ${plural(left, 'file')} in complexity.exclude` : '';
+  if (files > config.complexity.maxFiles) return { complex: true, why: `the staged change touches ${plural(files, 'file')} (> ${config.complexity.maxFiles}${besides})` };
+  if (lines > config.complexity.maxLines) return { complex: true, why: `the staged change has ${lines} changed lines (> ${config.complexity.maxLines}${besides})` };
   return { complex: false, why: '' };
 }
 

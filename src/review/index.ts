@@ -7,3 +7,4 @@ export { runReviews } from './run.js';
 export { describeSecrets, secretsInDiff, type SecretInDiff } from './secrets.js';
 export { reviewerLaunch, spawnReviewer, tailLines, type LaunchSpec, type Spawned } from './spawn.js';
 export { extractValue } from './answer.js';
+export { isReviewerPresetName, presetConfigExample, REVIEWER_PRESET_NAMES, REVIEWER_PRESETS, reviewersFromPresets, type ReviewerPreset, type ReviewerPresetName } from './presets.js';

@@ -12,6 +12,7 @@ import { refuseSecrets } from './secrets.js';
 import { readReviewerAnswer, reviewText, type ReviewerAnswer } from './answer.js';
 import type { ReviewerFailure, ReviewerOutcome, ReviewRunReport, ReviewRunRequest } from './outcome.js';
 import { buildReviewPacket, type PacketInput } from './packet.js';
+import { REVIEWER_PRESET_NAMES } from './presets.js';
 import { recordReviewForTask } from './recording.js';
 import { RegexTimeLimitError } from './regex-sandbox.js';
 import { spawnReviewer, tailLines, type Spawned } from './spawn.js';
@@ -24,9 +25,6 @@ import { spawnReviewer, tailLines, type Spawned } from './spawn.js';
  * from a process that saw this code.
  */
 
-const CONFIG_EXAMPLE =
-  '"reviewers": {"gemini": {"command": ["gemini", "-p"], "prompt": "stdin", "timeoutSeconds": 600, "continuationId": {"jsonPath": "session_id"}, "resumeArgs": ["--resume", "{id}"]}}';
-
 const NOTES_LINES = 40;
 /** Under the audit log's 4,000-character field cap, so the log keeps the notes whole. */
 const NOTES_CHARS = 3500;
@@ -37,12 +35,19 @@ function eventFor(step: ReviewStep, status: ReviewStatus): WorkflowEvent {
   return status === 'approved' ? 'review-approved' : 'review-needs-revision';
 }
 
-function selectReviewers(config: WfConfig, requested: string[] | undefined): string[] {
+function selectReviewers(config: WfConfig, requested: string[] | undefined, pending: readonly string[]): string[] {
   const configured = Object.keys(config.reviewers);
   if (configured.length === 0) {
+    // Reviewers come from the config committed at HEAD (config/floor.ts): ones only in the working tree do not run yet.
+    if (pending.length > 0) {
+      throw usageError(`no reviewers are committed, so wf has nothing to run (${pending.join(', ')} ${pending.length === 1 ? 'is' : 'are'} only in the working tree)`, {
+        where: CONFIG_FILE,
+        hint: `commit ${CONFIG_FILE} (reviewers are trusted to give verdicts, so they count once committed), then: wf review run`,
+      });
+    }
     throw usageError('no reviewers are configured, so wf has nothing to run', {
       where: CONFIG_FILE,
-      hint: `add one to ${CONFIG_FILE}, for example ${CONFIG_EXAMPLE}, then: wf review run`,
+      hint: `add a preset: wf init --reviewer ${REVIEWER_PRESET_NAMES.join('|')} (repeatable; it adds to an existing ${CONFIG_FILE}), commit the config, then: wf review run`,
     });
   }
   if (!requested || requested.length === 0) return configured;
@@ -163,7 +168,7 @@ export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport
   if (pending.length > 0) {
     progress(`wf: reviewers ${pending.join(', ')} differ from the committed config; wf runs the reviewers committed at HEAD (a change to reviewers takes effect once it is reviewed and committed)`);
   }
-  const names = selectReviewers(config, req.reviewers);
+  const names = selectReviewers(config, req.reviewers, pending);
   const state = readState(repo.root);
   const { task } = resolveTask(state, { explicit: req.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
   const step: ReviewStep = req.step ?? (task.step === 'plan-review' || task.step === 'plan' ? 'plan-review' : 'review');

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic, mutateStore, STATE_FILE, statePath } from '../state/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, loadConfig } from '../config/index.js';
+import { reviewersFromPresets, type ReviewerPresetName } from '../review/index.js';
 import { checkHooksFolder, installHooks, type HookChange } from './hook-install.js';
 import type { Repo } from '../git/index.js';
 import { packageRoot } from '../installation/index.js';
@@ -33,6 +34,15 @@ export interface InitOptions {
   ci?: 'github' | 'gitlab' | undefined;
   agent?: 'claude' | undefined;
   globalHooksPath?: boolean;
+  /** Reviewer presets to configure (review/presets.ts): written into a new config, added to an existing one. */
+  reviewers?: readonly ReviewerPresetName[] | undefined;
+}
+
+export interface InitResult {
+  changes: InitChange[];
+  hooks: HookChange[];
+  /** Problems init found but did not fix, each with what to do next. */
+  warnings: string[];
 }
 
 
@@ -45,23 +55,43 @@ export const CI_TEMPLATES = {
   gitlab: [{ from: 'templates/gitlab/wf-verify.gitlab-ci.yml', to: '.gitlab/wf-verify.gitlab-ci.yml' }],
 } as const;
 
-export async function initRepository(repo: Repo, options: InitOptions): Promise<{ changes: InitChange[]; hooks: HookChange[] }> {
+export async function initRepository(repo: Repo, options: InitOptions): Promise<InitResult> {
   const changes: InitChange[] = [];
+  const warnings: string[] = [];
+  const presets = options.reviewers ?? [];
   // A refusal of the hooks folder comes before any file is written, so a refused init leaves nothing behind.
   if (options.hooks) await checkHooksFolder(repo, { globalHooksPath: options.globalHooksPath ?? false });
   mkdirSync(join(repo.root, '.claude'), { recursive: true });
 
   const cfgPath = configPath(repo.root);
+  let config: WfConfig;
   if (existsSync(cfgPath)) {
     // Validates it: a broken config is reported (exit 2), never overwritten.
-    loadConfig(repo.root);
-    changes.push({ what: 'config', action: 'unchanged', path: CONFIG_FILE });
+    config = loadConfig(repo.root);
+    const added = presets.filter((name) => !Object.hasOwn(config.reviewers, name));
+    if (added.length > 0) {
+      // Asked for by name, so added; everything else in the file is kept as written, and an entry of the same name is never replaced.
+      const doc = JSON.parse(readFileSync(cfgPath, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+      doc.reviewers = { ...(doc.reviewers as Record<string, unknown> | undefined), ...reviewersFromPresets(added) };
+      writeFileAtomic(cfgPath, `${JSON.stringify(doc, null, 2)}\n`);
+      config = loadConfig(repo.root);
+      changes.push({ what: `reviewers ${added.join(', ')}`, action: 'updated', path: CONFIG_FILE });
+    } else changes.push({ what: 'config', action: 'unchanged', path: CONFIG_FILE });
   } else {
     // With an agent wired in, the stop gate keeps it working until the component ships (agent.stopGate).
-    const config = { ...structuredClone(DEFAULT_CONFIG), ...(options.agent ? { agent: { ...DEFAULT_CONFIG.agent, stopGate: true } } : {}), ...options.config };
-    writeFileAtomic(cfgPath, `${JSON.stringify(config, null, 2)}\n`);
+    const written = {
+      ...structuredClone(DEFAULT_CONFIG),
+      ...(options.agent ? { agent: { ...DEFAULT_CONFIG.agent, stopGate: true } } : {}),
+      ...options.config,
+      reviewers: reviewersFromPresets(presets),
+    };
+    writeFileAtomic(cfgPath, `${JSON.stringify(written, null, 2)}\n`);
+    // Read back through the schema: what init writes must be a config wf accepts.
+    config = loadConfig(repo.root);
     changes.push({ what: 'config', action: 'created', path: CONFIG_FILE });
   }
+  const placeholder = placeholderTestWarning(repo.root, config);
+  if (placeholder) warnings.push(placeholder);
 
   const hadState = existsSync(statePath(repo.root));
   await mutateStore(repo.root, () => undefined);
@@ -94,5 +124,33 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
   }
 
   const hooks = options.hooks ? await installHooks(repo, { globalHooksPath: options.globalHooksPath ?? false }) : [];
-  return { changes, hooks };
+  return { changes, hooks, warnings };
+}
+
+/** npm's placeholder test script, as `npm init` writes it: it always fails. */
+const NPM_PLACEHOLDER_TEST = /Error: no test specified/;
+/** test.command forms that run package.json's scripts.test. */
+const RUNS_NPM_TEST = /^npm(?:\s+(?:test|t|tst|run\s+test|run-script\s+test))(?:\s|$)/;
+
+/**
+ * Why wf test would fail on every change, or null: test.command runs npm's
+ * test script and package.json still has the placeholder `npm init` wrote,
+ * which prints "Error: no test specified" and exits 1. Found at init, not at
+ * the first refused commit.
+ */
+export function placeholderTestWarning(root: string, config: Pick<WfConfig, 'test'>): string | null {
+  const command = Array.isArray(config.test.command) ? config.test.command.join(' ') : config.test.command.trim();
+  if (!RUNS_NPM_TEST.test(command)) return null;
+  let script: unknown;
+  try {
+    script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { test?: unknown } }).scripts?.test;
+  } catch {
+    // No package.json, or one npm itself could not read: npm test reports that better than a guess here.
+    return null;
+  }
+  if (typeof script !== 'string' || !NPM_PLACEHOLDER_TEST.test(script)) return null;
+  return (
+    `test.command "${command}" runs package.json's placeholder test script (${script}), which always exits 1, so wf test fails on every change; ` +
+    `put your real test command in package.json's scripts.test (for example "vitest run" or "node --test"), or set test.command in ${CONFIG_FILE}, then: wf test`
+  );
 }

@@ -11,7 +11,7 @@ export const GATE_DOCS: ReadonlyArray<{ id: string; rule: string }> = [
   { id: 'subtask', rule: 'A subtask has its folder `.claude/subtasks/<id>/`.' },
   { id: 'plan', rule: 'A real plan is registered: the file exists, is not the untouched template, and has at least `plan.minWords` words of its own.' },
   { id: 'plan-review', rule: 'An approving plan review whose digest equals the plan file as it is now.' },
-  { id: 'todos', rule: 'A complex task (flagged `--complex`, or a staged change above `complexity.maxFiles` / `complexity.maxLines`) has at least one todo.' },
+  { id: 'todos', rule: 'A complex task (flagged `--complex`, or a staged change above `complexity.maxFiles` / `complexity.maxLines`, lock files and other `complexity.exclude` globs not counted) has at least one todo.' },
   { id: 'tests', rule: 'The latest `wf test` run on exactly the staged fingerprint passed.' },
   { id: 'review', rule: '`review.minApprovals` distinct reviewers approved exactly the staged fingerprint (a reviewer\'s later needs-revision withdraws their approval).' },
   { id: 'context', rule: 'The last recorded context use is not above `context.blockAt` (above `context.warnAt` it warns).' },

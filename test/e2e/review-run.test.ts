@@ -452,16 +452,25 @@ describe('wf review run: reviewers, steps and sessions', () => {
     expect(state(repo).tasks['P-1'].step).toBe('plan');
   });
 
-  it('refuses with exit 2 and a config example when no reviewer is configured, and names the configured ones for an unknown --reviewer', () => {
+  it('refuses with exit 2 naming wf init --reviewer when no reviewer is configured, names the configured ones for an unknown --reviewer, and says when reviewers are only uncommitted', () => {
     const repo = track(plannedRepo());
     const none = repo.wf(['review', 'run']);
     expectCode(none, 2);
     expect(none.stderr).toContain('no reviewers are configured');
-    expect(none.stderr).toContain('"reviewers": {"gemini"');
+    expect(none.stderr).toContain('wf init --reviewer claude|codex|gemini');
     patchConfig(repo, (c) => (c.reviewers = { gemini: reviewer('approve') }));
     const unknown = repo.wf(['review', 'run', '--reviewer', 'claude']);
     expectCode(unknown, 2);
     expect(unknown.stderr).toContain('configured: gemini');
+    // Committed without reviewers, then added in the working tree: HEAD's reviewers are the ones that run.
+    patchConfig(repo, (c) => (c.reviewers = {}));
+    repo.gitOk(['add', '.claude/wf.config.json']);
+    repo.gitOk(['commit', '-q', '--no-verify', '-m', 'config']);
+    patchConfig(repo, (c) => (c.reviewers = { gemini: reviewer('approve') }));
+    const pending = repo.wf(['review', 'run']);
+    expectCode(pending, 2);
+    expect(pending.stderr).toContain('no reviewers are committed, so wf has nothing to run (gemini is only in the working tree)');
+    expect(pending.stderr).toContain('commit .claude/wf.config.json');
   });
 
   it('refuses before running anything when the task is not ready for the review (exit 1, next step named)', () => {

@@ -11,6 +11,34 @@ const config = (patch: (c: WfConfig) => void = () => undefined): WfConfig => {
 };
 const reviewer = (command: string[]) => ({ command, prompt: 'stdin' as const, timeoutSeconds: 600, verdict: { regex: 'VERDICT: (\\w+)' }, continuationId: { jsonPath: 'id' } });
 
+describe('complexity.exclude: lock files by default, HEAD\'s list in force', () => {
+  it('defaults to the npm, yarn, pnpm and bun lock files at any depth, in both readers', () => {
+    for (const c of [parseConfigText('{}', 'x'), parseConfigWithSchema('{}', 'x')]) {
+      expect(c.complexity.exclude).toEqual(['**/package-lock.json', '**/npm-shrinkwrap.json', '**/yarn.lock', '**/pnpm-lock.yaml', '**/bun.lock', '**/bun.lockb']);
+    }
+  });
+
+  it('an uncommitted glob does not count; an uncommitted removal does not either, and the thresholds stay the working tree\'s', () => {
+    const committed = config();
+    const added = withCommittedFloor(config((c) => {
+      c.complexity.exclude = ['src/**'];
+      c.complexity.maxFiles = 3;
+    }), committed);
+    expect(added.complexity).toEqual({ ...DEFAULT_CONFIG.complexity, maxFiles: 3 });
+    expect(withCommittedFloor(config((c) => (c.complexity.exclude = [])), committed).complexity.exclude).toEqual(DEFAULT_CONFIG.complexity.exclude);
+  });
+
+  it('a committed config that no longer validates keeps a well-formed list, the default when absent, and none when malformed', () => {
+    expect(floorFromInvalidConfig(JSON.stringify({ version: 2, complexity: { exclude: ['**/Cargo.lock'] } }), config()).complexity.exclude).toEqual(['**/Cargo.lock']);
+    expect(floorFromInvalidConfig(JSON.stringify({ version: 2 }), config()).complexity.exclude).toEqual(DEFAULT_CONFIG.complexity.exclude);
+    expect(floorFromInvalidConfig(JSON.stringify({ version: 2, complexity: { exclude: '**' } }), config()).complexity.exclude).toEqual([]);
+  });
+
+  it('removing a glob is no loosening', () => {
+    expect(configLoosenings(config((c) => (c.complexity.exclude = [])), config())).not.toContain('complexity.exclude');
+  });
+});
+
 describe('withCommittedFloor: the committed config is a floor for every gate setting', () => {
   it('without a committed config the working tree is all there is', () => {
     const working = config((c) => (c.mode = 'warn'));
@@ -120,6 +148,7 @@ describe('configLoosenings: what a pull request\'s own config loosens against it
     ['test.command', (c) => (c.test.command = 'true')],
     ['fingerprint.exclude', (c) => (c.fingerprint.exclude = ['src/**'])],
     ['secrets.allow', (c) => (c.secrets.allow = ['**'])],
+    ['complexity.exclude', (c) => (c.complexity.exclude = [...c.complexity.exclude, 'src/**'])],
   ])('%s is named', (name, patch) => {
     expect(configLoosenings(config(patch), config())).toContain(name);
   });
