@@ -2,6 +2,9 @@ import { isAbsolute, normalize, posix } from 'node:path';
 import { destinationsOf, gitDestinations } from './destinations.js';
 import { gitSubcommand, type SimpleCommand } from './shell-parse.js';
 
+/** Programs that only read the files find hands them. */
+const FIND_READERS = new Set(['cat', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'wc', 'ls', 'stat', 'sha256sum', 'sha1sum', 'md5sum', 'cksum', 'diff', 'cmp', 'jq', 'du', 'echo', 'printf', 'basename', 'dirname', 'realpath', 'readlink']);
+
 export { gitSubcommand };
 
 /**
@@ -341,8 +344,9 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
     findings.push({ reason: 'wf hooks uninstall switches the gates off; only a person changes that' });
   }
   if (base(cmd.argv[0]) === 'find') {
+    // `find .claude -name '*.md' -exec cat {} +` only reads: the programs here write nothing of their own.
     const starts = cmd.argv.slice(1, Math.max(1, cmd.argv.slice(1).findIndex((a) => /^[-(!]/.test(a)) + 1) || cmd.argv.length);
-    const acts = cmd.argv.some((a) => /^-(exec|execdir|ok|okdir|delete|fprint|fprintf|fls)$/.test(a));
+    const acts = cmd.argv.some((a, i) => /^-(delete|fprint|fprintf|fls)$/.test(a) || (/^-(exec|execdir|ok|okdir)$/.test(a) && !FIND_READERS.has(base(cmd.argv[i + 1] ?? ''))));
     const target = starts.map((p) => protectedTarget(p, ctx.cwd, ctx.root, true)).find((t) => t !== null);
     if (acts && target) findings.push({ reason: `find under ${target} with -exec or -delete would change files only wf may write` });
   }

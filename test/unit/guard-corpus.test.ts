@@ -62,6 +62,10 @@ const CORPUS = [
   'find . -name "*.ts" -not -path "./node_modules/*" | head',
   'find src -type f -name "*.test.ts" -exec grep -l "describe(" {} +',
   'find . -name "*.orig" -delete',
+  // find handing wf's or git's files to a program that only reads them.
+  'find .claude -name "*.md" -exec cat {} \\;',
+  'find .git/hooks -type f -exec head -5 {} +',
+  'find .claude -name "*.json" -exec jq .version {} \\;',
   'grep -rn "useEffect" src/ | wc -l',
   'rg -n "fn main" --type rust',
   "sed -n '1,80p' src/app.ts",
