@@ -119,7 +119,8 @@ export async function commitTask(input: { taskId?: string | undefined; message: 
   const reviewIds = approvals.map((a) => `${a.reviewer}:${a.continuationId}`);
   const { value: step } = await mutateStore(repo.root, (tx) => {
     const fresh = getTask(tx.state, task.id);
-    recordCommit(tx, fresh, { sha, fingerprint: staged.fingerprint, reviewIds }, config);
+    // Another wf command may have seen the commit land first and recorded it (commit/reconcile.ts): once is enough.
+    if (!fresh.commits.some((c) => c.sha === sha)) recordCommit(tx, fresh, { sha, fingerprint: staged.fingerprint, reviewIds }, config);
     return fresh.step;
   });
   return { taskId: task.id, commit: sha, fingerprint: staged.fingerprint, reviewIds, gates, taskStep: step };

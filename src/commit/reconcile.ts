@@ -1,6 +1,7 @@
 import type { WfConfig } from '../config/index.js';
 import { computeCommitFingerprint } from '../fingerprint/index.js';
 import { approvalsFor } from '../gates/index.js';
+import { approvalKey, approvalsInAuditLog } from '../audit/index.js';
 import { gitText, type Repo } from '../git/index.js';
 import { mutateStore, type State, type Task } from '../state/index.js';
 import { getTask, recordCommit } from '../tasks/index.js';
@@ -60,7 +61,14 @@ export async function findLandedCommits(repo: Repo, state: State, config: WfConf
   for (const { sha, hash } of commits) {
     const task = waiting.find((t) => !found.some((f) => f.taskId === t.id) && landable(t, config).has(hash));
     if (!task) continue;
-    if (config.steps.review && approvalsFor(task, 'review', hash, config).length < config.review.minApprovals) continue;
+    if (config.steps.review) {
+      const approvals = approvalsFor(task, 'review', hash, config);
+      if (new Set(approvals.map((a) => a.reviewer)).size < config.review.minApprovals) continue;
+      // As `wf commit` and the hooks check: approvals the log does not hold (a state edited by hand, a
+      // --no-verify commit with a trailer typed in) are no evidence that this commit was reviewed.
+      const inLog = approvalsInAuditLog(repo.root, approvals);
+      if (approvals.some((a) => !inLog.has(approvalKey(a)))) continue;
+    }
     // The trailer is a claim; the commit's own change is the evidence.
     const actual = (await computeCommitFingerprint(repo, sha, config.fingerprint.exclude)).fingerprint;
     if (actual !== hash) continue;

@@ -1,7 +1,7 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REAL_PLAN, realId, type TestRepo } from '../helpers/repo.js';
+import { REAL_PLAN, realId, type TestRepo, WF_BIN } from '../helpers/repo.js';
 import { expectCode, patchConfig, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
 const made: TestRepo[] = [];
@@ -22,6 +22,24 @@ describe('wf commit', () => {
     const r = repo.wf(['commit', '--task-id', 'P1a', '-m', 'P1a change']);
     expectCode(r, 0);
     expect(repo.gitOk(['log', '-1', '--format=%s'])).toBe('P1a change');
+  });
+
+  it('another wf command recording the landed commit first (here from post-commit) leaves wf commit at exit 0, recorded once', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    // git runs post-commit after the commit exists and before wf commit records it: the race, made certain.
+    const hooks = repo.gitOk(['rev-parse', '--git-path', 'hooks']);
+    const hook = join(repo.dir, hooks, 'post-commit');
+    writeFileSync(hook, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(WF_BIN)} status >/dev/null\n`);
+    chmodSync(hook, 0o755);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    const r = repo.wf(['commit', '-m', 'raced']);
+    expectCode(r, 0);
+    const task = JSON.parse(repo.read('.claude/task-state.json')).tasks['T-1'];
+    expect(task.step).toBe('implement');
+    expect(task.commits.map((c: { sha: string }) => c.sha)).toEqual([repo.gitOk(['rev-parse', 'HEAD'])]);
+    expect(repo.read('.claude/workflow-audit.log').match(/"commit-made"/g)).toHaveLength(1);
   });
 
   it('checks the audit log before committing: with the log gone, nothing is committed and the task stays where it was', () => {
@@ -188,5 +206,24 @@ describe('the hooks check the audit log as wf commit does', () => {
     expectCode(r, 1);
     expect(r.stderr).toContain('the audit log holds no entry for the approval by alice');
     expect(repo.git(['rev-parse', '-q', '--verify', 'HEAD']).code).not.toBe(0);
+  });
+
+  it('a --no-verify commit with the trailer typed in is not recorded when the log lacks its approvals; with them logged it is', () => {
+    const repo = plannedRepo();
+    made.push(repo);
+    repo.write('src/app.txt', 'changed\n');
+    testAndApprove(repo);
+    const hash = repo.wf(['hash']).stdout.trim();
+    const log = repo.read('.claude/workflow-audit.log');
+    rmSync(join(repo.dir, '.claude/workflow-audit.log'));
+    expectCode(repo.git(['commit', '-q', '--no-verify', '-m', 'Subject', '-m', `Review-Hash: ${hash}\nReview-Id: alice:${realId(1)}`]), 0);
+    expectCode(repo.wf(['status']), 0);
+    expect(JSON.parse(repo.read('.claude/task-state.json')).tasks['T-1']).toMatchObject({ step: 'commit', commits: [] });
+    // The log back (as wf wrote it): the same commit is now evidence, and it is recorded once.
+    repo.write('.claude/workflow-audit.log', log);
+    expectCode(repo.wf(['status']), 0);
+    const task = JSON.parse(repo.read('.claude/task-state.json')).tasks['T-1'];
+    expect(task.step).toBe('implement');
+    expect(task.commits.map((c: { sha: string }) => c.sha)).toEqual([repo.gitOk(['rev-parse', 'HEAD'])]);
   });
 });
