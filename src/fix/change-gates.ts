@@ -149,6 +149,20 @@ export function gitDirDigest(gitDir: string): string {
     hash.update(readFileSync(path));
     hash.update('\0');
   };
-  for (const name of ['config', 'hooks', 'info', 'commondir', 'config.worktree']) add(join(gitDir, name), name);
+  // objects/info/alternates lends the repository another's objects; wf's own commits never write it.
+  for (const name of ['config', 'hooks', 'info', 'commondir', 'config.worktree', 'objects/info/alternates']) add(join(gitDir, name), name);
+  return hash.digest('hex');
+}
+
+/** A digest of wf's state and audit log: the evidence a fixer could forge while it runs (both are plain files). */
+export function evidenceDigest(root: string): string {
+  const hash = createHash('sha256');
+  for (const name of [STATE_FILE, AUDIT_FILE]) {
+    const path = join(root, name);
+    hash.update(`${name}\0`);
+    if (existsSync(path)) hash.update(readFileSync(path));
+    else hash.update('(none)');
+    hash.update('\0');
+  }
   return hash.digest('hex');
 }

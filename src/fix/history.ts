@@ -26,14 +26,17 @@ export interface FixRecord {
 const OUTCOMES: ReadonlySet<string> = new Set<FixOutcome>(['pushed', 'suggested', 'opened', 'gave-up', 'refused', 'committed']);
 const KEY = /^(comment|review-comment|review|run)-\d+$/;
 
+/** How every comment and review of wf fix begins its hidden marker. */
+export const FIX_MARKER_PREFIX = '<!-- wf:fix';
+
 export function renderFixMarker(record: Pick<FixRecord, 'event' | 'root' | 'attempts' | 'outcome' | 'costUsd'>): string {
   const cost = record.costUsd > 0 ? ` cost=${record.costUsd.toFixed(4)}` : '';
-  return `<!-- wf:fix event=${record.event} root=${record.root} attempts=${record.attempts} outcome=${record.outcome}${cost} -->`;
+  return `${FIX_MARKER_PREFIX} event=${record.event} root=${record.root} attempts=${record.attempts} outcome=${record.outcome}${cost} -->`;
 }
 
 /** The marker's fields, or null when the text has none or a malformed one (which then counts for nothing). */
 export function parseFixMarker(text: string): Pick<FixRecord, 'event' | 'root' | 'attempts' | 'outcome' | 'costUsd'> | null {
-  const m = /<!-- wf:fix ([^>]*?) -->/.exec(text);
+  const m = /<!-- wf:fix ([^>]*?) -->/.exec(text); // FIX_MARKER_PREFIX, then the fields
   if (!m) return null;
   const fields = new Map<string, string>();
   for (const part of m[1]!.split(/\s+/)) {

@@ -25,10 +25,10 @@ import { ship, type ShipReport } from '../ship/index.js';
 import { mutateStore, readState, STATE_FILE, SUBTASKS_DIR } from '../state/index.js';
 import { registerPlan, startTask } from '../tasks/index.js';
 import { AUDIT_FILE } from '../audit/index.js';
-import { gitDirDigest, PROTECTED_PATHS, protectedPathsTouched, resetWorkTree, untrackedFiles, scriptChanges, secretsInPatch, stagedPatch, stagedStats, stageWorkTree } from './change-gates.js';
+import { evidenceDigest, gitDirDigest, PROTECTED_PATHS, protectedPathsTouched, resetWorkTree, untrackedFiles, scriptChanges, secretsInPatch, stagedPatch, stagedStats, stageWorkTree } from './change-gates.js';
 import { cappedBody, gaveUpBody, pullRequestBody, pushedBody, suggestionBody } from './comment-body.js';
 import { eventNameOf, fixOfValue, keyFromFixOf, parseFixEvent, type FixTrigger } from './event.js';
-import { fixHistory, summarizeHistory, type FixOutcome, type HistorySummary } from './history.js';
+import { FIX_MARKER_PREFIX, fixHistory, summarizeHistory, type FixOutcome, type HistorySummary } from './history.js';
 import { buildFixPacket, fixPlan, logTail } from './packet.js';
 import { decideFix, needsPermission, type FixDecision, type FixMode } from './policy.js';
 import { emptyReport, type FixAttempt, type FixReport } from './report.js';
@@ -166,9 +166,23 @@ async function historyOf(ctx: Context, headSha: string, baseSha: string | null, 
   const comments = ctx.pull ? await listIssueComments(ctx.client, { owner, repo, issueNumber: ctx.pull.number }) : [];
   const reviews = ctx.pull ? await listPullRequestReviews(ctx.client, { owner, repo, pullNumber: ctx.pull.number }) : [];
   const commits = baseSha === null ? [] : await listFixCommits(ctx.repo, baseSha, headSha);
+  // Markers count for the caps and redeliveries only from an app (wf's bot) or someone who could push anyway:
+  // on a public repository anyone may comment, and a typed marker would stop wf fix there or spend its caps.
+  const trusted = new Map<string, Promise<boolean>>();
+  const mayMark = (author: string | null, type: string | null): Promise<boolean> => {
+    if (type === 'Bot') return Promise.resolve(true);
+    if (author === null || type !== 'User') return Promise.resolve(false);
+    if (!trusted.has(author)) trusted.set(author, getCollaboratorPermission(ctx.client, { owner, repo, username: author }).then((p) => p === 'write' || p === 'maintain' || p === 'admin'));
+    return trusted.get(author)!;
+  };
+  const marked = async <T extends { body: string; author: string | null; authorType: string | null }>(items: readonly T[]): Promise<T[]> => {
+    const keep: T[] = [];
+    for (const item of items) if (item.body.includes(FIX_MARKER_PREFIX) && (await mayMark(item.author, item.authorType))) keep.push(item);
+    return keep;
+  };
   const records = fixHistory({
-    comments: comments.map((c) => ({ body: c.body, createdAt: c.createdAt })),
-    reviews: reviews.map((r) => ({ body: r.body, submittedAt: r.submittedAt })),
+    comments: (await marked(comments)).map((c) => ({ body: c.body, createdAt: c.createdAt })),
+    reviews: (await marked(reviews)).map((r) => ({ body: r.body, submittedAt: r.submittedAt })),
     commits: commits.filter((c) => c.committerEmail === ctx.base.fix.bot.email).map((c) => ({ fixOf: c.fixOf, committedAt: c.committedAt })),
   });
   const summary = summarizeHistory(records, { event: ctx.trigger.key, root, now });
@@ -364,8 +378,11 @@ async function fixAndDeliver(ctx: Context, decision: Extract<FixDecision, { act:
     let feedback: string | null = null;
     let shipped: ShipReport | null = null;
     const signal = ctx.req.signal ?? new AbortController().signal;
+    // Taken once, before any of the fix's code runs (the fixer, then the fix's tests): checked again before the push.
+    const trustedGitDir = gitDirDigest(repo.gitDir);
     for (let n = decision.firstAttempt; n <= base.fix.maxAttempts; n++) {
       const before = gitDirDigest(repo.gitDir);
+      const evidence = evidenceDigest(repo.root);
       progress(`wf fix: attempt ${n} of ${base.fix.maxAttempts}: fixer ${plan.fixerName}`);
       const started = performance.now();
       const spawned = await spawnReviewer(repo, plan.fixerName, { ...plan.fixer, resumeArgs: undefined }, plan.packetFor(n, feedback), undefined, signal, repo.root, { role: 'fixer', env: ctx.req.fixerEnv });
@@ -378,6 +395,11 @@ async function fixAndDeliver(ctx: Context, decision: Extract<FixDecision, { act:
         attempt.outcome = 'refused';
         attempt.detail = 'the fixer changed .git (config, hooks or info)';
         return giveUp('the fixer changed git\'s own configuration or hooks; nothing of this job can be trusted now', 'refused');
+      }
+      if (evidenceDigest(repo.root) !== evidence) {
+        attempt.outcome = 'refused';
+        attempt.detail = `the fixer changed ${STATE_FILE} or ${AUDIT_FILE}`;
+        return giveUp('the fixer wrote wf\'s state or audit log, where test runs and reviews are recorded; nothing of this job can be trusted now', 'refused');
       }
       if (spawned.failure) {
         attempt.detail = `${spawned.failure.message}${spawned.stderr ? `: ${tailLines(redactSecrets(spawned.stderr), 5, 500)}` : ''}`;
@@ -422,7 +444,7 @@ async function fixAndDeliver(ctx: Context, decision: Extract<FixDecision, { act:
         await resetWorkTree(repo, keep);
         return giveUp(`the fix contains what looks like a secret (${describeSecrets(secrets).slice(0, 3).join('; ')}); it is never posted or pushed`, 'refused');
       }
-      shipped = await ship({ taskId, cwd: repo.root, message, identity: base.fix.bot, onProgress: progress, ...(ctx.req.onOutput ? { onOutput: ctx.req.onOutput } : {}) });
+      shipped = await ship({ taskId, cwd: repo.root, message, identity: base.fix.bot, freshEvidence: true, onProgress: progress, ...(ctx.req.onOutput ? { onOutput: ctx.req.onOutput } : {}) });
       attempt.stages = shipped.stages.map((s) => ({ stage: s.stage, status: s.status, detail: s.detail }));
       if (shipped.committed) {
         attempt.outcome = 'committed';
@@ -442,6 +464,8 @@ async function fixAndDeliver(ctx: Context, decision: Extract<FixDecision, { act:
       const last = report.attempts.at(-1);
       return giveUp(`${plural(base.fix.maxAttempts, 'attempt')} ${base.fix.maxAttempts === 1 ? 'is' : 'are'} spent${last ? `; the last: ${last.outcome}, ${last.detail}` : ''}`);
     }
+    // The fix's tests ran its code after the fixer's check: .git is checked again before a push carries the token.
+    if (gitDirDigest(repo.gitDir) !== trustedGitDir) return giveUp('git\'s own configuration or hooks changed while the fix was tested; nothing is pushed', 'refused');
     report.commit = shipped.commit;
     report.fingerprint = shipped.fingerprint;
     return deliver(ctx, repo, decision.mode, report, plan, marker);

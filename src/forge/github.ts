@@ -365,6 +365,8 @@ export interface PreviousReview {
   submittedAt: string | null;
   /** The login of the review's author, null for a deleted account. */
   author: string | null;
+  /** `User` or `Bot` (an app), null for a deleted account. */
+  authorType: string | null;
 }
 
 /** Every review of the pull request, oldest first (all pages are read). */
@@ -373,7 +375,7 @@ export async function listPullRequestReviews(client: GitHubClient, input: { owne
   const reviews = await call(client, LIST_REVIEWS, where, () =>
     client.octokit.paginate(LIST_REVIEWS, { owner: input.owner, repo: input.repo, pull_number: input.pullNumber, per_page: 100 }),
   );
-  return reviews.map((r) => ({ id: Number(r.id), body: r.body ?? '', state: r.state, commitId: r.commit_id, url: r.html_url, submittedAt: r.submitted_at ?? null, author: r.user?.login ?? null }));
+  return reviews.map((r) => ({ id: Number(r.id), body: r.body ?? '', state: r.state, commitId: r.commit_id, url: r.html_url, submittedAt: r.submitted_at ?? null, author: r.user?.login ?? null, authorType: r.user?.type ?? null }));
 }
 
 /** wf's most recent earlier review of the pull request: the last one whose body contains `marker` (all pages are read). */

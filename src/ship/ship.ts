@@ -51,6 +51,8 @@ export interface ShipRequest {
   onOutput?: (chunk: string) => void;
   /** Author and committer of the commit (wf fix's bot); unset: git's configured identity. */
   identity?: CommitIdentity | undefined;
+  /** Run the tests and every reviewer again rather than reuse recorded runs (wf fix: the code under test could have written them). */
+  freshEvidence?: boolean | undefined;
 }
 
 interface Context {
@@ -114,7 +116,7 @@ export async function ship(req: ShipRequest): Promise<ShipReport> {
 
   if (config.steps.test) {
     const configured = describeCommand(config.test.command);
-    const passed = [...ctx.task.tests].reverse().find((t) => t.fingerprint === staged.fingerprint && t.command === configured);
+    const passed = req.freshEvidence ? undefined : [...ctx.task.tests].reverse().find((t) => t.fingerprint === staged.fingerprint && t.command === configured);
     if (passed?.passed) {
       // Sent back to implement by a review since that run: the run still stands for this exact code.
       if (ctx.task.step === 'implement') await mutateStore(repo.root, (tx) => reuseTestRun(tx, getTask(tx.state, id), passed, config));
@@ -139,7 +141,7 @@ export async function ship(req: ShipRequest): Promise<ShipReport> {
 
   if (config.steps.review) {
     const task = getTask(readState(repo.root), id);
-    const approvedBefore = approvalsFor(task, 'review', staged.fingerprint, config).map((r) => r.reviewer);
+    const approvedBefore = req.freshEvidence ? [] : approvalsFor(task, 'review', staged.fingerprint, config).map((r) => r.reviewer);
     const minApprovals = config.review.minApprovals;
     if (approvedBefore.length >= minApprovals) stages.push({ stage: 'review', status: 'skipped', detail: `already approved by ${approvedBefore.join(', ')}` });
     else {

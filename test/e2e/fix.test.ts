@@ -61,6 +61,7 @@ switch (mode) {
   case 'secret': fix(); writeFileSync('src/key.txt', 'const token = "ghp_' + 'K'.repeat(36) + '";\n'); break;
   case 'hang': setInterval(() => {}, 1000); await new Promise(() => {}); break;
   case 'nothing': break;
+  case 'forge': fix(); appendFileSync('.claude/workflow-audit.log', ''); writeFileSync('.claude/task-state.json', readFileSync('.claude/task-state.json', 'utf8').replace('"tests":[]', '"tests":[]   ')); break;
   case 'config': { const c = JSON.parse(readFileSync('.claude/wf.config.json', 'utf8')); c.mode = 'warn'; writeFileSync('.claude/wf.config.json', JSON.stringify(c)); fix(); break; }
   case 'scripts': writeFileSync('package.json', JSON.stringify({ name: 'x', scripts: { test: 'exit 0' } })); break;
   case 'commit': fix(); execFileSync('git', ['-c', 'user.name=Fixer', '-c', 'user.email=fixer@example.invalid', 'commit', '-qam', 'fixer commit']); break;
@@ -462,6 +463,7 @@ describe('wf fix: the gates before anything leaves the job', () => {
     ['edits the config to loosen a gate', 'config', 'refused', /touches \.claude\/wf\.config\.json/],
     ['rewrites the test script in package.json', 'scripts', 'refused', /package\.json \(scripts\)/],
     ['writes a token into the code', 'secret', 'refused', /looks like a secret \(src\/key\.txt:1: github-token/],
+    ['writes wf\'s state, where test runs and reviews are recorded', 'forge', 'refused', /the fixer wrote wf's state or audit log/],
   ])('a fixer that %s: one "gave up" comment with the reason, nothing pushed, exit 1', async (_name, mode, outcome, reason) => {
     const w = await world({ fixerMode: mode, maxAttempts: 2, mode: 'push' });
     const r = await w.fix(commentEvent('@wf fix say howdy'));
