@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { environmentError } from '../errors/index.js';
 
 /**
@@ -9,8 +9,8 @@ import { environmentError } from '../errors/index.js';
  * in the same folder so the rename never crosses a file system. A symbolic
  * link is written through, as editors do, never replaced by a plain file.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const file = writeTarget(path);
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { linkWithin?: string } = {}): void {
+  const file = writeTarget(path, options.linkWithin);
   const dir = dirname(file);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o644);
@@ -38,14 +38,15 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  * The file a write lands in: `path` itself, or what it links to. Renaming over the link would cut whatever
  * shares the file off from every later write, silently. A link to nothing is refused rather than guessed at.
  */
-function writeTarget(path: string): string {
+function writeTarget(path: string, within: string | undefined): string {
   try {
     if (!lstatSync(path).isSymbolicLink()) return path;
   } catch {
     return path; // Not there yet (or unreadable, which the write itself reports with the path).
   }
+  let target: string;
   try {
-    return realpathSync(path);
+    target = realpathSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     let to = '?';
@@ -59,6 +60,19 @@ function writeTarget(path: string): string {
       hint: `create the file it points to, or replace the link with a file of its own: rm ${JSON.stringify(path)}`,
     });
   }
+  if (within !== undefined) {
+    // A link that arrived with a checkout (committed with git add -f, a pulled branch) must not turn wf's
+    // writes into writes of git's hooks or of files elsewhere on the machine.
+    const root = realpathSync(within);
+    const inside = (dir: string) => target.startsWith(`${dir}${sep}`);
+    if (!inside(root) || inside(join(root, '.git'))) {
+      throw environmentError(`${path} is a symbolic link to ${target}, outside the repository's working files, so wf will not write through it`, {
+        where: path,
+        hint: `replace the link with a copy of its own: rm ${JSON.stringify(path)} && cp ${JSON.stringify(target)} ${JSON.stringify(path)}`,
+      });
+    }
+  }
+  return target;
 }
 
 function safeUnlink(path: string): void {

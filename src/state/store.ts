@@ -57,7 +57,7 @@ export async function mutateStore<T>(root: string, change: (tx: StoreTransaction
       const logged = appendAuditEntriesLocked(root, events);
       if (changed) {
         try {
-          writeFileAtomic(file, serialized);
+          writeFileAtomic(file, serialized, { linkWithin: root });
         } catch (err) {
           // The log must not record a change the state never took (a full disk, a link to nothing).
           logged.undo();

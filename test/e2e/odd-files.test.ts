@@ -59,15 +59,30 @@ describe('odd state and config files', () => {
   it('a state file that is a symbolic link is written through, never replaced; a link to nothing is refused, naming it', () => {
     const repo = started();
     const state = join(repo.dir, '.claude/task-state.json');
-    const shared = join(repo.dir, '..', `shared-state-${Math.random().toString(36).slice(2)}.json`);
+    mkdirSync(join(repo.dir, 'shared'));
+    const shared = join(repo.dir, 'shared', 'state.json');
     writeFileSync(shared, readFileSync(state));
     rmSync(state);
     symlinkSync(shared, state);
     expectCode(repo.wf(['task', 'start', 'T-2', '--title', 'Through the link']), 0);
     expect(lstatSync(state).isSymbolicLink()).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(shared, 'utf8')).tasks)).toEqual(['T-1', 'T-2']);
-    rmSync(shared);
+    // A link out of the working files (into .git, or elsewhere on the machine) is not written through.
     const before = repo.read('.claude/workflow-audit.log');
+    for (const outside of [join(repo.dir, '.git', 'hooks', 'pre-commit'), join(repo.dir, '..', `elsewhere-${Math.random().toString(36).slice(2)}.json`)]) {
+      writeFileSync(outside, readFileSync(shared));
+      rmSync(state);
+      symlinkSync(outside, state);
+      const out = repo.wf(['task', 'start', 'T-9', '--title', 'Out of bounds']);
+      expectCode(out, 3);
+      expect(out.stderr).toContain('outside the repository\'s working files');
+      expect(readFileSync(outside)).toEqual(readFileSync(shared));
+      rmSync(outside);
+    }
+    expect(repo.read('.claude/workflow-audit.log')).toBe(before);
+    rmSync(state);
+    symlinkSync(shared, state);
+    rmSync(shared);
     const dangling = repo.wf(['task', 'start', 'T-3', '--title', 'Nowhere']);
     expectCode(dangling, 3);
     expect(dangling.stderr).toContain('task-state.json is a symbolic link to');
