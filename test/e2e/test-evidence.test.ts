@@ -13,7 +13,8 @@ describe('wf test: what counts as test evidence, and where the tests run', () =>
     const adHoc = repo.wf(['test', '--task-id', 'T-1', '--', 'node', '-e', 'process.exit(0)']);
     expectCode(adHoc, 0);
     expect(adHoc.stdout).toMatch(/ad-hoc run .* does not count for the tests gate/);
-    expect(repo.wf(['status', '--json']).stdout).not.toMatch(/"step":\s*"review"/);
+    const gates = (JSON.parse(repo.wf(['status', '--json']).stdout) as { gates: { id: string; status: string }[] }).gates;
+    expect(gates.find((g) => g.id === 'tests')?.status).toBe('fail');
     // The configured command, spelled after --, is the configured run and counts.
     const configured = repo.wf(['test', '--task-id', 'T-1', '--', 'node', 'test.mjs']);
     expectCode(configured, 0);
