@@ -10,7 +10,8 @@ import { runGit, type CatFileBatch, type Repo } from '../git/index.js';
  * change would never show it. So the config committed at HEAD sets a floor,
  * the way CI judges a pull request by its base: a working-tree edit can only
  * make these stricter, and `reviewers` (whose commands are trusted to give
- * verdicts) and `fingerprint.exclude` come from HEAD alone. A change that
+ * verdicts), `test.command` (what a pass proves) and `fingerprint.exclude`
+ * come from HEAD alone. A change that
  * loosens them takes effect once it has itself been reviewed and committed.
  * Before the first commit there is nothing to trust but the working tree.
  */
@@ -29,6 +30,9 @@ export function withCommittedFloor(config: WfConfig, committed: WfConfig | null)
       allowManual: config.review.allowManual && committed.review.allowManual,
     },
     reviewers: committed.reviewers,
+    // The test command is what a passing run proves: an uncommitted `exit 0` would satisfy the tests gate for any code.
+    // Where it runs too: another folder is another test suite. The timeout may differ (a killed run is a failed one).
+    test: { ...config.test, command: committed.test.command, cwd: committed.test.cwd },
     // Excludes decide what the fingerprint covers: a new one would hide files from review. CI verify uses
     // the base's excludes, so HEAD's also keep the local trailer equal to what CI recomputes.
     fingerprint: committed.fingerprint,

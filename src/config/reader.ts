@@ -69,7 +69,8 @@ export interface WfConfig {
   steps: EnabledSteps;
   /** allowManual false: only verdicts wf review run read from a reviewer count; wf record-review is refused. */
   review: { minApprovals: number; allowManual: boolean };
-  test: { command: string | string[]; timeoutSeconds: number };
+  /** cwd: where the test command runs, relative to the repository root; unset: the project wf is installed in (a monorepo package), else the root. */
+  test: { command: string | string[]; timeoutSeconds: number; cwd?: string | undefined };
   plan: { minWords: number };
   /** exclude: globs of generated files (lock files) that still are fingerprinted and reviewed but do not make a change complex. */
   complexity: { maxFiles: number; maxLines: number; exclude: string[] };
@@ -180,6 +181,17 @@ const commandCheck: Check = (v, at) =>
   (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== ''))
     ? null
     : `${at} must be a non-empty string or a non-empty array of strings`;
+/** A folder inside the repository, relative to its root: where the test command runs. */
+export function repoRelativeDirProblem(v: unknown): string | null {
+  if (typeof v !== 'string' || v.trim() === '') return 'must be a non-empty path relative to the repository root';
+  if (v.startsWith('/') || /^[A-Za-z]:[\\/]/.test(v) || v.startsWith('\\')) return 'must be relative to the repository root, not absolute';
+  if (v.split(/[\\/]/).includes('..')) return 'must stay inside the repository (no "..")';
+  return null;
+}
+const repoDir: Check = (v, at) => {
+  const problem = repoRelativeDirProblem(v);
+  return problem ? `${at} ${problem}` : null;
+};
 const stringList: Check = (v, at) =>
   Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? null : `${at} must be an array of non-empty strings`;
 
@@ -322,7 +334,7 @@ const SHAPE: Record<string, Check | Record<string, Check>> = {
   mode: oneOf('strict', 'warn'),
   steps: { 'plan-review': bool, test: bool, review: bool },
   review: { minApprovals: intAtLeast(1), allowManual: bool },
-  test: { command: commandCheck, timeoutSeconds },
+  test: { command: commandCheck, timeoutSeconds, cwd: repoDir },
   plan: { minWords: intAtLeast(0) },
   complexity: { maxFiles: intAtLeast(1), maxLines: intAtLeast(1), exclude: stringList },
   context: { warnAt: fraction, blockAt: fraction },

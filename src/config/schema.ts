@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CONFIG, findConfigProblem, FIX_TRIGGER_PATTERN, FIXER_DEFAULTS, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem, reviewerEnvNameProblem, REVIEWER_NAME_PATTERN } from './reader.js';
+import { DEFAULT_CONFIG, findConfigProblem, repoRelativeDirProblem, FIX_TRIGGER_PATTERN, FIXER_DEFAULTS, MAX_TIMEOUT_SECONDS, REVIEWER_DEFAULTS, reviewerJsonPathProblem, reviewerRegexProblem, reviewerEnvNameProblem, REVIEWER_NAME_PATTERN } from './reader.js';
 
 /**
  * The public, documented definition of `.claude/wf.config.json`, exported as
@@ -92,6 +92,11 @@ export const ConfigSchema = z
       .strictObject({
         command: command.default(DEFAULT_CONFIG.test.command).describe('A string runs in a shell; an array runs without one.'),
         timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_CONFIG.test.timeoutSeconds),
+        cwd: z
+          .string()
+          .refine((p) => repoRelativeDirProblem(p) === null, { message: 'must be a folder relative to the repository root, inside it' })
+          .optional()
+          .describe('Where the test command runs, relative to the repository root (a monorepo package such as "packages/app"). Unset: the folder whose node_modules holds wf, else the root.'),
       })
       .default(DEFAULT_CONFIG.test),
     plan: z

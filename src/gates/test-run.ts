@@ -1,4 +1,7 @@
-import type { WfConfig } from '../config/index.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { CONFIG_FILE, type WfConfig } from '../config/index.js';
+import { installedAt } from '../installation/index.js';
 import { environmentError, refused, usageError } from '../errors/index.js';
 import { runGit, type Repo } from '../git/index.js';
 import { AUDIT_FILE } from '../audit/index.js';
@@ -9,6 +12,8 @@ export interface TestOutcome {
   exitCode: number | null;
   durationMs: number;
   command: string;
+  /** Where it ran, relative to the repository root. */
+  directory: string;
   timedOut: boolean;
   interrupted: boolean;
   /** The last lines of the output, when it was captured (onOutput given). */
@@ -37,6 +42,85 @@ export async function assertWorkTreeMatchesIndex(repo: Repo): Promise<void> {
   }
 }
 
+/** Where the test command runs, and why there: test.cwd, the project wf is installed in, or the root. */
+export interface TestDirectory {
+  /** Absolute. */
+  dir: string;
+  /** Relative to the repository root, `.` for the root. */
+  rel: string;
+  source: 'test.cwd' | 'installation' | 'root';
+}
+
+export function testDirectory(repoRoot: string, config: WfConfig): TestDirectory {
+  if (config.test.cwd !== undefined) {
+    const rel = config.test.cwd.replace(/\/+$/, '') || '.';
+    return { dir: resolve(repoRoot, rel), rel, source: 'test.cwd' };
+  }
+  // In a monorepo wf is installed in the package whose tests it gates (packages/app); its package.json has the test script.
+  const installed = installedAt(repoRoot);
+  if (installed) return { dir: resolve(repoRoot, installed), rel: installed, source: 'installation' };
+  return { dir: repoRoot, rel: '.', source: 'root' };
+}
+
+const where = (d: TestDirectory) => `${d.rel === '.' ? 'the repository root' : d.rel}${d.source === 'test.cwd' ? ' (test.cwd)' : d.source === 'installation' ? ' (where wf is installed)' : ''}`;
+const CWD_HINT = (d: TestDirectory) =>
+  `set test.cwd in ${CONFIG_FILE} to the folder (relative to the repository root) whose tests gate this code${d.source === 'test.cwd' ? '' : ', e.g. "packages/app"'}, commit it, then: wf test`;
+
+/** The npm script a command runs (`npm test`, `npm run x`), to check it exists before blaming the code for npm's "Missing script". */
+function npmScript(command: string | string[]): string | undefined {
+  const words = Array.isArray(command) ? command : command.trim().split(/\s+/);
+  if (words[0] !== 'npm') return undefined;
+  const [verb, name] = [words[1], words[2]];
+  if (verb === 'test' || verb === 't' || verb === 'tst') return 'test';
+  if ((verb === 'run' || verb === 'run-script') && name && !name.startsWith('-')) return name;
+  return undefined;
+}
+
+/**
+ * A test command that cannot run where wf runs it is a setup problem (exit 3),
+ * not a failing test: reported with the folder and the key that moves it,
+ * instead of "fix the code".
+ */
+function assertTestCommandCanRun(repoRoot: string, d: TestDirectory, command: string | string[]): void {
+  if (!existsSync(d.dir) || !statSync(d.dir).isDirectory()) {
+    throw environmentError(`the tests run in ${where(d)}, which is not a folder in this repository`, { where: d.dir, hint: CWD_HINT(d) });
+  }
+  const script = npmScript(command);
+  if (script === undefined) return;
+  // npm runs the nearest package.json at or above its folder; above the repository it would be someone else's.
+  let dir = d.dir;
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      let scripts: unknown;
+      try {
+        scripts = (JSON.parse(readFileSync(file, 'utf8')) as { scripts?: unknown }).scripts;
+      } catch {
+        return; // npm reports a broken package.json better than wf can.
+      }
+      const has = typeof scripts === 'object' && scripts !== null && Object.hasOwn(scripts, script);
+      if (!has) {
+        throw environmentError(`the test command ${describeCommand(command)} runs the npm script "${script}", which ${join(relative(repoRoot, dir) || '.', 'package.json')} does not have (the tests run in ${where(d)})`, {
+          where: file,
+          hint: `add a "${script}" script there, or ${CWD_HINT(d)}`,
+        });
+      }
+      return;
+    }
+    if (dir === repoRoot || dirname(dir) === dir) break;
+    dir = dirname(dir);
+  }
+  throw environmentError(`the test command ${describeCommand(command)} needs a package.json, and there is none in ${where(d)} or above it in the repository`, { where: d.dir, hint: CWD_HINT(d) });
+}
+
+/**
+ * What `wf test -- <cmd>` ran counts only when it is the configured command:
+ * otherwise anyone could prove the tests with `wf test -- true`.
+ */
+export function isConfiguredCommand(config: WfConfig, override: string[] | undefined): boolean {
+  return !override || override.length === 0 || describeCommand(override) === describeCommand(config.test.command);
+}
+
 export function describeCommand(command: string | string[]): string {
   return Array.isArray(command) ? command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ') : command;
 }
@@ -48,8 +132,10 @@ export function describeCommand(command: string | string[]): string {
  */
 export async function runTestCommand(repo: Repo, config: WfConfig, override: string[] | undefined, options: { onOutput?: (chunk: string) => void } = {}): Promise<TestOutcome> {
   const { execa } = await import('execa');
-  const command = override && override.length > 0 ? override : config.test.command;
+  const command = override && override.length > 0 && !isConfiguredCommand(config, override) ? override : config.test.command;
   const text = describeCommand(command);
+  const directory = testDirectory(repo.root, config);
+  assertTestCommandCanRun(repo.root, directory, command);
   const timeout = config.test.timeoutSeconds * 1000;
   const started = performance.now();
   const controller = new AbortController();
@@ -64,7 +150,7 @@ export async function runTestCommand(repo: Repo, config: WfConfig, override: str
     // Captured (and forwarded) when the caller wants the tail, as wf ship does to show why tests failed; inherited otherwise.
     const capture = options.onOutput !== undefined;
     const execOptions = {
-      cwd: repo.root,
+      cwd: directory.dir,
       stdout: capture ? 'pipe' : 'inherit',
       stderr: capture ? 'pipe' : 'inherit',
       all: capture,
@@ -89,11 +175,13 @@ export async function runTestCommand(repo: Repo, config: WfConfig, override: str
     const durationMs = performance.now() - started;
     const spawnCode = (result as { code?: string }).code;
     if (result.failed && (spawnCode === 'ENOENT' || (typeof command === 'string' && result.exitCode === 127))) {
-      throw environmentError(`the test command could not be started: ${text} (command not found)`, {
-        hint: 'set test.command in .claude/wf.config.json, or run: wf test -- <command> [args…]',
+      throw environmentError(`the test command could not be started in ${where(directory)}: ${text} (command not found)`, {
+        where: directory.dir,
+        hint: `set test.command in ${CONFIG_FILE} (it runs in test.cwd, relative to the repository root), commit it, then: wf test`,
       });
     }
     return {
+      directory: directory.rel,
       passed: result.exitCode === 0 && !result.timedOut && !interrupted,
       exitCode: result.exitCode ?? null,
       durationMs,

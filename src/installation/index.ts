@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -28,4 +28,36 @@ export function packageRoot(): string {
 /** The wf entry point the hooks and agent settings run. */
 export function wfBinPath(): string {
   return join(packageRoot(), 'bin', 'wf.js');
+}
+
+/**
+ * The project that installed this wf: the folder whose `node_modules` holds
+ * it (`packages/app` in a monorepo), or undefined when wf is not running from
+ * a `node_modules` (a global install, a checkout of wf itself).
+ */
+export function installingProject(): string | undefined {
+  const holder = dirname(packageRoot());
+  // wf-gate is not a scoped package, so it sits right under node_modules.
+  return basename(holder) === 'node_modules' ? dirname(holder) : undefined;
+}
+
+/**
+ * The installing project's folder relative to the repository root, in `/`
+ * form: '' when it is the root, undefined when wf is installed outside the
+ * repository (the root is all there is to go by then).
+ */
+export function installedAt(repoRoot: string): string | undefined {
+  const project = installingProject();
+  if (project === undefined) return undefined;
+  const rel = relative(realOrSame(repoRoot), realOrSame(project));
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -1,4 +1,4 @@
-export { addTodo, assertEventLegal, assertReviewInput, completeTodo, createSubtask, finishTask, getTask, recordCommit, recordContext, recordReview, recordTestRun, registerPlan, reuseTestRun, REVIEWER_NAME, startTask } from './operations.js';
+export { addTodo, assertEventLegal, assertReviewInput, completeTodo, createSubtask, finishTask, getTask, recordCommit, recordAdHocTestRun, recordContext, recordReview, recordTestRun, registerPlan, reuseTestRun, REVIEWER_NAME, startTask } from './operations.js';
 export { rollup } from './progress.js';
 export { resolveTask, type TaskResolution } from './resolution.js';
 export { buildTree, drawTree } from './tree.js';

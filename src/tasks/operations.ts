@@ -207,6 +207,22 @@ export function recordTestRun(tx: StoreTransaction, task: Task, run: Omit<TestRe
 }
 
 /**
+ * A run of a command other than the configured test command (`wf test -- <cmd>`):
+ * audited, so the log shows it ran, but it moves no step and the tests gate
+ * never sees it, because what it proves is only what that command checks.
+ */
+export function recordAdHocTestRun(tx: StoreTransaction, task: Task, run: Omit<TestRecord, 'at'>): void {
+  tx.audit({
+    event: 'test-ad-hoc',
+    taskId: task.id,
+    step: task.step,
+    status: run.passed ? 'passed' : 'failed',
+    fingerprint: run.fingerprint,
+    details: { command: run.command, exitCode: run.exitCode, durationMs: Math.round(run.durationMs), timedOut: run.timedOut ?? false },
+  });
+}
+
+/**
  * Moves a task sent back to implement (by a needs-revision) on again with a
  * passing test run wf recorded earlier on exactly this fingerprint: the
  * evidence exists, so the tests need not run twice. Audited with the run it

@@ -73,7 +73,21 @@ describe('withCommittedFloor: the committed config is a floor for every gate set
     expect(effective).toMatchObject({ mode: 'strict', review: { minApprovals: 3, allowManual: false } });
   });
 
-  it('reviewers and fingerprint excludes come from the committed config alone; other settings from the working tree', () => {
+  it('the test command and its folder come from the committed config alone: an uncommitted `exit 0` proves nothing', () => {
+    const committed = config((c) => {
+      c.test.command = 'npm test';
+      c.test.cwd = 'packages/app';
+    });
+    const working = config((c) => {
+      c.test.command = 'exit 0';
+      c.test.cwd = 'packages/empty';
+      c.test.timeoutSeconds = 60;
+    });
+    const effective = withCommittedFloor(working, committed);
+    expect(effective.test).toEqual({ command: 'npm test', cwd: 'packages/app', timeoutSeconds: 60 });
+  });
+
+  it('reviewers, the test command and fingerprint excludes come from the committed config alone; other settings from the working tree', () => {
     const committed = config((c) => (c.reviewers = { gemini: reviewer(['gemini', '-p']) }));
     const working = config((c) => {
       c.reviewers = { gemini: reviewer(['node', '-e', 'approve-everything']), extra: reviewer(['extra']) };
@@ -82,7 +96,7 @@ describe('withCommittedFloor: the committed config is a floor for every gate set
     });
     const effective = withCommittedFloor(working, committed);
     expect(effective.reviewers).toEqual(committed.reviewers);
-    expect(effective.test.command).toBe('npm run test:unit');
+    expect(effective.test.command).toBe('npm test');
     // A new exclude would hide files from the review it is part of.
     expect(effective.fingerprint.exclude).toEqual([]);
     expect(uncommittedReviewerChanges(working, effective)).toEqual(['extra', 'gemini']);
