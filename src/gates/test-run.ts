@@ -5,6 +5,7 @@ import { installedAt } from '../installation/index.js';
 import { environmentError, refused, usageError } from '../errors/index.js';
 import { runGit, type Repo } from '../git/index.js';
 import { AUDIT_FILE } from '../audit/index.js';
+import { describeCommand } from './command-text.js';
 import { STATE_FILE } from '../state/index.js';
 
 export interface TestOutcome {
@@ -121,9 +122,6 @@ export function isConfiguredCommand(config: WfConfig, override: string[] | undef
   return !override || override.length === 0 || describeCommand(override) === describeCommand(config.test.command);
 }
 
-export function describeCommand(command: string | string[]): string {
-  return Array.isArray(command) ? command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ') : command;
-}
 
 /**
  * Runs the test command with execa, streaming its output. A string command

@@ -71,6 +71,9 @@ export async function runPreEdit(): Promise<number> {
   const root = findRoot(cwd);
   const target = protectedTarget(file, cwd, root, false) ?? protectedThroughLinks(file, { cwd, root, resolve: resolveOnDisk }, false);
   if (target) {
+    if (!target.startsWith('.claude/')) {
+      return block([`${target} is git's own (it decides what git runs or what a branch is)`], "use git's own commands for refs and branches; git's config and hooks are a person's to change");
+    }
     return block([`${target} may only be written by wf itself (it is wf's evidence, its hooks, or the agent's hook wiring)`], 'use the wf commands: wf status shows the next one');
   }
   return ExitCode.Ok;

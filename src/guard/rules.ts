@@ -32,10 +32,18 @@ export const PROTECTED_FILES = [
   '.git/MERGE_HEAD',
   // In a linked worktree .git is a file naming the git folder: rewritten, it points git at another one.
   '.git',
+  // The user's own git config outranks nothing local, but wf sets no local core.hooksPath: a global one wins.
+  '.gitconfig',
+  '.config/git/config',
+  '/etc/gitconfig',
 ] as const;
 
-/** Folders every file of which is protected: any hook git may run. */
-const PROTECTED_PREFIXES = ['.git/hooks/', '.husky/_/'];
+/**
+ * Folders every file of which is protected: everything in .git (its config, hooks, commondir, refs,
+ * HEAD: each changes what git runs or what a branch is; git writes them itself, an agent never needs to),
+ * and any hook husky runs.
+ */
+const PROTECTED_PREFIXES = ['.git/', '.husky/_/'];
 
 /** Folders whose removal or move takes protected files with them. */
 const PROTECTED_DIRS = ['.claude', '.git', '.git/hooks', '.husky', '.husky/_'];
@@ -306,6 +314,10 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
   if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {
     return { reason: `${via} would write into ${target}, which holds what only wf itself may write (git's hooks and config, wf's evidence); name a destination outside it` };
   }
+  if (!target.startsWith('.claude/')) {
+    // git's own files: what git runs and what a branch is. git changes them through its own commands.
+    return { reason: `${via} would change ${target}, which decides what git runs or what a branch is; use git's own commands for refs and branches, and leave git's config and hooks to a person` };
+  }
   return { reason: `${via} would change ${target}, which only wf itself may write; the wf commands write it (wf status shows the next one)` };
 }
 
@@ -325,6 +337,8 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   for (const [name, value] of cmd.assignments) {
     if ((name === 'HUSKY' && value === '0') || BYPASS_ENV.test(name)) findings.push({ reason: `setting ${name}=${value} is an attempt to switch hooks off; wf has no such switch` });
     if (GIT_CONFIG_ENV.test(name)) findings.push({ reason: `${name} hands git configuration (core.hooksPath, aliases) that the guard cannot check; pass settings with git -c, or none` });
+    // git reads its global config from $HOME or $XDG_CONFIG_HOME: another one there is GIT_CONFIG_GLOBAL by another name.
+    else if ((name === 'HOME' || name === 'XDG_CONFIG_HOME') && base(cmd.argv[0]) === 'git') findings.push({ reason: `${name}=… on git points it at another global config, which the guard cannot check; run git with your own ${name}` });
   }
   if (cmd.argv.length > 0 && (base(cmd.argv[0]) === 'export' || base(cmd.argv[0]) === 'declare' || base(cmd.argv[0]) === 'typeset')) {
     for (const w of cmd.argv.slice(1)) {

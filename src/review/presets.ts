@@ -56,12 +56,15 @@ export const REVIEWER_PRESETS: Readonly<Record<ReviewerPresetName, ReviewerPrese
     name: 'codex',
     title: 'Codex',
     description:
-      'codex exec --json (JSON Lines: thread.started carries thread_id, the last item.completed the agent_message text), resumed with codex exec resume <id>; --sandbox read-only',
+      'codex exec --json (JSON Lines: thread.started carries thread_id, the last item.completed the agent_message text), resumed with codex exec resume <id>; read-only sandbox, and the repository\'s AGENTS.md not loaded (the change under review can write it)',
     docs: ['https://developers.openai.com/codex/noninteractive', 'https://github.com/openai/codex/blob/main/docs/exec.md'],
     checkedWith: '@openai/codex 0.171.0 (codex exec --help, codex exec resume --help)',
     reviewer: {
       // No prompt argument: codex exec reads the instructions from stdin.
-      command: ['codex', 'exec', '--json', '--sandbox', 'read-only'],
+      // The sandbox also as a config override: `codex exec resume` has been reported to ignore --sandbox
+      // (openai/codex#40149), and -c applies to both. project_doc_max_bytes=0 keeps AGENTS.md, which the
+      // change under review can write, out of the reviewer's instructions.
+      command: ['codex', 'exec', '--json', '--sandbox', 'read-only', '-c', 'sandbox_mode="read-only"', '-c', 'project_doc_max_bytes=0'],
       prompt: 'stdin',
       timeoutSeconds: 900,
       // The last line with item.text is the final agent_message; earlier reasoning items have text too.

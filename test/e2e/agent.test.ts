@@ -123,7 +123,12 @@ describe('wf hook pre-edit', () => {
     for (const file of ['.claude/task-state.json', join(repo.dir, '.claude/workflow-audit.log'), '.git/hooks/pre-commit', '.claude/settings.json']) {
       const r = edit(repo, { file_path: file });
       expectCode(r, 2);
-      expect(r.stderr).toContain('may only be written by wf itself');
+      expect(r.stderr).toContain(file.includes('.git/') ? "is git's own" : 'may only be written by wf itself');
+    }
+    for (const file of ['.git/commondir', '.git/refs/heads/main', join(repo.dir, '.git/config')]) {
+      const r = edit(repo, { file_path: file });
+      expectCode(r, 2);
+      expect(r.stderr).toContain("is git's own");
     }
     expectCode(edit(repo, { notebook_path: '.claude/task-state.json' }, 'NotebookEdit'), 2);
     expectCode(edit(repo, { file_path: 'src/app.ts' }), 0);
