@@ -183,8 +183,31 @@ function isComputedWord(word: string): boolean {
   return /\$|`/.test(word) || /\{[^{}]*,[^{}]*\}/.test(word) || /^[<>]\(/.test(word);
 }
 
-/** sed's own writes and runs: `w FILE`, `W FILE`, `e CMD`, and the `w`/`e` flags of `s///`. */
-const SED_ACTS = /(?:^|[;{}\n!0-9$])\s*[wWe]\s|\/[gpIiMm0-9]*[we](?:\s|$)/;
+/** sed's own writes and runs as commands: `w FILE`, `W FILE`, `e CMD`. */
+const SED_COMMAND_ACTS = /(?:^|[;{}\n!0-9$])\s*[wWe]\s/;
+
+/**
+ * Whether a sed program writes or runs something: a `w`/`W`/`e` command, or the `w`/`e` flag of an
+ * `s` command, read past its pattern and replacement (`s/e git/e jj/` has neither flag).
+ */
+function sedActs(code: string): boolean {
+  if (SED_COMMAND_ACTS.test(code)) return true;
+  for (let i = 0; i < code.length; i++) {
+    if (code[i] !== 's' || (i > 0 && !/[\s;{}!0-9$/]/.test(code[i - 1]!))) continue;
+    const delim = code[i + 1];
+    if (delim === undefined || delim === '\\' || delim === '\n' || /\s/.test(delim)) continue;
+    let j = i + 2;
+    for (let part = 0; part < 2 && j <= code.length; part++) {
+      while (j < code.length && code[j] !== delim) j += code[j] === '\\' ? 2 : 1;
+      j++;
+    }
+    if (j > code.length) continue;
+    const flags = /^[gpIiMm0-9we]*/.exec(code.slice(j))![0];
+    if (/[we]/.test(flags)) return true;
+    i = j - 1;
+  }
+  return false;
+}
 /** awk's: `system()`, pipes to and from commands, `print > FILE`. */
 const AWK_ACTS = /system\s*\(|\|\s*getline|getline\s*</u;
 const AWK_WRITES = /print[f]?\b[^;}]*>|\|&|"[^"]*"\s*\|/;
@@ -199,6 +222,22 @@ function actingProgram(name: string, args: string[]): string | null {
     const a = args[i]!;
     if (name === 'sed' && (a === '-e' || a === '--expression')) programs.push(args[++i] ?? '');
     else if (name === 'sed' && a.startsWith('--expression=')) programs.push(a.slice(13));
+    else if (name === 'sed' && /^-[^-]/.test(a)) {
+      // A cluster of short options: -n, -E... until one that takes the rest (-e SCRIPT, -f FILE, -i SUFFIX, -l N).
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k]!;
+        if (c === 'e') {
+          programs.push(k + 1 < a.length ? a.slice(k + 1) : (args[++i] ?? ''));
+          break;
+        }
+        if (c === 'f') {
+          fromFile = true;
+          if (k + 1 === a.length) i++;
+          break;
+        }
+        if (c === 'i' || c === 'l') break;
+      }
+    }
     else if (a === '-f' || a === '--file') {
       fromFile = true;
       i++;
@@ -210,7 +249,7 @@ function actingProgram(name: string, args: string[]): string | null {
     } else break;
   }
   const code = programs.join('\n');
-  return (isAwk ? AWK_ACTS.test(code) || AWK_WRITES.test(code) : SED_ACTS.test(code)) ? code : null;
+  return (isAwk ? AWK_ACTS.test(code) || AWK_WRITES.test(code) : sedActs(code)) ? code : null;
 }
 
 function inlineCode(argv: string[]): { interpreter: string; code: string } | null {

@@ -66,6 +66,10 @@ const CORPUS = [
   'find .claude -name "*.md" -exec cat {} \\;',
   'find .git/hooks -type f -exec head -5 {} +',
   'find .claude -name "*.json" -exec jq .version {} \\;',
+  // sed whose pattern holds "/e " or "/w ": no flag of the s command.
+  "sed 's/e git/e jj/' README.md",
+  "sed -n 's/^use w /x/p' notes.txt",
+  "sed -i.bak -e 's/we/they/g' docs/a.md",
   'grep -rn "useEffect" src/ | wc -l',
   'rg -n "fn main" --type rust',
   "sed -n '1,80p' src/app.ts",

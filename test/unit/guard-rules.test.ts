@@ -117,6 +117,11 @@ const BYPASS_CLASSES = [
   'echo x >> $HOME/.gitconfig',
   'tee -a ~/.config/git/config < /tmp/x',
   'HOME=/tmp/h git commit -m x',
+  // sed's program given attached to -e, or in a cluster.
+  "sed -n -e'w .git/config' README.md",
+  "sed -ne'w .git/hooks/pre-commit' README.md",
+  "sed --expression 'e git commit --no-verify -m x' README.md",
+  "sed 's/a/b/w .git/config' README.md",
   'XDG_CONFIG_HOME=/tmp/h git commit -m x',
   'find .git -name config -exec sh -c "cat x > {}" \\;',
   'find .git/hooks -type f -execdir cp /tmp/evil {} \\;',
