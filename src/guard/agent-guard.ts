@@ -47,7 +47,7 @@ export async function runPreBash(): Promise<number> {
     if (err instanceof ShellParseError) return block([`the command could not be read safely: ${err.message}`], 'write it as plain commands without unbalanced quotes');
     throw err;
   }
-  const findings: Finding[] = findingsForAll(commands, { cwd, root, resolve: resolveOnDisk });
+  const findings: Finding[] = findingsForAll(commands, { cwd, root, resolve: resolveOnDisk, cdpath: Boolean(process.env.CDPATH) });
   if (findings.length > 0) return block([...new Set(findings.map((f) => f.reason))], 'follow the workflow instead: wf status shows what is missing');
 
   for (const cmd of commands) {

@@ -45,7 +45,10 @@ function readArgs(args: readonly string[], spec: OptionSpec): ReadArgs {
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const written = (eq < 0 ? a : a.slice(0, eq)).slice(2);
-      const name = long.includes(written) ? written : spec.abbreviations && written.length >= 3 ? (long.find((l) => l.startsWith(written)) ?? written) : written;
+      // Any prefix at all (`--t=DIR` is --target-directory): where getopt would call it ambiguous the
+      // command fails anyway, so reading it as the one option that takes a value errs on the safe side.
+      const candidates = spec.abbreviations && written !== '' ? long.filter((l) => l.startsWith(written)) : [];
+      const name = long.includes(written) ? written : candidates.length === 1 ? candidates[0]! : written;
       if (eq >= 0) options.push([`--${name}`, a.slice(eq + 1)]);
       else if (long.includes(name)) options.push([`--${name}`, args[++i] ?? '']);
       else options.push([`--${name}`, null]);

@@ -294,6 +294,8 @@ export interface GuardContext {
   vars?: ReadonlyMap<string, string>;
   /** The path with symlinks on disk followed (the hook passes one; the rules stay pure without it). */
   resolve?: (absolute: string) => string | null;
+  /** CDPATH is set in the environment the command runs in, so a relative `cd` may land elsewhere. */
+  cdpath?: boolean;
 }
 
 /** A path that names nothing protected as written, but reaches a protected one through a symlink on disk (`h -> .git/hooks`). */
@@ -525,7 +527,11 @@ function nextPlace(here: Place, to: string, ctx: GuardContext, vars: ReadonlyMap
   if (TO_TEMP.test(word) && !vars.has('TMPDIR')) return { cwd: '/tmp/wf-guard-temporary-folder', unknown: null };
   if (/^\$\{?HOME\}?(\/|$)/.test(word) && !vars.has('HOME')) return { cwd: posix.normalize(word.replace(/^\$\{?HOME\}?/, '~')), unknown: null };
   if (isComputedWord(word)) return { cwd: here.cwd, unknown: what };
+  // The shell expands a pattern (`cd .gi?` is `cd .git`); a guard that reads it literally would be elsewhere.
+  if (/[*?[]/.test(word)) return { cwd: here.cwd, unknown: what };
   if (isAbsolute(word) || word.startsWith('~')) return { cwd: posix.normalize(word), unknown: null };
+  // With CDPATH set, `cd hooks` may go to a folder of CDPATH's rather than one here.
+  if ((vars.has('CDPATH') || ctx.cdpath) && !/^\.\.?(\/|$)/.test(word)) return { cwd: here.cwd, unknown: what };
   return here.unknown ? here : { cwd: normalize(posix.join(here.cwd, word)), unknown: null };
 }
 

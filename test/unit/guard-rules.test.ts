@@ -122,6 +122,15 @@ const BYPASS_CLASSES = [
   "sed -ne'w .git/hooks/pre-commit' README.md",
   "sed --expression 'e git commit --no-verify -m x' README.md",
   "sed 's/a/b/w .git/config' README.md",
+  // getopt takes any unambiguous prefix of a long option.
+  'cp --t=.git/hooks evil/pre-commit',
+  'mv --ta .git/hooks evil/commit-msg',
+  'install --t=.git/hooks x',
+  // A cd the shell resolves differently from its text: a pattern, or CDPATH.
+  'cd .gi? && echo x > config',
+  'cd .g* && echo x > hooks/pre-commit',
+  'export CDPATH=/repo/.git; cd hooks && echo x > pre-commit',
+  'CDPATH=/repo/.git; cd hooks && echo x > pre-commit',
   'XDG_CONFIG_HOME=/tmp/h git commit -m x',
   'find .git -name config -exec sh -c "cat x > {}" \\;',
   'find .git/hooks -type f -execdir cp /tmp/evil {} \\;',
