@@ -48,6 +48,8 @@ describe('reviewer presets are valid, read-only reviewers', () => {
   it('each keeps its CLI from editing: the CLI\'s own read-only switch is in the command', () => {
     expect(REVIEWER_PRESETS.claude.reviewer.command.join(' ')).toContain('--permission-mode plan --disallowedTools Bash,Edit,Write,NotebookEdit');
     expect(REVIEWER_PRESETS.codex.reviewer.command.join(' ')).toContain('--sandbox read-only');
+    // -c too: codex exec resume has been reported to drop --sandbox (openai/codex#40149); and no AGENTS.md from the change.
+    expect(REVIEWER_PRESETS.codex.reviewer.command.join(' ')).toContain('-c sandbox_mode="read-only" -c project_doc_max_bytes=0');
     expect(REVIEWER_PRESETS.gemini.reviewer.command.join(' ')).toContain('--approval-mode default');
     for (const name of REVIEWER_PRESET_NAMES) {
       const args = REVIEWER_PRESETS[name].reviewer.command;
@@ -58,7 +60,7 @@ describe('reviewer presets are valid, read-only reviewers', () => {
   it('resuming puts the id where each CLI takes it', () => {
     const argv = (name: 'claude' | 'codex' | 'gemini') => reviewerArgv(REVIEWER_PRESETS[name].reviewer, { resumeId: 'S-1' }).join(' ');
     expect(argv('claude')).toMatch(/^claude -p .* --resume S-1$/);
-    expect(argv('codex')).toBe('codex exec --json --sandbox read-only resume S-1 -');
+    expect(argv('codex')).toBe('codex exec --json --sandbox read-only -c sandbox_mode="read-only" -c project_doc_max_bytes=0 resume S-1 -');
     expect(argv('gemini')).toMatch(/^gemini .* -p .+ --resume S-1$/);
   });
 
