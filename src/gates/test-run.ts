@@ -41,6 +41,31 @@ export async function assertWorkTreeMatchesIndex(repo: Repo): Promise<void> {
       hint: 'stage them (git add -u) or set them aside (git stash --keep-index), then: wf test',
     });
   }
+  // git diff does not look at files marked assume-unchanged, nor at skip-worktree files (a sparse
+  // checkout's), so their working copies may be other bytes than the index holds and the tests read.
+  const marked = await filesGitDoesNotCompare(repo);
+  if (marked.length > 0) {
+    const [first] = marked;
+    throw refused(`${marked.length === 1 ? `${first!.path} is` : `${marked.length} files are (${marked.slice(0, 8).map((m) => m.path).join(', ')})`} marked ${first!.bit} in the index, so git does not compare ${marked.length === 1 ? 'it' : 'them'} with the working tree and the tests could run on other bytes than the staged ones`, {
+      hint: `clear the mark: git update-index --no-${first!.bit} -- ${marked.slice(0, 8).map((m) => JSON.stringify(m.path)).join(' ')}, then: wf test`,
+    });
+  }
+}
+
+/** Index entries git's diff skips: assume-unchanged ones, and skip-worktree ones that exist in the working tree. */
+async function filesGitDoesNotCompare(repo: Repo): Promise<Array<{ path: string; bit: 'assume-unchanged' | 'skip-worktree' }>> {
+  const out = (await runGit(['ls-files', '-v', '-z'], { cwd: repo.root, env: repo.env })).stdout.toString('utf8');
+  const marked: Array<{ path: string; bit: 'assume-unchanged' | 'skip-worktree' }> = [];
+  for (const entry of out.split('\0')) {
+    if (entry.length < 3) continue;
+    const tag = entry[0]!;
+    const path = entry.slice(2);
+    if (path === STATE_FILE || path === AUDIT_FILE) continue;
+    if (tag === 'S' || tag === 's') {
+      if (existsSync(join(repo.root, path))) marked.push({ path, bit: 'skip-worktree' });
+    } else if (tag >= 'a' && tag <= 'z') marked.push({ path, bit: 'assume-unchanged' });
+  }
+  return marked;
 }
 
 /** Where the test command runs, and why there: test.cwd, the project wf is installed in, or the root. */

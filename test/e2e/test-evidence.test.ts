@@ -21,6 +21,25 @@ describe('wf test: what counts as test evidence, and where the tests run', () =>
     expect(configured.stdout).toMatch(/tests passed/);
   });
 
+  it('files git does not compare with the working tree (assume-unchanged, skip-worktree) are refused, naming them and the fix', () => {
+    repo = plannedRepo({ hooks: false });
+    repo.write('src/app.txt', 'staged bytes\n');
+    repo.gitOk(['add', '-A']);
+    for (const [bit, flag] of [['assume-unchanged', '--assume-unchanged'], ['skip-worktree', '--skip-worktree']] as const) {
+      repo.gitOk(['update-index', flag, 'src/app.txt']);
+      // The tests would read these bytes, the fingerprint is of the staged ones; git diff sees no difference.
+      repo.write('src/app.txt', 'other bytes\n');
+      expect(repo.git(['diff', '--quiet']).code).toBe(0);
+      const r = repo.wf(['test', '--task-id', 'T-1']);
+      expectCode(r, 1);
+      expect(r.stderr).toContain(`src/app.txt is marked ${bit}`);
+      expect(r.stderr).toContain(`git update-index --no-${bit} -- "src/app.txt"`);
+      repo.gitOk(['update-index', `--no-${bit}`, 'src/app.txt']);
+      repo.write('src/app.txt', 'staged bytes\n');
+    }
+    expectCode(repo.wf(['test', '--task-id', 'T-1']), 0);
+  });
+
   it('a test folder or npm script that is not there is exit 3 naming the folder and test.cwd, not "fix the code"', () => {
     repo = plannedRepo({ hooks: false });
     patchConfig(repo, (c) => {
