@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
+// A pipe inside a cell (`git diff-index | git cat-file`) would end the cell: GitHub's tables take it escaped, code spans too.
+const cell = (text) => String(text).replace(/\|/g, '\\|');
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
 const ORDER = ['hooks.mjs', 'commands.mjs', 'loop.mjs', 'tasks.mjs', 'fingerprint.mjs', 'verify.mjs', 'attest.mjs'];
 const scripts = readdirSync(dir)
@@ -41,7 +43,7 @@ try {
       '',
       '| bench | what | measured (median) | goal | |',
       '|---|---|---|---|---|',
-      ...rows.map((r) => `| \`bench/${r.bench}\` | ${r.what} | ${r.measured} | ${r.goal} | ${r.ok ? 'met' : '**not met**'} |`),
+      ...rows.map((r) => `| \`bench/${r.bench}\` | ${cell(r.what)} | ${cell(r.measured)} | ${cell(r.goal)} | ${r.ok ? 'met' : '**not met**'} |`),
       '',
     ].join('\n');
     writeFileSync(readme, text.slice(0, start) + table + text.slice(end));
