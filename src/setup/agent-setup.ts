@@ -148,15 +148,28 @@ export function installClaudeAgent(root: string): AgentChange[] {
 
 /** Is the guard wired in `.claude/settings.json`? For wf doctor. */
 export function claudeWiring(root: string): { bash: boolean; edit: boolean; stop: boolean } {
+  const commands = claudeHookCommands(root);
+  return { bash: commands.bash !== null, edit: commands.edit !== null, stop: commands.stop !== null };
+}
+
+/** The exact command strings `.claude/settings.json` has Claude Code run for wf's hooks, for wf doctor to run the same. */
+export function claudeHookCommands(root: string): { bash: string | null; edit: string | null; stop: string | null } {
   const path = join(root, '.claude', 'settings.json');
-  if (!existsSync(path)) return { bash: false, edit: false, stop: false };
+  const none = { bash: null, edit: null, stop: null };
+  if (!existsSync(path)) return none;
   let settings: Settings;
   try {
     settings = readSettings(path);
   } catch {
-    return { bash: false, edit: false, stop: false };
+    return none;
   }
-  const has = (event: string, matcher: RegExp | null, sub: string) =>
-    (settings.hooks?.[event] ?? []).some((g) => (matcher === null || matcher.test(g.matcher ?? '')) && g.hooks?.some((h) => h.command.includes(`hook ${sub}`)));
-  return { bash: has('PreToolUse', /Bash/, 'pre-bash'), edit: has('PreToolUse', /Edit/, 'pre-edit'), stop: has('Stop', null, 'stop') };
+  const find = (event: string, matcher: RegExp | null, sub: string) => {
+    for (const g of settings.hooks?.[event] ?? []) {
+      if (matcher !== null && !matcher.test(g.matcher ?? '')) continue;
+      const hook = g.hooks?.find((h) => typeof h.command === 'string' && h.command.includes(`hook ${sub}`));
+      if (hook) return hook.command;
+    }
+    return null;
+  };
+  return { bash: find('PreToolUse', /Bash/, 'pre-bash'), edit: find('PreToolUse', /Edit/, 'pre-edit'), stop: find('Stop', null, 'stop') };
 }

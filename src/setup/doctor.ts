@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { claudeWiring } from './agent-setup.js';
+import { claudeHookCommands, claudeWiring } from './agent-setup.js';
 import { CONFIG_FILE, configPath, readConfig, type WfConfig, effectiveConfig, uncommittedReviewerChanges } from '../config/index.js';
 import { isWfError } from '../errors/index.js';
 import { checkHooks, WF_BIN } from './hook-install.js';
@@ -25,16 +25,25 @@ export interface DoctorCheck {
   fix?: string;
 }
 
-function runHook(repo: Repo, hook: string, payload: unknown): { code: number; stderr: string } {
-  const r = spawnSync(process.execPath, [WF_BIN, 'hook', hook], {
+/**
+ * Runs a guard hook the way Claude Code will: the exact command string from `.claude/settings.json`
+ * through the shell, in the project with CLAUDE_PROJECT_DIR set, so a path that does not exist there
+ * (a monorepo layout) or a replaced binary shows here. Without wiring, wf's own binary.
+ */
+function runHook(repo: Repo, hook: string, payload: unknown, command: string | null): { code: number; stderr: string } {
+  const [program, args] = command === null ? [process.execPath, [WF_BIN, 'hook', hook]] : ['/bin/sh', ['-c', command]];
+  const r = spawnSync(program, args, {
     cwd: repo.root,
-    input: JSON.stringify(payload),
+    input: typeof payload === 'string' ? payload : JSON.stringify(payload),
     encoding: 'utf8',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: '' },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: '', CLAUDE_PROJECT_DIR: repo.root },
     timeout: 30_000,
   });
   return { code: r.status ?? -1, stderr: r.stderr ?? '' };
 }
+
+/** Blocked by wf itself: exit 2 alone is also what a wired `|| exit 2` gives when wf is not found at all. */
+const blockedByWf = (r: { code: number; stderr: string }) => r.code === 2 && r.stderr.includes('wf guard blocked this');
 
 /** One check per configured reviewer (can wf review run start it?), or one that says reviews are typed in by hand. */
 export function reviewerChecks(root: string, config: WfConfig): DoctorCheck[] {
@@ -158,23 +167,29 @@ export async function runDoctor(repo: Repo): Promise<DoctorCheck[]> {
         },
   );
 
-  const bypass = runHook(repo, 'pre-bash', { tool_name: 'Bash', tool_input: { command: 'git commit --no-verify -m doctor' }, cwd: repo.root });
+  const commands = claudeHookCommands(repo.root);
+  const bypass = runHook(repo, 'pre-bash', { tool_name: 'Bash', tool_input: { command: 'git commit --no-verify -m doctor' }, cwd: repo.root }, commands.bash);
   checks.push(
-    bypass.code === 2
+    blockedByWf(bypass)
       ? { name: 'guard blocks --no-verify', status: 'ok', detail: 'a synthetic git commit --no-verify payload was blocked (exit 2)' }
-      : { name: 'guard blocks --no-verify', status: 'fail', detail: `a synthetic --no-verify payload exited ${bypass.code}, expected 2: ${bypass.stderr.trim().slice(0, 200)}`, fix: 'reinstall wf-gate, then: wf doctor' },
+      : {
+          name: 'guard blocks --no-verify',
+          status: 'fail',
+          detail: `a synthetic --no-verify payload exited ${bypass.code}, expected 2${commands.bash === null ? '' : ` (run as .claude/settings.json has it: ${commands.bash})`}: ${bypass.stderr.trim().slice(0, 200)}`,
+          fix: commands.bash === null ? 'reinstall wf-gate, then: wf doctor' : 'wf init --agent claude   (rewrites the hook commands for where wf is installed), then: wf doctor',
+        },
   );
-  const edit = runHook(repo, 'pre-edit', { tool_name: 'Write', tool_input: { file_path: join(repo.root, '.claude/task-state.json') }, cwd: repo.root });
+  const edit = runHook(repo, 'pre-edit', { tool_name: 'Write', tool_input: { file_path: join(repo.root, '.claude/task-state.json') }, cwd: repo.root }, commands.edit);
   checks.push(
-    edit.code === 2
+    blockedByWf(edit)
       ? { name: 'guard blocks state edits', status: 'ok', detail: 'a synthetic Write to .claude/task-state.json was blocked (exit 2)' }
-      : { name: 'guard blocks state edits', status: 'fail', detail: `a synthetic Write payload exited ${edit.code}, expected 2`, fix: 'reinstall wf-gate, then: wf doctor' },
+      : { name: 'guard blocks state edits', status: 'fail', detail: `a synthetic Write payload exited ${edit.code}, expected wf's block (exit 2)${commands.edit === null ? '' : ` (run as .claude/settings.json has it: ${commands.edit})`}: ${edit.stderr.trim().slice(0, 200)}`, fix: commands.edit === null ? 'reinstall wf-gate, then: wf doctor' : 'wf init --agent claude, then: wf doctor' },
   );
-  const garbage = runHook(repo, 'pre-bash', 'not a payload');
+  const garbage = runHook(repo, 'pre-bash', 'not a payload', commands.bash);
   checks.push(
-    garbage.code === 2
+    blockedByWf(garbage)
       ? { name: 'guard fails closed', status: 'ok', detail: 'an unreadable payload was blocked (exit 2)' }
-      : { name: 'guard fails closed', status: 'fail', detail: `an unreadable payload exited ${garbage.code}, expected 2`, fix: 'reinstall wf-gate, then: wf doctor' },
+      : { name: 'guard fails closed', status: 'fail', detail: `an unreadable payload exited ${garbage.code}, expected wf's block (exit 2): ${garbage.stderr.trim().slice(0, 200)}`, fix: 'reinstall wf-gate, then: wf doctor' },
   );
   return checks;
 }

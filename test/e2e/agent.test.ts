@@ -203,6 +203,14 @@ describe('wf doctor', () => {
   it('passes on a full installation and names what is broken', () => {
     const repo = track(makeRepo());
     expectCode(repo.wf(['init', '--yes', '--agent', 'claude']), 0);
+    // Doctor runs the guard through the exact command .claude/settings.json holds: without the binary it names, it fails.
+    const missing = JSON.parse(repo.wf(['doctor', '--json']).stdout);
+    const guardCheck = missing.checks.find((c: { name: string }) => c.name === 'guard blocks --no-verify');
+    expect(guardCheck.status).toBe('fail');
+    expect(guardCheck.detail).toContain('node_modules/.bin/wf hook pre-bash');
+    expect(guardCheck.fix).toContain('wf init --agent claude');
+    mkdirSync(join(repo.dir, 'node_modules/.bin'), { recursive: true });
+    symlinkSync(WF_BIN, join(repo.dir, 'node_modules/.bin/wf'));
     const ok = repo.wf(['doctor', '--json']);
     expectCode(ok, 0);
     const report = JSON.parse(ok.stdout);
