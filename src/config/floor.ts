@@ -73,15 +73,16 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
   try {
     doc = JSON.parse(text);
   } catch {
-    return { ...structuredClone(d), reviewers: working.reviewers };
+    return { ...structuredClone(d), reviewers: working.reviewers, test: working.test };
   }
-  if (!isObject(doc)) return { ...structuredClone(d), reviewers: working.reviewers };
+  if (!isObject(doc)) return { ...structuredClone(d), reviewers: working.reviewers, test: working.test };
   const section = (key: string) => (isObject(doc[key]) ? doc[key] : {});
   const steps = section('steps');
   const review = section('review');
   const exclude = section('fingerprint').exclude;
   const allow = section('secrets').allow;
   const complexityExclude = section('complexity').exclude;
+  const test = section('test');
   const reviewers: WfConfig['reviewers'] = {};
   for (const [name, entry] of Object.entries(section('reviewers'))) {
     // Each entry on its own: one malformed reviewer must not take the others with it.
@@ -96,6 +97,13 @@ export function floorFromInvalidConfig(text: string, working: WfConfig): WfConfi
       allowManual: review.allowManual === undefined ? d.review.allowManual : review.allowManual === true,
     },
     reviewers,
+    // The committed command where it is well-formed; else the working tree's, as for reviewers from text that is not
+    // JSON: the default (npm test) may not run here at all, and then no test could pass to commit the fix.
+    test: {
+      ...working.test,
+      command: findConfigProblem({ test: { command: test.command } }) === null && test.command !== undefined ? (test.command as WfConfig['test']['command']) : working.test.command,
+      cwd: test.cwd !== undefined && findConfigProblem({ test: { cwd: test.cwd } }) === null ? (test.cwd as string) : working.test.cwd,
+    },
     fingerprint: { exclude: Array.isArray(exclude) && exclude.every((g) => typeof g === 'string' && g !== '') ? (exclude as string[]) : [] },
     // Absent means the default lock files; anything malformed excludes nothing (every file counts).
     complexity: {

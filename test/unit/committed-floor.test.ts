@@ -34,6 +34,14 @@ describe('complexity.exclude: lock files by default, HEAD\'s list in force', () 
     expect(floorFromInvalidConfig(JSON.stringify({ version: 2, complexity: { exclude: '**' } }), config()).complexity.exclude).toEqual([]);
   });
 
+  it('a committed config that no longer validates keeps its well-formed test command, else the working tree\'s (the default might not run at all, and nothing could be committed)', () => {
+    const working = config((c) => (c.test.command = ['node', 'test.mjs']));
+    expect(floorFromInvalidConfig(JSON.stringify({ version: 2, test: { command: 'npm run ci' } }), working).test.command).toBe('npm run ci');
+    expect(floorFromInvalidConfig(JSON.stringify({ version: 2 }), working).test.command).toEqual(['node', 'test.mjs']);
+    expect(floorFromInvalidConfig(JSON.stringify({ version: 2, test: { command: '  ' } }), working).test.command).toEqual(['node', 'test.mjs']);
+    expect(floorFromInvalidConfig('not json', working).test.command).toEqual(['node', 'test.mjs']);
+  });
+
   it('removing a glob is no loosening', () => {
     expect(configLoosenings(config((c) => (c.complexity.exclude = [])), config())).not.toContain('complexity.exclude');
   });
