@@ -3,6 +3,9 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { ExitCode } from '../errors/index.js';
 import { findingsForAll, isGatedCommit, protectedTarget, protectedThroughLinks, type Finding } from './rules.js';
 import { parseShell, ShellParseError } from './shell-parse.js';
+
+/** How every block starts: wf doctor tells wf's own block from a wiring's `|| exit 2` by it. */
+export const GUARD_BLOCKED = 'wf guard blocked this:';
 import { findRoot, payloadCwd, readPayload } from './payload.js';
 
 /**
@@ -28,7 +31,7 @@ function resolveOnDisk(absolute: string): string | null {
 }
 
 function block(reasons: string[], next: string): number {
-  process.stderr.write(`wf guard blocked this:\n${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}\n`);
+  process.stderr.write(`${GUARD_BLOCKED}\n${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}\n`);
   return BLOCK;
 }
 

@@ -10,6 +10,7 @@ import { parseAllowedSigners } from '../attestation/index.js';
 import { ATTESTORS_FILE } from '../ci/index.js';
 import { reviewerLaunch } from '../review/index.js';
 import type { Repo } from '../git/index.js';
+import { GUARD_BLOCKED } from '../guard/index.js';
 import { plural } from '../text/index.js';
 
 /**
@@ -43,7 +44,7 @@ function runHook(repo: Repo, hook: string, payload: unknown, command: string | n
 }
 
 /** Blocked by wf itself: exit 2 alone is also what a wired `|| exit 2` gives when wf is not found at all. */
-const blockedByWf = (r: { code: number; stderr: string }) => r.code === 2 && r.stderr.includes('wf guard blocked this');
+const blockedByWf = (r: { code: number; stderr: string }) => r.code === 2 && r.stderr.includes(GUARD_BLOCKED);
 
 /** One check per configured reviewer (can wf review run start it?), or one that says reviews are typed in by hand. */
 export function reviewerChecks(root: string, config: WfConfig): DoctorCheck[] {
