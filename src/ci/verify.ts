@@ -1,4 +1,4 @@
-import { CONFIG_FILE, DEFAULT_CONFIG, type WfConfig, parseConfigWithSchema } from '../config/index.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, type WfConfig, parseConfigText } from '../config/index.js';
 import { environmentError, usageError } from '../errors/index.js';
 import { blobsToHash, filterChanges, fingerprintFromChanges, hashBlobs } from '../fingerprint/index.js';
 import { placeholderReason } from '../session-id/index.js';
@@ -178,7 +178,7 @@ export async function classifyRange(repo: Repo, batch: CatFileBatch, base: strin
 /** The config as committed on the base: what a pull request is judged by, whatever it changes. */
 export async function baseConfigAt(batch: CatFileBatch, base: string): Promise<WfConfig> {
   const text = await readAt(batch, base, CONFIG_FILE);
-  return text === null ? structuredClone(DEFAULT_CONFIG) : parseConfigWithSchema(text, `${CONFIG_FILE} at the base ${base.slice(0, 12)}`);
+  return text === null ? structuredClone(DEFAULT_CONFIG) : parseConfigText(text, `${CONFIG_FILE} at the base ${base.slice(0, 12)}`);
 }
 
 /** `requireAttestations`: check attestations even where the base does not require them yet (`wf attest verify`). */

@@ -11,9 +11,10 @@ export async function hashReport(commit: string | undefined): Promise<{ fingerpr
     at = (await commitParents(repo, await resolveCommit(repo, commit)))[0] ?? null;
   }
   // A commit is fingerprinted with the excludes in force when it was made: its parent's config, as the hooks used.
+  // The index is diffed against the HEAD seen at open, as the hooks do: asking git again costs a process.
   const config = await effectiveConfig(repo, readConfig(repo.root), undefined, at);
   const excludes = config.fingerprint.exclude;
-  const result = commit ? await computeCommitFingerprint(repo, commit, excludes) : { commit: null, ...(await computeStagedFingerprint(repo, excludes)) };
+  const result = commit ? await computeCommitFingerprint(repo, commit, excludes) : { commit: null, ...(await computeStagedFingerprint(repo, excludes, repo.headAtOpen)) };
   return {
     fingerprint: result.fingerprint,
     data: {

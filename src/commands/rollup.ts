@@ -1,7 +1,7 @@
 import { WfCommand } from '../cli/base-command.js';
 import { taskIdFlag } from '../cli/task-flags.js';
 import { openRepo } from '../git/index.js';
-import { loadConfig, effectiveConfig } from '../config/index.js';
+import { readConfig, effectiveConfig } from '../config/index.js';
 import { mutateStore, assertTaskId } from '../state/index.js';
 import { rollup, getTask } from '../tasks/index.js';
 import { plural } from '../text/index.js';
@@ -17,7 +17,7 @@ export default class Rollup extends WfCommand {
     if (flags['task-id'] !== undefined) assertTaskId(flags['task-id']);
     const repo = await openRepo();
     // The steps in force decide each leaf's share of progress, as for every command that moves a step.
-    const config = await effectiveConfig(repo, loadConfig(repo.root));
+    const config = await effectiveConfig(repo, readConfig(repo.root));
     const { value } = await mutateStore(repo.root, (tx) => {
       if (flags['task-id'] !== undefined) getTask(tx.state, flags['task-id']);
       const changed = rollup(tx.state, config.steps, flags['task-id']);

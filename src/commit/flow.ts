@@ -1,4 +1,4 @@
-import { loadConfig, effectiveConfig } from '../config/index.js';
+import { readConfig, effectiveConfig } from '../config/index.js';
 import { ExitCode, refused, WfError } from '../errors/index.js';
 import { collectStagedChange, gateInputsFor, approvalsFor, gatesFor, refusedGates, renderGateChecklist, type GateResult } from '../gates/index.js';
 import { parseAuditEntries, readAuditText, verifyAuditLog, AUDIT_FILE } from '../audit/index.js';
@@ -36,7 +36,7 @@ export interface CommitIdentity {
 
 export async function commitTask(input: { taskId?: string | undefined; message: string; cwd?: string; identity?: CommitIdentity | undefined }): Promise<CommitResult> {
   const repo = await openRepo(input.cwd);
-  const config = await effectiveConfig(repo, loadConfig(repo.root));
+  const config = await effectiveConfig(repo, readConfig(repo.root));
   const state = readState(repo.root);
   const { task } = resolveTask(state, { explicit: input.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
   // The reviewed change may have landed already with a plain `git commit`: then it is recorded, not committed twice.

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { configAtCommit, configLoosenings, DEFAULT_CONFIG, effectiveConfig, loadConfig, type FixerConfig, type WfConfig } from '../config/index.js';
+import { configAtCommit, configLoosenings, DEFAULT_CONFIG, effectiveConfig, readConfig, type FixerConfig, type WfConfig } from '../config/index.js';
 import { environmentError, isWfError, usageError } from '../errors/index.js';
 import {
   createGitHubClient,
@@ -350,7 +350,7 @@ async function fixAndDeliver(ctx: Context, decision: Extract<FixDecision, { act:
   const loosened = configLoosenings(headConfig, base);
   if (loosened.length > 0) return giveUp(`the pull request's .claude/wf.config.json loosens ${loosened.join(', ')} against the base branch's; wf fix runs only under the base's gates`, 'refused');
 
-  const config = await effectiveConfig(repo, loadConfig(repo.root));
+  const config = await effectiveConfig(repo, readConfig(repo.root));
   const taskId = freeTaskId(repo.root, trigger.key);
   const planDir = `${SUBTASKS_DIR}/${taskId}`;
   const planFile = join(repo.root, planDir, 'plan.md');

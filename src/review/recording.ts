@@ -1,4 +1,4 @@
-import { loadConfig, effectiveConfig, CONFIG_FILE } from '../config/index.js';
+import { readConfig, effectiveConfig, CONFIG_FILE } from '../config/index.js';
 import { refused } from '../errors/index.js';
 import { collectStagedChange, readPlanFile, reviewedFiles } from '../gates/index.js';
 import { type ReviewStatus, type ReviewStep, type ReviewVia, mutateStore, readState } from '../state/index.js';
@@ -38,7 +38,7 @@ export interface RecordedReview {
 export async function recordReviewForTask(req: RecordReviewRequest): Promise<RecordedReview> {
   assertReviewInput(req.reviewer, req.continuationId);
   const repo = await openRepo(req.cwd);
-  const config = await effectiveConfig(repo, loadConfig(repo.root));
+  const config = await effectiveConfig(repo, readConfig(repo.root));
   const via = req.via ?? 'manual';
   if (via === 'manual' && !config.review.allowManual) {
     throw refused('this repository takes reviews only from wf review run: review.allowManual is false, so a verdict typed in by hand is not recorded', {

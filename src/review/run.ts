@@ -1,4 +1,4 @@
-import { CONFIG_FILE, effectiveConfig, loadConfig, uncommittedReviewerChanges, type ReviewerConfig, type WfConfig } from '../config/index.js';
+import { CONFIG_FILE, effectiveConfig, readConfig, uncommittedReviewerChanges, type ReviewerConfig, type WfConfig } from '../config/index.js';
 import { isWfError, refused, usageError } from '../errors/index.js';
 import { collectStagedChange, readPlanFile } from '../gates/index.js';
 import { redactSecrets } from '../redaction/index.js';
@@ -162,7 +162,7 @@ function notesFrom(stdout: string, reviewer: ReviewerConfig): string {
 export async function runReviews(req: ReviewRunRequest): Promise<ReviewRunReport> {
   const progress = req.onProgress ?? (() => undefined);
   const repo = await openRepo(req.cwd);
-  const working = loadConfig(repo.root);
+  const working = readConfig(repo.root);
   const config = await effectiveConfig(repo, working);
   const pending = uncommittedReviewerChanges(working, config);
   if (pending.length > 0) {

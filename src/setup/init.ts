@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic, mutateStore, STATE_FILE, statePath } from '../state/index.js';
-import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, loadConfig } from '../config/index.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, readConfig } from '../config/index.js';
 import { reviewersFromPresets, type ReviewerPresetName } from '../review/index.js';
 import { checkHooksFolder, installHooks, type HookChange } from './hook-install.js';
 import type { Repo } from '../git/index.js';
@@ -67,14 +67,14 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
   let config: WfConfig;
   if (existsSync(cfgPath)) {
     // Validates it: a broken config is reported (exit 2), never overwritten.
-    config = loadConfig(repo.root);
+    config = readConfig(repo.root);
     const added = presets.filter((name) => !Object.hasOwn(config.reviewers, name));
     if (added.length > 0) {
       // Asked for by name, so added; everything else in the file is kept as written, and an entry of the same name is never replaced.
       const doc = JSON.parse(readFileSync(cfgPath, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
       doc.reviewers = { ...(doc.reviewers as Record<string, unknown> | undefined), ...reviewersFromPresets(added) };
       writeFileAtomic(cfgPath, `${JSON.stringify(doc, null, 2)}\n`);
-      config = loadConfig(repo.root);
+      config = readConfig(repo.root);
       changes.push({ what: `reviewers ${added.join(', ')}`, action: 'updated', path: CONFIG_FILE });
     } else changes.push({ what: 'config', action: 'unchanged', path: CONFIG_FILE });
   } else {
@@ -87,7 +87,7 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
     };
     writeFileAtomic(cfgPath, `${JSON.stringify(written, null, 2)}\n`);
     // Read back through the schema: what init writes must be a config wf accepts.
-    config = loadConfig(repo.root);
+    config = readConfig(repo.root);
     changes.push({ what: 'config', action: 'created', path: CONFIG_FILE });
   }
   const placeholder = placeholderTestWarning(repo.root, config);

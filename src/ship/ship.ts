@@ -1,5 +1,5 @@
 import { commitTask, type CommitIdentity } from '../commit/index.js';
-import { CONFIG_FILE, effectiveConfig, loadConfig, type WfConfig } from '../config/index.js';
+import { CONFIG_FILE, effectiveConfig, readConfig, type WfConfig } from '../config/index.js';
 import { isWfError, refused } from '../errors/index.js';
 import { approvalsFor, collectStagedChange, describeCommand, gateInputsFor, gatesFor } from '../gates/index.js';
 import { currentBranch, openRepo, type Repo } from '../git/index.js';
@@ -63,7 +63,7 @@ interface Context {
 
 async function open(req: ShipRequest, taskId?: string): Promise<Context> {
   const repo = await openRepo(req.cwd);
-  const config = await effectiveConfig(repo, loadConfig(repo.root));
+  const config = await effectiveConfig(repo, readConfig(repo.root));
   const state = readState(repo.root);
   const task = taskId ? getTask(state, taskId) : resolveTask(state, { explicit: req.taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) }).task;
   return { repo, config, task };

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentError, usageError } from '../errors/index.js';
 import type { Step } from '../workflow/index.js';
+import { findStateDocumentProblem } from './validate.js';
 
 /**
  * Types and the dependency-free reader of `.claude/task-state.json`. The zod
- * schema (state-schema.ts) is the source of truth for what a valid document
- * is; the git-hook fast path may not load zod, so it uses `findStateProblem`,
- * a structural check of what the gates read. test/unit/state.test.ts holds
- * both to the same corpus.
+ * schema (schema.ts) is the published definition of a valid document; every
+ * reader and writer checks with validate.ts, which is held to the same
+ * verdicts (test/unit/validators-agree.test.ts) and loads nothing.
  */
 export const STATE_FILE = '.claude/task-state.json';
 export const SUBTASKS_DIR = '.claude/subtasks';
@@ -107,7 +107,6 @@ export function statePath(root: string): string {
   return join(root, STATE_FILE);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The state as written: one task per line. Compact, because every command reads the whole file
@@ -121,37 +120,9 @@ export function serializeState(state: State): string {
   return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"tasks":{${lines.length > 0 ? `\n${lines.join(',\n')}\n` : ''}}}\n`;
 }
 
-/** Structural check of what the gates read; the zod schema is stricter. */
+/** The first problem in a state document, as strict as the zod schema and dependency-free (validate.ts says why). */
 export function findStateProblem(doc: unknown): string | null {
-  if (!isObject(doc)) return 'the document must be a JSON object';
-  if (doc.version !== STATE_VERSION) return `version must be ${STATE_VERSION}`;
-  if (!isObject(doc.tasks)) return 'tasks must be an object';
-  for (const [id, task] of Object.entries(doc.tasks)) {
-    if (!isObject(task)) return `tasks.${id} must be an object`;
-    if (task.id !== id) return `tasks.${id}.id must equal its key`;
-    if (typeof task.step !== 'string') return `tasks.${id}.step must be a string`;
-    // What the readers print and route on is checked as the writers' schema checks it.
-    if (typeof task.title !== 'string') return `tasks.${id}.title must be a string`;
-    if (task.parentId !== null && typeof task.parentId !== 'string') return `tasks.${id}.parentId must be a string or null`;
-    if (task.status !== 'active' && task.status !== 'finished') return `tasks.${id}.status must be "active" or "finished"`;
-    if (typeof task.progress !== 'number' || !Number.isFinite(task.progress)) return `tasks.${id}.progress must be a number`;
-    if (task.plan !== null && task.plan !== undefined && (!isObject(task.plan) || typeof task.plan.path !== 'string' || typeof task.plan.digest !== 'string')) return `tasks.${id}.plan is malformed`;
-    for (const list of ['childIds', 'todos', 'tests', 'reviews', 'commits'] as const) {
-      if (!Array.isArray(task[list])) return `tasks.${id}.${list} must be an array`;
-    }
-    for (const [i, c] of (task.childIds as unknown[]).entries()) if (typeof c !== 'string') return `tasks.${id}.childIds[${i}] must be a string`;
-    for (const [i, t] of (task.todos as unknown[]).entries()) if (!isObject(t) || typeof t.text !== 'string') return `tasks.${id}.todos[${i}] is malformed`;
-    for (const [i, c] of (task.commits as unknown[]).entries()) if (!isObject(c) || typeof c.sha !== 'string' || typeof c.fingerprint !== 'string') return `tasks.${id}.commits[${i}] is malformed`;
-    for (const [i, t] of (task.tests as unknown[]).entries()) {
-      if (!isObject(t) || typeof t.fingerprint !== 'string' || typeof t.passed !== 'boolean') return `tasks.${id}.tests[${i}] is malformed`;
-    }
-    for (const [i, r] of (task.reviews as unknown[]).entries()) {
-      if (!isObject(r) || typeof r.fingerprint !== 'string' || typeof r.reviewer !== 'string' || typeof r.status !== 'string' || (r.via !== undefined && r.via !== 'run' && r.via !== 'manual')) {
-        return `tasks.${id}.reviews[${i}] is malformed`;
-      }
-    }
-  }
-  return null;
+  return findStateDocumentProblem(doc, STATE_VERSION);
 }
 
 /** Parses state text, or throws exit 2 naming the file and the first problem (the file is left untouched). */

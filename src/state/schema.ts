@@ -3,7 +3,7 @@ import { STEPS } from '../workflow/index.js';
 import { STATE_VERSION, type State } from './model.js';
 import { TASK_ID_PATTERN } from './task-id.js';
 
-/** The single source of truth for `.claude/task-state.json`, exported as JSON Schema by `wf schema state`. */
+/** The published definition of `.claude/task-state.json` (`wf schema state`); validate.ts is its dependency-free twin that wf runs. */
 const isoTime = z.string().min(1);
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const taskId = z.string().regex(TASK_ID_PATTERN).refine((id) => id !== '.' && id !== '..', 'must not be . or ..');
@@ -61,11 +61,11 @@ export const StateSchema = z
   .superRefine((state, ctx) => {
     for (const [key, task] of Object.entries(state.tasks)) {
       if (task.id !== key) ctx.addIssue({ code: 'custom', path: ['tasks', key, 'id'], message: 'must equal its key' });
-      if (task.parentId !== null && !state.tasks[task.parentId]) {
+      if (task.parentId !== null && !Object.hasOwn(state.tasks, task.parentId)) {
         ctx.addIssue({ code: 'custom', path: ['tasks', key, 'parentId'], message: `names a missing task ${task.parentId}` });
       }
       for (const child of task.childIds) {
-        if (state.tasks[child]?.parentId !== key) {
+        if (!Object.hasOwn(state.tasks, child) || state.tasks[child]!.parentId !== key) {
           ctx.addIssue({ code: 'custom', path: ['tasks', key, 'childIds'], message: `child ${child} is missing or names another parent` });
         }
       }

@@ -1,7 +1,6 @@
 import { writeFileAtomic } from './atomic-write.js';
 import { appendAuditEntriesLocked, type AuditEntry, type AuditEvent } from '../audit/index.js';
-import { findStateSchemaProblem } from './schema.js';
-import { parseStateText, readStateDocument, readStateFile, serializeState, statePath, type State } from './model.js';
+import { findStateProblem, readStateDocument, readStateFile, serializeState, statePath, type State } from './model.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { fileSystemError, isWfError } from '../errors/index.js';
 
@@ -23,7 +22,7 @@ export interface StoreResult<T> {
 }
 
 export function readState(root: string): State {
-  return readStateFile(root, findStateSchemaProblem);
+  return readStateFile(root);
 }
 
 export async function mutateStore<T>(root: string, change: (tx: StoreTransaction) => T | Promise<T>, options?: LockOptions): Promise<StoreResult<T>> {
@@ -31,28 +30,16 @@ export async function mutateStore<T>(root: string, change: (tx: StoreTransaction
   return withFileLock(
     file,
     async (lock) => {
-      // Read with the structural validator every reader uses (the schema is stricter) and changed in place: the text read is what "unchanged" is compared with, so the
-      // state is neither cloned nor serialized twice, and the schema runs only on a state that is
-      // written. On 10,000 tasks each of those passes costs as much as a node start-up.
+      // Read, validated as every reader validates, and changed in place: the text read is what
+      // "unchanged" is compared with, so the state is neither cloned nor serialized twice, and the
+      // check runs again only on a state that is written.
       const { state, text } = readStateDocument(root);
       const events: AuditEvent[] = [];
-      // A file the fast validator let through but the schema does not is the file's fault, said as a
-      // reader says it, whether the change then failed or produced a state the schema refuses.
-      const fileProblem = () => text !== null && parseStateText(text, file, findStateSchemaProblem);
-      let value: T;
-      try {
-        value = await change({ state, audit: (event) => events.push(event) });
-      } catch (err) {
-        fileProblem();
-        throw err;
-      }
+      const value = await change({ state, audit: (event) => events.push(event) });
       const serialized = serializeState(state);
       const changed = serialized !== text;
-      const problem = changed ? findStateSchemaProblem(state) : null;
-      if (problem) {
-        fileProblem();
-        throw new Error(`wf produced an invalid state (${problem}); nothing was written`);
-      }
+      const problem = changed ? findStateProblem(state) : null;
+      if (problem) throw new Error(`wf produced an invalid state (${problem}); nothing was written`);
       lock.assertHeld();
       const logged = appendAuditEntriesLocked(root, events);
       if (changed) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type WfConfig } from '../../src/config/reader.js';
 import { configLoosenings, floorFromInvalidConfig, uncommittedReviewerChanges, withCommittedFloor } from '../../src/config/floor.js';
-import { parseConfigWithSchema } from '../../src/config/load.js';
+import { parseConfigWithSchema } from '../helpers/zod-config.js';
 import { parseConfigText } from '../../src/config/reader.js';
 
 const config = (patch: (c: WfConfig) => void = () => undefined): WfConfig => {
@@ -13,7 +13,7 @@ const reviewer = (command: string[]) => ({ command, prompt: 'stdin' as const, ti
 
 describe('complexity.exclude: lock files by default, HEAD\'s list in force', () => {
   it('defaults to the npm, yarn, pnpm and bun lock files at any depth, in both readers', () => {
-    for (const c of [parseConfigText('{}', 'x'), parseConfigWithSchema('{}', 'x')]) {
+    for (const c of [parseConfigText('{}', 'x'), parseConfigWithSchema('{}')]) {
       expect(c.complexity.exclude).toEqual(['**/package-lock.json', '**/npm-shrinkwrap.json', '**/yarn.lock', '**/pnpm-lock.yaml', '**/bun.lock', '**/bun.lockb']);
     }
   });
@@ -147,7 +147,7 @@ describe('floorFromInvalidConfig: a committed config that no longer validates st
 describe('uncommittedReviewerChanges', () => {
   it('sees no change between the same reviewer read by the zod schema and by the fast reader (different key orders)', () => {
     const text = JSON.stringify({ reviewers: { gemini: { continuationId: { jsonPath: 'id' }, command: ['gemini', '-p'], resumeArgs: ['--resume', '{id}'] } } });
-    const zod = parseConfigWithSchema(text, 'x');
+    const zod = parseConfigWithSchema(text);
     const fast = parseConfigText(text, 'x');
     expect(JSON.stringify(zod.reviewers)).not.toBe(JSON.stringify(fast.reviewers));
     expect(uncommittedReviewerChanges(zod, fast)).toEqual([]);

@@ -4,7 +4,7 @@ import { findStateSchemaProblem } from '../../src/state/schema.js';
 import { findStateProblem } from '../../src/state/model.js';
 import { newTask, REVIEWER_NAME } from '../../src/tasks/operations.js';
 import { DEFAULT_CONFIG, parseConfigText, REVIEWER_DEFAULTS, REVIEWER_NAME_PATTERN } from '../../src/config/reader.js';
-import { parseConfigWithSchema } from '../../src/config/load.js';
+import { parseConfigWithSchema } from '../helpers/zod-config.js';
 
 const FULL_REVIEWER = {
   command: ['gemini', '-p'],
@@ -117,10 +117,55 @@ describe('config: the fast-path reader agrees with the zod schema', () => {
     expect(configVerdicts(doc)).toEqual({ zod: valid, fast: valid });
   });
 
+  // Every field of a config that sets every field, replaced by every kind of value, removed, and
+  // joined by an unknown key: wf reads configs with the hand-written reader alone, so it must give
+  // the zod schema's verdict on each of these documents, not only on the table above.
+  it('on every field of a full config mutated every way', () => {
+    const full = () => ({
+      ...structuredClone(DEFAULT_CONFIG),
+      $schema: './schema.json',
+      test: { command: ['npm', 'test'], timeoutSeconds: 900, cwd: 'packages/app' },
+      reviewers: { gemini: { ...structuredClone(FULL_REVIEWER), env: ['GEMINI_API_KEY'] }, codex: { command: ['codex', 'exec', '{file}'], prompt: 'file', continuationId: { regex: 'session id: (\\S+)' } } },
+      fixers: { claude: { command: ['claude', '-p'], prompt: 'stdin', timeoutSeconds: 1800, env: ['ANTHROPIC_API_KEY'], cost: { jsonPath: 'total_cost_usd' } } },
+      fix: { ...structuredClone(DEFAULT_CONFIG.fix), fixer: 'claude', maxCostUsd: 2.5 },
+    });
+    const VALUES: unknown[] = [undefined, null, '', ' ', 'x', 'warn', 'strict', 'stdin', 'file', 'required', '{file}', '{id}', 'a\nb', '(', '(x)', 'a..b', 'packages/app', '/abs', '../up', 'GITHUB_TOKEN', 0, -1, 0.5, 0.95, 1, 1.5, 2, 101, 86401, 1e16, true, false, [], [''], ['x'], ['{file}'], {}, { x: 1 }, { jsonPath: 'id' }, { regex: '(x)' }];
+    const mutations = function* (value: unknown, path: string[]): Generator<[string, (doc: any) => void]> {
+      const parent = (doc: any) => path.slice(0, -1).reduce((node, key) => node[key], doc);
+      if (path.length > 0) {
+        for (const v of VALUES) {
+          yield [`${path.join('.')} = ${String(JSON.stringify(v) ?? v)}`, (doc: any) => {
+            // Removing an array element splices it out: a document read from JSON has no holes.
+            const node = parent(doc);
+            if (v !== undefined) node[path.at(-1)!] = v;
+            else if (Array.isArray(node)) node.splice(Number(path.at(-1)), 1);
+            else delete node[path.at(-1)!];
+          }];
+        }
+      }
+      if (typeof value === 'object' && value !== null) {
+        if (!Array.isArray(value)) yield [`${path.join('.') || 'root'} + unknown key`, (doc: any) => (path.reduce((node, key) => node[key], doc).unknownKey = 1)];
+        for (const [key, inner] of Object.entries(value)) yield* mutations(inner, [...path, key]);
+      }
+    };
+    expect(configVerdicts(full())).toEqual({ zod: true, fast: true });
+    const disagreements: string[] = [];
+    let count = 0;
+    for (const [name, mutate] of mutations(full(), [])) {
+      const doc = full();
+      mutate(doc);
+      count++;
+      const v = configVerdicts(doc);
+      if (v.zod !== v.fast) disagreements.push(`${name}: zod ${v.zod ? 'accepts' : 'refuses'}, wf ${v.fast ? 'accepts' : 'refuses'}`);
+    }
+    expect(count).toBeGreaterThan(3000);
+    expect(disagreements).toEqual([]);
+  });
+
   it('both fill in the same reviewer defaults', () => {
     const doc = { reviewers: { r: { command: ['rev'], continuationId: { jsonPath: 'id' } } } };
     const fast = parseConfigText(JSON.stringify(doc), 'wf.config.json');
-    const zod = parseConfigWithSchema(JSON.stringify(doc), 'wf.config.json');
+    const zod = parseConfigWithSchema(JSON.stringify(doc));
     expect(fast.reviewers).toEqual(zod.reviewers);
     expect(fast.reviewers.r).toEqual({ command: ['rev'], prompt: 'stdin', timeoutSeconds: 600, verdict: { ...REVIEWER_DEFAULTS.verdict }, continuationId: { jsonPath: 'id' } });
     expect(parseConfigText('{}', 'wf.config.json').reviewers).toEqual({});
@@ -129,7 +174,7 @@ describe('config: the fast-path reader agrees with the zod schema', () => {
   it('both fill in the same fix defaults', () => {
     const doc = { fixers: { c: { command: ['c'] } }, fix: { mode: 'push', bot: { name: 'robot' } } };
     const fast = parseConfigText(JSON.stringify(doc), 'wf.config.json');
-    const zod = parseConfigWithSchema(JSON.stringify(doc), 'wf.config.json');
+    const zod = parseConfigWithSchema(JSON.stringify(doc));
     expect(fast.fixers).toEqual(zod.fixers);
     expect(fast.fix).toEqual(zod.fix);
     expect(fast.fix.bot).toEqual({ name: 'robot', email: DEFAULT_CONFIG.fix.bot.email });
@@ -166,15 +211,79 @@ const STATES: Array<[string, unknown, boolean]> = [
   ['review with an unknown via', { version: 1, tasks: { 'T-1': { ...task, reviews: [review({ via: 'robot' })] } } }, false],
 ];
 
-describe('state: the fast-path check refuses what the gates would trip on, and zod refuses at least that', () => {
+describe('state: the runtime check and the zod schema give the same verdict', () => {
   it.each(STATES)('%s', (_name, doc, valid) => {
     expect(findStateSchemaProblem(doc) === null).toBe(valid);
     expect(findStateProblem(doc) === null).toBe(valid);
   });
 
-  it('zod is the stricter one: a bad step name passes the structural check only', () => {
+  it('a bad step name is refused by both', () => {
     const doc = { version: 1, tasks: { 'T-1': { ...task, step: 'deploy' } } };
     expect(findStateSchemaProblem(doc)).toMatch(/step/);
-    expect(findStateProblem(doc)).toBeNull();
+    expect(findStateProblem(doc)).toMatch(/^tasks\.T-1\.step must be one of/);
+  });
+
+  // Every field of a document that uses every field, replaced by every kind of value, removed, and
+  // joined by an unknown key: the two validators must agree on each of the thousands of documents.
+  const at = '2026-11-23T10:00:00.000Z';
+  const sha = 'b'.repeat(64);
+  const full = () => ({
+    $schema: './schema.json',
+    version: 1,
+    tasks: {
+      P: { ...newTask('P', 'parent', null, true), childIds: ['P.1'], weight: 2, finishedAt: at, plan: { path: 'plan.md', digest: sha, registeredAt: at }, context: { used: 10, limit: 100, at } },
+      'P.1': {
+        ...newTask('P.1', 'child', 'P', false),
+        todos: [{ text: 'a todo', done: true, createdAt: at, doneAt: at }],
+        tests: [{ fingerprint: sha, passed: true, exitCode: 0, durationMs: 12.5, command: 'npm test', at, timedOut: false }],
+        reviews: [review({ notes: 'fine', auditHash: sha, files: { 'a.ts': sha }, via: 'run' })],
+        commits: [{ sha: 'c'.repeat(40), fingerprint: sha, at }],
+      },
+    },
+  });
+  const VALUES: unknown[] = [undefined, null, '', 'x', 'P', 'P.1', 'A'.repeat(64), 'a'.repeat(64), 'c'.repeat(40), 'approved', 'review', 'run', 'active', 'commit', 0, -1, 0.5, 1, 1.5, 2, 1e16, Number.NaN, Number.POSITIVE_INFINITY, true, false, [], ['P.1'], {}, { x: 1 }];
+  function* mutations(value: unknown, path: Array<string | number>): Generator<[string, (doc: any) => void]> {
+    const set = (v: unknown) => (doc: any) => {
+      let node = doc;
+      for (const key of path.slice(0, -1)) node = node[key];
+      if (v !== undefined) node[path.at(-1)!] = v;
+      else if (Array.isArray(node)) node.splice(Number(path.at(-1)), 1);
+      else delete node[path.at(-1)!];
+    };
+    if (path.length > 0) for (const v of VALUES) yield [`${path.join('.')} = ${String(JSON.stringify(v) ?? v)}`, set(v)];
+    if (typeof value === 'object' && value !== null) {
+      if (!Array.isArray(value)) {
+        yield [`${path.join('.') || 'root'} + unknown key`, (doc: any) => { let node = doc; for (const key of path) node = node[key]; node.unknown = 1; }];
+        yield [`${path.join('.') || 'root'} + constructor key`, (doc: any) => { let node = doc; for (const key of path) node = node[key]; node.constructor = 1; }];
+      }
+      for (const [key, inner] of Object.entries(value)) yield* mutations(inner, [...path, Array.isArray(value) ? Number(key) : key]);
+    }
+  }
+  it('on every field of a full document mutated every way', () => {
+    expect(findStateSchemaProblem(full())).toBeNull();
+    expect(findStateProblem(full())).toBeNull();
+    const disagreements: string[] = [];
+    let count = 0;
+    for (const [name, mutate] of mutations(full(), [])) {
+      const doc = full();
+      mutate(doc);
+      count++;
+      const zod = findStateSchemaProblem(doc) === null;
+      const fast = findStateProblem(doc) === null;
+      if (zod !== fast) disagreements.push(`${name}: zod ${zod ? 'accepts' : 'refuses'}, wf ${fast ? 'accepts' : 'refuses'}`);
+    }
+    expect(count).toBeGreaterThan(2000);
+    expect(disagreements).toEqual([]);
+  });
+
+  it('task ids that name Object.prototype members are ordinary keys, not tasks that exist', () => {
+    for (const id of ['constructor', 'toString', '__proto__']) {
+      const orphan = JSON.parse(JSON.stringify({ version: 1, tasks: { 'T-1': { ...task, parentId: id } } }));
+      expect([findStateSchemaProblem(orphan) === null, findStateProblem(orphan) === null], id).toEqual([false, false]);
+    }
+    const named = { version: 1, tasks: { constructor: { ...task, id: 'constructor' } } };
+    expect([findStateSchemaProblem(named), findStateProblem(named)]).toEqual([null, null]);
+    const proto = JSON.parse(`{"version": 1, "tasks": {}, "__proto__": {"x": 1}}`);
+    expect([findStateSchemaProblem(proto) === null, findStateProblem(proto) === null]).toEqual([false, false]);
   });
 });
