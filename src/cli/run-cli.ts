@@ -27,6 +27,11 @@ export async function runCli(argv: string[]): Promise<number> {
   // a command loads. wf's package.json engines already tell npm which node wf needs.
   const engineWarning = process.env.OCLIF_DISABLE_ENGINE_WARNING;
   process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
+  // wf ships compiled bundles. Under NODE_ENV=development or test (a developer's shell, a test runner
+  // that starts wf) oclif would look for TypeScript sources to transpile, and warn on every command
+  // that typescript is missing. oclif reads its settings from this global when it loads.
+  const global = globalThis as { oclif?: Record<string, unknown> };
+  global.oclif = { ...global.oclif, enableAutoTranspile: false };
   const { run, flush } = await import('@oclif/core');
   if (engineWarning === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
   else process.env.OCLIF_DISABLE_ENGINE_WARNING = engineWarning;

@@ -98,8 +98,10 @@ const NOT_SECRET_VALUES: ReadonlySet<string> = new Set([
   'redacted', 'hidden', 'masked', 'unset', 'empty', 'secret', 'password', 'token', 'example', 'placeholder',
 ]);
 
+// Not after a `/`: a package path (`"@inquirer/password": "^4.0.23"` sits in every lock file that
+// pulls in inquirer) or a file path is a name, not a label.
 const ASSIGNMENT =
-  /(?<![A-Za-z0-9])((?:passphrase|password|passwd|secret[_-]?key|client[_-]?secret|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?token|access[_-]?token|token)["'`]?[ \t]*(?:=>|:=|[:=])[ \t]*["'`]?)(?!\[REDACTED:)([A-Za-z0-9!#$%*+\-./:=?@^_~]+)/gi;
+  /(?<![A-Za-z0-9/])((?:passphrase|password|passwd|secret[_-]?key|client[_-]?secret|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?token|access[_-]?token|token)["'`]?[ \t]*(?:=>|:=|[:=])[ \t]*["'`]?)(?!\[REDACTED:)([A-Za-z0-9!#$%*+\-./:=?@^_~]+)/gi;
 
 /**
  * `password=…`, `secret: …`, `api_key = …`. Prose and code use the same
@@ -115,7 +117,9 @@ function redactAssignments(text: string): string {
     const minLength = /^pass/i.test(label) ? 6 : 8;
     const wordLike = /^(?:[A-Za-z][a-z]*|[A-Z]+)$/.test(value) && value.length < 16;
     const call = tail === '' && input[offset + match.length] === '(';
-    if (value.length < minLength || wordLike || call || NOT_SECRET_VALUES.has(value.toLowerCase())) return match;
+    // A dependency named like a label, pinned to a version range (`"secret": "^1.2.3"`, `token: ~2.0.1`).
+    const versionRange = /^(?:[\^~]|>=?|<=?)?v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]*)?$/.test(value);
+    if (value.length < minLength || wordLike || call || versionRange || NOT_SECRET_VALUES.has(value.toLowerCase())) return match;
     return `${label}${mark('secret-assignment')}${tail}`;
   });
 }

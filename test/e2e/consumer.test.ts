@@ -17,4 +17,12 @@ describe('the packed tarball in a consumer project', () => {
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/0\.\d+\.\d+/);
   });
+
+  it('runs oclif commands without warnings under NODE_ENV=development or test (no TypeScript lookup of its compiled bundles)', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const r = project.npx(['wf', 'task', 'list'], { env: { NODE_ENV } });
+      expect(r.stderr, NODE_ENV).toBe('');
+      expect(r.code, NODE_ENV).toBe(0);
+    }
+  });
 });

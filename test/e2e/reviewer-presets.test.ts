@@ -1,7 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeReviewerCli, reviewerFixture } from '../helpers/fake-reviewer.js';
 import { makeRepo, REAL_PLAN, type TestRepo } from '../helpers/repo.js';
 import { expectCode, patchConfig } from '../helpers/workflow.js';
 import { REVIEWER_PRESETS, reviewersFromPresets } from '../../src/review/presets.js';
@@ -12,32 +11,8 @@ afterEach(() => {
   for (const r of repos.splice(0)) r.cleanup();
 });
 
-const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/reviewers/${path}`, import.meta.url));
-
-/**
- * A stand-in for the real CLI, under the CLI's own name in a folder outside
- * the repository (the launcher only trusts those): it logs its argv and
- * whether the packet reached its stdin, then prints the recorded output.
- */
-function fakeCli(repo: TestRepo, name: string, output: string): { bin: string; calls: () => Array<{ argv: string[]; packet: boolean }> } {
-  const bin = join(dirname(repo.dir), 'bin');
-  const log = join(dirname(repo.dir), `${name}-calls.jsonl`);
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(
-    join(bin, name),
-    `#!${process.execPath}
-const fs = require('node:fs');
-const packet = fs.readFileSync(0, 'utf8');
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(2), packet: packet.includes('VERDICT: NEEDS_REVISION') && packet.includes('Fingerprint:') }) + '\\n');
-process.stdout.write(fs.readFileSync(${JSON.stringify(output)}, 'utf8'));
-`,
-  );
-  chmodSync(join(bin, name), 0o755);
-  return {
-    bin,
-    calls: () => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)),
-  };
-}
+const fixture = reviewerFixture;
+const fakeCli = (repo: TestRepo, name: string, output: string) => fakeReviewerCli(repo.dir, name, output);
 
 const CASES = [
   { name: 'claude', output: 'claude/approved.json', id: '5f0c2a3e-8b1d-4c7a-9e26-1d4b7f3a9c58', resume: ['--resume', '5f0c2a3e-8b1d-4c7a-9e26-1d4b7f3a9c58'] },

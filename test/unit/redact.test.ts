@@ -75,6 +75,8 @@ const CASES: Array<[string, string, string]> = (() => {
   rows.push(['url password', `git clone https://deploy:${fake(20)}@example.com/r.git`, 'git clone https://deploy:[REDACTED:url-password]@example.com/r.git']);
   rows.push(['password assignment', `password=${fake(14)} next`, 'password=[REDACTED:secret-assignment] next']);
   rows.push(['quoted password', `db.connect({ password: "${fake(12)}" })`, 'db.connect({ password: "[REDACTED:secret-assignment]" })']);
+  rows.push(['an env-style password', `DB_PASSWORD=${fake(12)}`, 'DB_PASSWORD=[REDACTED:secret-assignment]']);
+  rows.push(['a password of digits and dots that is no version', 'password=1.2.3.4.5.6', 'password=[REDACTED:secret-assignment]']);
   rows.push(['env token', `NPM_AUTH_TOKEN=${fake(24)}`, 'NPM_AUTH_TOKEN=[REDACTED:secret-assignment]']);
   rows.push(['api key header', `X-Api-Key: ${fake(32)}`, 'X-Api-Key: [REDACTED:secret-assignment]']);
   rows.push(['client secret yaml', `client_secret: '${fake(30)}'`, "client_secret: '[REDACTED:secret-assignment]'"]);
@@ -106,6 +108,15 @@ const PROSE = [
   ' ✓ test/unit/foo.test.ts (12 tests) 34ms\n Tests  12 passed (12)',
   'commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904',
   'id 3f2b8c1e-9a4d-4e7b-8c21-5d9e0f6a7b13 and ULID 01HZX3K9Q7V8M2N4P6R8T0W2Y4',
+  // Lock files and manifests: dependencies named like labels (every project with inquirer has the first).
+  '        "@inquirer/password": "^4.0.23",',
+  '    "node_modules/@inquirer/password": {',
+  "  '@inquirer/password': 4.0.23",
+  '"@inquirer/password@^4.0.23":',
+  '    "secret": "^1.2.3",',
+  '    "token": "~2.0.1-beta.1",',
+  '    "api-key": ">=3.0.0",',
+  'see config/password=file-on-disk-only',
   '',
 ];
 
