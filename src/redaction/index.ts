@@ -103,6 +103,17 @@ const NOT_SECRET_VALUES: ReadonlySet<string> = new Set([
 const ASSIGNMENT =
   /(?<![A-Za-z0-9/])((?:passphrase|password|passwd|secret[_-]?key|client[_-]?secret|secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?token|access[_-]?token|token)["'`]?[ \t]*(?:=>|:=|[:=])[ \t]*["'`]?)(?!\[REDACTED:)([A-Za-z0-9!#$%*+\-./:=?@^_~]+)/gi;
 
+/** A dependency named like a label, pinned to a version range (`"secret": "^1.2.3"`, `token: ~2.0.1`). */
+const isVersionRange = (value: string): boolean => /^(?:[\^~]|>=?|<=?)?v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]*)?$/.test(value);
+
+/**
+ * Where the secret comes from rather than the secret: a variable (`$DB_PASSWORD`, `%API_KEY%`) or a
+ * property path (`process.env.GITHUB_TOKEN`, `settings.DATABASE_PASSWORD`, `response.data.access_token`).
+ * Reading a secret from the environment is what code should do; refusing it would refuse the fix.
+ */
+const isReference = (value: string): boolean =>
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/.test(value) || /^%[A-Za-z_][A-Za-z0-9_]*%$/.test(value) || /^[a-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/.test(value);
+
 /**
  * `password=…`, `secret: …`, `api_key = …`. Prose and code use the same
  * shapes (`password: string`, `token: required`, `secret: see the vault`), so
@@ -117,9 +128,7 @@ function redactAssignments(text: string): string {
     const minLength = /^pass/i.test(label) ? 6 : 8;
     const wordLike = /^(?:[A-Za-z][a-z]*|[A-Z]+)$/.test(value) && value.length < 16;
     const call = tail === '' && input[offset + match.length] === '(';
-    // A dependency named like a label, pinned to a version range (`"secret": "^1.2.3"`, `token: ~2.0.1`).
-    const versionRange = /^(?:[\^~]|>=?|<=?)?v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]*)?$/.test(value);
-    if (value.length < minLength || wordLike || call || versionRange || NOT_SECRET_VALUES.has(value.toLowerCase())) return match;
+    if (value.length < minLength || wordLike || call || isVersionRange(value) || isReference(value) || NOT_SECRET_VALUES.has(value.toLowerCase())) return match;
     return `${label}${mark('secret-assignment')}${tail}`;
   });
 }

@@ -77,6 +77,8 @@ const CASES: Array<[string, string, string]> = (() => {
   rows.push(['quoted password', `db.connect({ password: "${fake(12)}" })`, 'db.connect({ password: "[REDACTED:secret-assignment]" })']);
   rows.push(['an env-style password', `DB_PASSWORD=${fake(12)}`, 'DB_PASSWORD=[REDACTED:secret-assignment]']);
   rows.push(['a password of digits and dots that is no version', 'password=1.2.3.4.5.6', 'password=[REDACTED:secret-assignment]']);
+  rows.push(['a token with dots that is no property path', `token=${fake(10)}.Z9-${fake(8)}`, 'token=[REDACTED:secret-assignment]']);
+  rows.push(['a password that starts with $ but is no variable', `password=$${fake(6)}#${fake(6)}`, 'password=[REDACTED:secret-assignment]']);
   rows.push(['env token', `NPM_AUTH_TOKEN=${fake(24)}`, 'NPM_AUTH_TOKEN=[REDACTED:secret-assignment]']);
   rows.push(['api key header', `X-Api-Key: ${fake(32)}`, 'X-Api-Key: [REDACTED:secret-assignment]']);
   rows.push(['client secret yaml', `client_secret: '${fake(30)}'`, "client_secret: '[REDACTED:secret-assignment]'"]);
@@ -117,6 +119,16 @@ const PROSE = [
   '    "token": "~2.0.1-beta.1",',
   '    "api-key": ">=3.0.0",',
   'see config/password=file-on-disk-only',
+  // Code that reads a secret from where it is kept, which is what it should do.
+  'const token = process.env.GITHUB_TOKEN;',
+  'password: process.env.DB_PASSWORD,',
+  'POSTGRES_PASSWORD=$POSTGRES_PASSWORD',
+  'set API_KEY=%API_KEY%',
+  'token = os.environ["GITHUB_TOKEN"]',
+  'password = settings.DATABASE_PASSWORD',
+  'const accessToken = response.data.access_token;',
+  'secret: env.SESSION_SECRET,',
+  'apiKey: import.meta.env.VITE_API_KEY,',
   '',
 ];
 
