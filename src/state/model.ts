@@ -107,7 +107,6 @@ export function statePath(root: string): string {
   return join(root, STATE_FILE);
 }
 
-
 /**
  * The state as written: one task per line. Compact, because every command reads the whole file
  * (10,000 tasks are 3.1 MB so, 4.6 MB indented, and reading and parsing scale with the bytes);
