@@ -1,6 +1,6 @@
 import type { WfConfig } from '../config/index.js';
 import { planProblem } from './plan-check.js';
-import { describeCommand } from './command-text.js';
+import { latestConfiguredRun } from './command-text.js';
 import type { ReviewRecord, Task } from '../state/index.js';
 import { commandToAdvance, type Step } from '../workflow/index.js';
 import { plural } from '../text/index.js';
@@ -196,10 +196,7 @@ export function gatesFor(inputs: GateInputs): GateResult[] {
   } else results.push({ id: 'todos', title: 'a complex task has todos', status: 'pass', detail: 'not complex' });
 
   if (config.steps.test) {
-    // Only runs of the configured command are evidence (a run recorded under another config is not).
-    const configured = describeCommand(config.test.command);
-    const runs = task.tests.filter((t) => t.fingerprint === staged.fingerprint && t.command === configured);
-    const latest = runs[runs.length - 1];
+    const latest = latestConfiguredRun(task.tests, staged.fingerprint, config.test.command);
     const anyRun = task.tests[task.tests.length - 1];
     add({
       id: 'tests',

@@ -1,5 +1,5 @@
 import type { WfConfig } from '../config/index.js';
-import { describeCommand, refusedGates, reviewCommand, type GateResult } from '../gates/index.js';
+import { latestConfiguredRun, refusedGates, reviewCommand, type GateResult } from '../gates/index.js';
 import type { ReviewRecord, Task } from '../state/index.js';
 
 /**
@@ -54,12 +54,8 @@ export function openFindings(task: Task, step: ReviewRecord['step'], fingerprint
 
 /** The latest test run on exactly this fingerprint with the configured command, if it failed. */
 export function failingTests(task: Task, config: WfConfig, fingerprint: string): Task['tests'][number] | null {
-  const configured = describeCommand(config.test.command);
-  for (let i = task.tests.length - 1; i >= 0; i--) {
-    const t = task.tests[i]!;
-    if (t.fingerprint === fingerprint && t.command === configured) return t.passed ? null : t;
-  }
-  return null;
+  const latest = latestConfiguredRun(task.tests, fingerprint, config.test.command);
+  return latest && !latest.passed ? latest : null;
 }
 
 export function noTaskAction(reason: string): NextAction {
