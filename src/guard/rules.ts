@@ -114,13 +114,14 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean }
     case 'mv':
       return { paths: plain, destructive: true };
     case 'truncate':
+    case 'sudoedit':
     case 'tee':
     case 'chmod':
     case 'chown':
     case 'chgrp':
     case 'chattr':
     case 'touch':
-      return name === 'touch' ? null : { paths: plain, destructive: name !== 'tee' && name !== 'truncate' };
+      return name === 'touch' ? null : { paths: plain, destructive: name !== 'tee' && name !== 'truncate' && name !== 'sudoedit' };
     case 'ln':
       // A link to a protected folder or file is a way to write it later under another name.
       return { paths: plain, destructive: true };
@@ -544,9 +545,23 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   let here: Place = { cwd: ctx.cwd, unknown: null };
   let previous: Place = here;
   const stack: Place[] = [];
-  const vars = new Map<string, string>();
+  let vars = new Map<string, string>();
   const findings: Finding[] = [];
+  // A substitution's subshell: what it cds to and assigns ends with it.
+  const saved: Array<{ here: Place; previous: Place; stack: Place[]; vars: Map<string, string> }> = [];
   for (const cmd of commands) {
+    if (cmd.scope === 'open') {
+      saved.push({ here, previous, stack: [...stack], vars: new Map(vars) });
+      continue;
+    }
+    if (cmd.scope === 'close') {
+      const s = saved.pop();
+      if (s) {
+        ({ here, previous, vars } = s);
+        stack.splice(0, stack.length, ...s.stack);
+      }
+      continue;
+    }
     findings.push(...findingsFor(cmd, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }));
     if (cmd.argv.length === 0 || base(cmd.argv[0]) === 'export') {
       const pairs = cmd.argv.length === 0 ? cmd.assignments : cmd.argv.slice(1).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as [string, string]);

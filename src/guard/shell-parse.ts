@@ -21,6 +21,11 @@ export interface SimpleCommand {
   piped?: boolean;
   /** Set when the command runs text the guard cannot see (a shell fed by a pipe, `sh -c "$(…)"`): why. */
   opaque?: string;
+  /**
+   * A marker, not a command: a command substitution's subshell begins (`open`) or ends (`close`). Its
+   * `cd`s and assignments end with it, and it runs where the shell stands when it reaches the substitution.
+   */
+  scope?: 'open' | 'close';
 }
 
 export class ShellParseError extends Error {}
@@ -112,13 +117,17 @@ function readBacktickBody(c: Cursor): string {
 
 const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', e: '\x1b', '0': '\0' };
 
-/**
- * Splits source into commands. `nested` collects the sources of command
- * substitutions, which run too and are parsed by the caller.
- */
-function tokenize(src: string, nested: string[]): SimpleCommand[] {
+/** A simple command and the sources of the command substitutions in its words, which run just before it. */
+interface RawCommand {
+  cmd: SimpleCommand;
+  nested: string[];
+}
+
+/** Splits source into commands; the caller parses each one's substitutions. */
+function tokenize(src: string): RawCommand[] {
   const c: Cursor = { src, i: 0 };
-  const commands: SimpleCommand[] = [];
+  const commands: RawCommand[] = [];
+  let nested: string[] = [];
   let current: SimpleCommand = { argv: [], assignments: [], redirects: [] };
   let word = '';
   let inWord = false;
@@ -144,8 +153,9 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
   const endCommand = () => {
     endWord();
     if (pendingRedirect !== null) throw new ShellParseError(`redirection ${pendingRedirect} without a target`);
-    if (current.argv.length > 0 || current.assignments.length > 0 || current.redirects.length > 0) commands.push(current);
+    if (current.argv.length > 0 || current.assignments.length > 0 || current.redirects.length > 0 || nested.length > 0) commands.push({ cmd: current, nested });
     current = { argv: [], assignments: [], redirects: [] };
+    nested = [];
   };
   const skipHeredocBodies = () => {
     // After the newline that ends a command line, each pending here-document's body runs up to its delimiter line.
@@ -334,10 +344,182 @@ export function gitSubcommand(argv: readonly string[]): GitInvocation | null {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
-/** Wrappers whose remaining words are a command, with how many option words they take. */
-const PREFIX_COMMANDS = new Set(['command', 'builtin', 'exec', 'nohup', 'time', 'stdbuf', 'chronic', 'unbuffer', 'caffeinate', 'setsid', 'then', 'do', 'else', '!', '{', 'if', 'while', 'until']);
+/** Words of the shell's grammar that a command follows: the next word is that command. */
+const KEYWORDS = new Set(['then', 'do', 'else', 'elif', '!', '{', 'if', 'while', 'until']);
+
+/**
+ * How a wrapper's own options are spelled, so that the word after them is found as the command it runs:
+ * a value-taking option that is skipped as a flag makes its value look like the command (`stdbuf -o L rm …`
+ * would be a command `L`).
+ */
+interface WrapperSpec {
+  /** Short letters that take a value, attached (`-o0`, `-D.git`) or as the next word (`-o L`). */
+  short?: string;
+  /** Long options that take the next word as their value; `--name=V` always carries one. */
+  long?: readonly string[];
+  /** Words after the options that are the wrapper's own: timeout's duration, taskset's mask, chroot's root. */
+  operands?: number;
+  /** Options that run the command in another folder. */
+  chdir?: readonly string[];
+  /** Options naming a file the wrapper writes itself. */
+  output?: readonly string[];
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  command: {},
+  builtin: {},
+  nohup: {},
+  setsid: {},
+  chronic: {},
+  unbuffer: {},
+  exec: { short: 'a' },
+  time: { short: 'fo', long: ['--format', '--output'], output: ['-o', '--output'] },
+  stdbuf: { short: 'ioe', long: ['--input', '--output', '--error'] },
+  caffeinate: { short: 'tw' },
+  timeout: { short: 'sk', long: ['--signal', '--kill-after'], operands: 1 },
+  nice: { short: 'n', long: ['--adjustment'] },
+  ionice: { short: 'cnpPu', long: ['--class', '--classdata', '--pid', '--pgid', '--uid'] },
+  chrt: { short: 'TPD', long: ['--sched-runtime', '--sched-period', '--sched-deadline'], operands: 1 },
+  taskset: { operands: 1 },
+  flock: { short: 'wE', long: ['--timeout', '--conflict-exit-code'], operands: 1 },
+  sudo: {
+    short: 'CDghpRrtTUu',
+    long: ['--close-from', '--chdir', '--group', '--host', '--prompt', '--chroot', '--role', '--type', '--command-timeout', '--other-user', '--user'],
+    // A new root moves relative paths as a new working folder does.
+    chdir: ['-D', '--chdir', '-R', '--chroot'],
+  },
+  doas: { short: 'uC' },
+  chroot: { long: ['--userspec', '--groups'], operands: 1 },
+  strace: { short: 'abeEIoOpPsSuUX', long: ['--output', '--trace', '--signal', '--status', '--string-limit', '--user', '--env', '--attach', '--trace-path'], output: ['-o', '--output'] },
+  ltrace: { short: 'aAeFlnopsuwxD', long: ['--output', '--align', '--indent', '--library', '--user'], output: ['-o', '--output'] },
+  watch: { short: 'nq', long: ['--interval', '--equexit'] },
+  env: { short: 'uCS', long: ['--unset', '--chdir', '--split-string'], chdir: ['-C', '--chdir'] },
+  xargs: { short: 'aEdILnPs', long: ['--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'] },
+  parallel: {
+    short: 'jSIadELnNPsC',
+    long: ['--jobs', '--sshlogin', '--arg-file', '--delimiter', '--colsep', '--results', '--joblog', '--tmpdir', '--workdir', '--wd', '--timeout', '--retries', '--delay', '--env', '--basefile', '--return', '--tagstring', '--max-args', '--max-replace-args', '--halt', '--memfree', '--load', '--nice', '--sshloginfile', '--eof', '--replace'],
+    chdir: ['--workdir', '--wd'],
+  },
+  npx: { short: 'pcw', long: ['--package', '--call', '--workspace', '--cache', '--registry', '--userconfig', '--prefix'] },
+  bunx: { short: 'p', long: ['--package'] },
+};
+
+interface WrapperRead {
+  /** Where the wrapped command begins. */
+  at: number;
+  options: Array<[flag: string, value: string | null]>;
+}
+
+/** Reads a wrapper's options (clusters, attached values, unambiguous long prefixes, `--`) and its own operands. */
+function readWrapper(argv: readonly string[], spec: WrapperSpec, from = 1): WrapperRead {
+  const options: WrapperRead['options'] = [];
+  const long = spec.long ?? [];
+  const short = spec.short ?? '';
+  let i = from;
+  for (; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === '--') {
+      i++;
+      break;
+    }
+    if (!w.startsWith('-') || w === '-') break;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const written = eq < 0 ? w : w.slice(0, eq);
+      const matches = long.includes(written) ? [written] : long.filter((l) => l.startsWith(written));
+      const flag = matches.length === 1 ? matches[0]! : written;
+      options.push([flag, eq >= 0 ? w.slice(eq + 1) : matches.length === 1 ? (argv[++i] ?? '') : null]);
+      continue;
+    }
+    let taken = false;
+    for (let j = 1; j < w.length && !taken; j++) {
+      const letter = w[j]!;
+      if (!short.includes(letter)) {
+        options.push([`-${letter}`, null]);
+        continue;
+      }
+      options.push([`-${letter}`, j + 1 < w.length ? w.slice(j + 1) : (argv[++i] ?? '')]);
+      taken = true;
+    }
+  }
+  return { at: Math.min(argv.length, i + (spec.operands ?? 0)), options };
+}
+
+const valueOf = (read: WrapperRead, flags: readonly string[] | undefined) => read.options.filter(([f, v]) => v !== null && (flags ?? []).includes(f)).map(([, v]) => v!);
+
+/** What xargs and parallel put in place of their input, which the guard never sees: a word made at run time. */
+const INPUT_WORD = '${input-of-xargs}';
+
+/** xargs: its command (echo when none), with what it reads from its input as a word made at run time. */
+function xargsCommand(argv: readonly string[]): string[] {
+  const read = readWrapper(argv, WRAPPERS.xargs!);
+  const command = argv.length > read.at ? argv.slice(read.at) : ['echo'];
+  // -I R, -i[R] and --replace[=R] put each input line where R stands; otherwise the input words are appended.
+  let replace: string | null = null;
+  for (const [flag, value] of read.options) {
+    if (flag === '-I' && value !== null) replace = value;
+  }
+  for (const w of argv.slice(1, read.at)) {
+    const m = /^-i(.*)$/.exec(w) ?? /^--replace(?:=(.*))?$/.exec(w);
+    if (m) replace = m[1] || '{}';
+  }
+  if (replace === null || replace === '') return [...command, INPUT_WORD];
+  return command.map((w) => w.split(replace).join(INPUT_WORD));
+}
+
+/**
+ * GNU parallel: the command before `:::` (run by a shell, its words joined), once per argument, `{}` and the
+ * like replaced by it, or the argument appended. With no command, each argument is a command line.
+ */
+function parallelScripts(argv: readonly string[]): string[] | null {
+  const read = readWrapper(argv, WRAPPERS.parallel!);
+  const rest = argv.slice(read.at);
+  const sep = rest.findIndex((w) => /^:{3,4}\+?$/.test(w));
+  const command = sep < 0 ? rest : rest.slice(0, sep);
+  const literal = sep >= 0 && rest[sep]!.startsWith(':::') && !rest[sep]!.startsWith('::::');
+  const args = sep < 0 ? [] : rest.slice(sep + 1).filter((w) => !/^:{3,4}\+?$/.test(w)).slice(0, 16);
+  if (command.length === 0) return sep >= 0 && literal ? args : null;
+  const template = command.join(' ');
+  const inputs = literal && args.length > 0 ? args.map(shellQuote) : [INPUT_WORD];
+  const REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|#|%|\d+)?\}/g;
+  return inputs.map((input) => (REPLACEMENT.test(template) ? template.replace(REPLACEMENT, () => input) : `${template} ${input}`));
+}
+
+/** `npm exec`, `npx`, `pnpm exec|dlx`, `yarn exec|dlx`, `bunx`: the command they run (argv), or shell text (`-c`). */
+function packageRunner(argv: readonly string[]): { argv: string[] } | { script: string } | { chdir: string; argv: string[] } | null {
+  const name = base(argv[0] ?? '');
+  if (name === 'npx' || name === 'bunx' || name === 'pnpx') {
+    const read = readWrapper(argv, WRAPPERS[name === 'pnpx' ? 'npx' : name]!);
+    const call = valueOf(read, ['-c', '--call']);
+    return call.length > 0 ? { script: call.join('; ') } : { argv: argv.slice(read.at) };
+  }
+  if (name !== 'npm' && name !== 'pnpm' && name !== 'yarn' && name !== 'bun') return null;
+  // Global options before the subcommand; pnpm's -C DIR runs everything in DIR.
+  let chdir: string | null = null;
+  let i = 1;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const w = argv[i]!;
+    if (/^(-C|--dir|--prefix|--cwd|--filter|-F|--workspace|-w)$/.test(w)) {
+      if (w === '-C' || w === '--dir' || w === '--cwd') chdir = argv[i + 1] ?? '';
+      i++;
+    } else if (/^(--dir|--cwd)=/.test(w)) chdir = w.slice(w.indexOf('=') + 1);
+  }
+  const sub = argv[i];
+  const runs = sub === 'exec' || sub === 'x' || sub === 'dlx';
+  if (!runs || (name === 'bun' && sub !== 'x') || (name === 'npm' && sub === 'dlx')) return null;
+  // npm exec -c TEXT runs TEXT; pnpm exec -c (--shell-mode) is a flag.
+  const read = readWrapper(argv, name === 'npm' ? { short: 'pcw', long: ['--package', '--call', '--workspace'] } : { short: 'pF', long: ['--package', '--filter'] }, i + 1);
+  const call = valueOf(read, ['-c', '--call']);
+  const rest = argv.slice(read.at);
+  // pnpm exec -c and yarn exec (berry) hand the words to a shell.
+  const shell = (name === 'pnpm' && read.options.some(([f]) => f === '-c' || f === '--shell-mode')) || (name === 'yarn' && sub === 'exec');
+  if (name === 'npm' && call.length > 0) return { script: call.join('; ') };
+  if (shell) return chdir === null ? { script: rest.join(' ') } : { chdir, argv: ['sh', '-c', rest.join(' ')] };
+  return chdir === null ? { argv: rest } : { chdir, argv: rest };
+}
 
 const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+const isAbsoluteWord = (word: string) => word.startsWith('/') || word.startsWith('~');
 /** Text whose words only exist once it runs: a substitution or a variable. */
 const madeAtRunTime = (text: string) => /\$\(|`|\$\{?[A-Za-z_@*0-9]/.test(text);
 const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
@@ -408,59 +590,100 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
   const start = out.length;
   let chdir: string | null = null;
   let done = false;
+  const outputs: Redirect[] = [];
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
     const name = base(argv[0]!);
-    if (PREFIX_COMMANDS.has(name)) {
+    if (KEYWORDS.has(name)) {
       argv = argv.slice(1);
-      while (argv[0]?.startsWith('-') && name !== '!') argv = argv.slice(1);
+      continue;
+    }
+    if (name === 'busybox' && argv[1] !== undefined && !argv[1].startsWith('-')) {
+      // busybox APPLET ARGS is APPLET ARGS.
+      argv = argv.slice(1);
       continue;
     }
     if (name === 'env') {
-      let i = 1;
-      for (; i < argv.length; i++) {
-        const w = argv[i]!;
-        if (w === '--') {
-          i++;
-          break;
-        }
-        if (w === '-C' || w === '--chdir') chdir = argv[++i] ?? '';
-        else if (w.startsWith('--chdir=')) chdir = w.slice(8);
-        else if (/^-C./.test(w)) chdir = w.slice(2);
-        else if (w === '-u' || w === '--unset' || w === '-S') i++;
-        else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
-        else if (!w.startsWith('-')) break;
-      }
+      const read = readWrapper(argv, WRAPPERS.env!);
+      for (const d of valueOf(read, WRAPPERS.env!.chdir)) chdir = chdir === null ? d : posix.join(chdir, d);
+      const split = valueOf(read, ['-S', '--split-string']);
+      let i = read.at;
       for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) {
         const w = argv[i]!;
         assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
       }
-      argv = argv.slice(i);
-      continue;
-    }
-    if (name === 'sudo' || name === 'doas') {
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) {
-        if (argv[i] === '-D' || argv[i] === '--chdir') chdir = argv[i + 1] ?? '';
-        else if (argv[i]!.startsWith('--chdir=')) chdir = argv[i]!.slice(8);
-        i += /^-[ugpCDhrt]$|^--chdir$/.test(argv[i]!) ? 2 : 1;
+      if (split.length > 0) {
+        // env -S splits its string into words that come first, themselves assignments, options or the command.
+        const words = tokenize(split.join(' '));
+        if (words.length !== 1 || words[0]!.nested.length > 0 || words[0]!.cmd.redirects.length > 0) {
+          out.push(opaque(cmd, `env -S with shell syntax in its string (${excerpt(split.join(' '))}) runs what the guard cannot read`));
+          done = true;
+          break;
+        }
+        const parsed = words[0]!.cmd;
+        argv = ['env', ...parsed.assignments.map(([n, v]) => `${n}=${v}`), ...parsed.argv, ...argv.slice(i)];
+        continue;
       }
-      while (i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!)) {
-        const w = argv[i++]!;
-        assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
-      }
-      argv = argv.slice(i);
-      continue;
-    }
-    if (name === 'timeout' || name === 'nice' || name === 'ionice' || (name === 'flock' && optionValues(argv.slice(1), ['--command'], 'c').length === 0) || name === 'watch') {
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-(n|s|k|c|w|d)$/.test(argv[i]!) ? 2 : 1;
-      if (name === 'timeout' || name === 'flock') i++;
       argv = argv.slice(i);
       continue;
     }
     if (name === 'xargs') {
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-[IiLlnPsEdaI]$/.test(argv[i]!) ? 2 : 1;
+      argv = xargsCommand(argv);
+      continue;
+    }
+    if (name === 'parallel') {
+      const scripts = parallelScripts(argv);
+      if (scripts === null) out.push(opaque(cmd, 'parallel reading its commands from its input runs text the guard never sees'));
+      else for (const script of scripts) out.push(...parseShell(script, depth + 1));
+      done = true;
+      break;
+    }
+    if (name === 'watch') {
+      const read = readWrapper(argv, WRAPPERS.watch!);
+      const rest = argv.slice(read.at);
+      // watch hands its words, joined, to sh -c (unless -x runs them as they are).
+      if (read.options.some(([f]) => f === '-x' || f === '--exec')) argv = rest;
+      else {
+        out.push(...parseShell(rest.join(' '), depth + 1));
+        done = true;
+        break;
+      }
+      continue;
+    }
+    const runner = packageRunner(argv);
+    if (runner) {
+      if ('script' in runner) {
+        out.push(...parseShell(runner.script, depth + 1));
+        done = true;
+        break;
+      }
+      if ('chdir' in runner) chdir = chdir === null ? runner.chdir : posix.join(chdir, runner.chdir);
+      argv = runner.argv;
+      continue;
+    }
+    const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
+    // flock FILE -c TEXT runs text, read below; flock FILE CMD runs CMD.
+    if (spec && !(name === 'flock' && optionValues(argv.slice(1), ['--command'], 'c').length > 0)) {
+      const read = readWrapper(argv, spec);
+      for (const d of valueOf(read, spec.chdir)) chdir = chdir === null || isAbsoluteWord(d) ? d : posix.join(chdir, d);
+      if (name === 'chroot' && argv[read.at - 1] !== undefined) chdir = argv[read.at - 1]!;
+      for (const [flag, value] of read.options) {
+        if (value === null || !(spec.output ?? []).includes(flag)) continue;
+        // strace -o '|cmd' pipes the trace into a command.
+        if (/^[|!]/.test(value)) out.push(...parseShell(value.slice(1), depth + 1));
+        else outputs.push({ op: `${name} ${flag}`, target: value });
+      }
+      let i = read.at;
+      if (name === 'sudo' || name === 'doas') {
+        if (read.options.some(([f]) => f === '-e' || f === '--edit')) {
+          // sudo -e FILE… edits the files: sudoedit.
+          argv = ['sudoedit', ...argv.slice(i)];
+          break;
+        }
+        for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) {
+          const w = argv[i]!;
+          assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+        }
+      }
       argv = argv.slice(i);
       continue;
     }
@@ -468,8 +691,14 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       const ci = argv.findIndex((w, i) => i > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w));
       if (ci > 0 && argv[ci + 1] !== undefined) {
         const script = argv[ci + 1]!;
-        if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
-        out.push(...parseShell(script, depth + 1));
+        // `xargs -I{} sh -c 'cd {} && make'` puts its input in a word of the script, which the guard reads like
+        // a variable; input run as the command itself is text the guard never sees.
+        const injected = script.includes(INPUT_WORD);
+        const inner = parseShell(script, depth + 1);
+        if (madeAtRunTime(injected ? script.split(INPUT_WORD).join('') : script) || (injected && inner.some((c) => c.argv[0]?.includes(INPUT_WORD)))) {
+          out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
+        }
+        out.push(...inner);
         done = true;
         break;
       }
@@ -511,7 +740,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     }
     break;
   }
-  if (!done) out.push({ argv, assignments, redirects: cmd.redirects, ...(cmd.piped ? { piped: true } : {}) });
+  if (!done) out.push({ argv, assignments, redirects: [...cmd.redirects, ...outputs], ...(cmd.piped ? { piped: true } : {}) });
   // `env -C DIR cmd` runs cmd in DIR: the rules follow it like `pushd DIR; cmd; popd`.
   if (chdir !== null) {
     out.splice(start, 0, { argv: ['pushd', chdir], assignments: [], redirects: [] });
@@ -522,10 +751,18 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
 /** Every simple command the source would run, wrappers unwrapped and substitutions included. */
 export function parseShell(src: string, depth = 0): SimpleCommand[] {
   if (depth > MAX_DEPTH) throw new ShellParseError('commands nested too deeply to inspect');
-  const nested: string[] = [];
-  const raw = tokenize(src, nested);
   const out: SimpleCommand[] = [];
-  for (const cmd of raw) unwrap(cmd, depth, out);
-  for (const body of nested) out.push(...parseShell(body, depth + 1));
+  for (const { cmd, nested } of tokenize(src)) {
+    // The shell runs a command's substitutions before the command, each in a subshell, where it stands then:
+    // in `cd .git && echo $(cat > hooks/pre-commit) && cd ..` the cat writes .git/hooks/pre-commit.
+    for (const body of nested) {
+      out.push(marker('open'));
+      out.push(...parseShell(body, depth + 1));
+      out.push(marker('close'));
+    }
+    if (cmd.argv.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) unwrap(cmd, depth, out);
+  }
   return out;
 }
+
+const marker = (scope: 'open' | 'close'): SimpleCommand => ({ argv: [], assignments: [], redirects: [], scope });

@@ -408,3 +408,166 @@ describe('symlinks on disk', () => {
     expect(through(command)).toEqual([]);
   });
 });
+
+/**
+ * Bypass classes a hostile review found, each with look-alikes from ordinary work that must still pass.
+ * Each class is a family of spellings, so a fix that closes one string only fails the rest.
+ */
+const REVIEW_CLASSES: Array<{ name: string; blocked: string[]; allowed: string[] }> = [
+  {
+    name: 'a command substitution runs where the shell stands when it reaches it, in a subshell of its own',
+    blocked: [
+      'cd .git && echo $(cat > hooks/pre-commit) && cd ..',
+      'cd .git; x=$(cd ..); rm hooks/pre-commit',
+      'cd /tmp; x=$(cd /repo/.git; rm hooks/pre-commit)',
+      'cd .git && echo "`tee config`"; cd /tmp',
+      'pushd .git && echo $(cat x > hooks/commit-msg) && popd',
+      'cd .git && cat <(cat x > config) && cd -',
+    ],
+    allowed: [
+      'echo $(cat > config); cd .git',
+      'x=$(cd .git); echo x > config',
+      'cd .git && echo $(ls hooks) > /tmp/hooks.txt',
+      'x=$(cd src && pwd); echo $x',
+      'echo "$(cd /tmp && ls)" > notes.txt',
+    ],
+  },
+  {
+    name: 'wrappers: their options (and the values some take) are skipped to find the command they run',
+    blocked: [
+      'sudo --user=x rm .git/hooks/pre-commit',
+      'sudo -u x rm .git/hooks/pre-commit',
+      'sudo -T 5 rm .git/hooks/pre-commit',
+      'sudo -U x -u y rm .git/config',
+      'sudo -D .git rm hooks/pre-commit',
+      'sudo -D.git tee config',
+      'sudo -R .git rm hooks/pre-commit',
+      'sudo -e .git/config',
+      'timeout --signal=KILL 5 rm .git/config',
+      'timeout -s KILL 5 rm .git/config',
+      'timeout --sig KILL 5 rm .git/config',
+      'timeout -k 2 -s TERM 5 rm .git/config',
+      'nice --adjustment=5 rm .git/config',
+      'nice -n 5 rm .git/config',
+      'nice -10 rm .git/config',
+      'stdbuf -o0 rm .git/config',
+      'stdbuf -o L rm .git/config',
+      'stdbuf -i 0 -e L rm .git/config',
+      'exec -a name rm .git/config',
+      'env -S "rm .git/config"',
+      'env -S "X=1 rm .git/hooks/pre-commit"',
+      'env -u X rm .git/config',
+      'env -iu X rm .git/config',
+      'env --unset X rm .git/config',
+      'env -C.git tee config',
+      'command -p rm .git/config',
+      'nohup rm .git/config',
+      'time -p rm .git/config',
+      'time -f %e rm .git/config',
+      'time -o .git/config ls',
+      'ionice -c3 rm .git/config',
+      'ionice -c 2 -n 7 rm .git/config',
+      'chrt -f 10 rm .git/config',
+      'taskset 0x3 rm .git/config',
+      'taskset -c 0,1 rm .git/config',
+      'setsid -f rm .git/config',
+      'unbuffer -p rm .git/config',
+      'sudo timeout 30 nice -n 5 stdbuf -o L rm .git/config',
+    ],
+    allowed: [
+      'sudo -u postgres psql',
+      'sudo -D /srv/app npm ci',
+      'timeout 60 npm test',
+      'timeout -s KILL 5 npm test',
+      'nice -n 10 make',
+      'stdbuf -oL npm test | tee out.log',
+      'env -u NODE_OPTIONS npm test',
+      "env -S 'node --trace-warnings' x.js",
+      'time -p npm test',
+      'ionice -c3 make',
+      'chrt -i 0 make',
+      'taskset -c 0 npm test',
+      'setsid npm run dev',
+      'exec -a myname node server.js',
+      'sudo timeout 30 nice -n 5 npm test',
+    ],
+  },
+  {
+    name: 'wrappers that run their argument command, or shell text, are read as running it',
+    blocked: [
+      "busybox sh -c 'rm .git/config'",
+      'busybox cp x .git/hooks/pre-commit',
+      'chroot .git rm hooks/pre-commit',
+      'strace -f rm .git/config',
+      'strace -o .git/config ls',
+      "strace -o '|sh -c \"rm .git/config\"' ls",
+      'ltrace -o /tmp/t rm .git/config',
+      'npm exec -- rm .git/config',
+      "npm exec -c 'rm .git/config'",
+      "npx -c 'rm .git/config'",
+      'npx --yes -p x rm .git/hooks/pre-commit',
+      'pnpm exec rm .git/config',
+      'pnpm -C .git exec rm config',
+      "pnpm exec -c 'echo x > .git/config'",
+      'yarn exec rm .git/config',
+      "yarn exec 'rm .git/config'",
+      "xargs sh -c 'rm .git/config'",
+      'echo "rm .git/config" | xargs sh -c',
+      'parallel rm ::: .git/config',
+      "parallel 'rm {}' ::: a .git/hooks/pre-commit",
+      "parallel ::: 'rm .git/config'",
+      'parallel < cmds.txt',
+      'watch rm .git/config',
+      "watch -n 1 'cat x > .git/config'",
+      'watch -x rm .git/config',
+      "script -c 'rm .git/config' /dev/null",
+    ],
+    allowed: [
+      'busybox ls -la',
+      'strace -o /tmp/trace.txt node x.js',
+      'npx -y prettier --check .',
+      'npm exec --package=typescript -- tsc --version',
+      'pnpm exec vitest run',
+      'yarn exec tsc --noEmit',
+      "watch -n 5 'git status --short'",
+      'parallel gzip ::: a.log b.log',
+      "script -c 'npm test' /dev/null",
+    ],
+  },
+  {
+    name: 'xargs: the command after its options, its destinations counted, its input a word made at run time',
+    blocked: [
+      'xargs cp -t .git/hooks',
+      'ls | xargs -I{} cp {} .git/hooks/',
+      'ls | xargs -i cp {} .git/hooks/',
+      'ls | xargs -I % cp src %/hooks/pre-commit',
+      'find . -name "*.sh" -print0 | xargs -0 -n 1 -P 4 cp -t .git/hooks',
+      "xargs -a list -d '\\n' mv -t .git/hooks",
+      'xargs -L 1 -s 100 -E END ln -s /tmp/x .git/hooks/pre-commit',
+      'xargs --max-args=1 --replace=R cp R .git/config',
+      "echo 'git commit -n' | xargs -I{} sh -c '{}'",
+      "ls | xargs -I{} sh -c 'cp x {}/hooks/pre-commit'",
+    ],
+    allowed: [
+      'xargs -n1 echo',
+      'printf "%s\\n" a b | xargs -n1 echo',
+      "find . -name '*.orig' | xargs rm",
+      'ls | xargs -I{} echo {}',
+      "find . -name '*.ts' -print0 | xargs -0 wc -l",
+      'git ls-files -z | xargs -0 -n 50 prettier --write',
+      'ls *.log | xargs -I{} cp {} /tmp/logs/',
+      'xargs -a files.txt cp -t dist/',
+    ],
+  },
+];
+
+describe.each(REVIEW_CLASSES)('$name', ({ blocked, allowed }) => {
+  it.each(blocked)('blocks %s', (command) => {
+    const reasons = blockedBy(command);
+    expect(reasons).not.toEqual([]);
+    for (const reason of reasons) expect(reason).toMatch(/; \S/);
+  });
+  it.each(allowed)('lets %s through', (command) => {
+    expect(blockedBy(command)).toEqual([]);
+  });
+});
