@@ -89,9 +89,10 @@ function intoFolder(folder: string, sources: readonly string[], trees: boolean):
   const out: Destination[] = [{ path: folder, folder: true }];
   for (const s of sources) {
     const name = nameInFolder(s);
-    // A name made at run time could be any entry of the folder (.git, .claude), when whole trees move.
+    // A name made at run time could be any entry of the folder (.git, .claude), when whole trees move:
+    // `.*` is the pattern of those names (a bare `*` is read as the shell reads it, matching no dot-file).
     if (name === null) {
-      if (trees) out.push({ path: posix.join(folder, '*'), folder: true });
+      if (trees) out.push({ path: posix.join(folder, '.*'), folder: true });
     } else if (name !== '') out.push({ path: posix.join(folder, name), folder: true });
   }
   return out;

@@ -66,27 +66,69 @@ export function relativePath(word: string, cwd: string, root: string | null): st
   return p;
 }
 
-function globToRegExp(glob: string): RegExp {
+const GLOB = /[*?[]/;
+
+/** One path component of a shell pattern as a regular expression: `*`, `?` and `[…]` (`[!…]` too). */
+function componentRegExp(glob: string): RegExp {
   let re = '';
-  for (const ch of glob) re += ch === '*' ? '[^/]*' : ch === '?' ? '[^/]' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?:^|/)${re}$`);
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    const close = ch === '[' ? glob.indexOf(']', i + (glob[i + 1] === '!' || glob[i + 1] === '^' ? 3 : 2)) : -1;
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else if (close > 0) {
+      const body = glob.slice(i + 1, close);
+      const negated = body.startsWith('!') || body.startsWith('^');
+      re += `[${negated ? '^' : ''}${(negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
 }
 
-/** Which protected file (or folder holding one) a path word names, if any. */
+/**
+ * Whether a component of a written path may name a component of a protected one. Case is ignored:
+ * on macOS and Windows `.GIT/config` is `.git/config`, and no ordinary work spells it so. A pattern may
+ * match a name (`.g?t`, `.[g]it`, `?git`), except that one of wildcards and no letters (`*`, `?*`, `*.*`) is
+ * read as the shell reads it, matching no dot-file: `rm -rf dist/*` leaves a `dist/.git` alone.
+ */
+function componentMayBe(written: string, name: string): boolean {
+  if (!GLOB.test(written)) return written.toLowerCase() === name.toLowerCase();
+  if (name.startsWith('.') && /^[*?]/.test(written) && !/[A-Za-z0-9]/.test(written.replace(/\[[^\]]*\]/g, ''))) return false;
+  return componentRegExp(written).test(name);
+}
+
+const split = (path: string) => path.split('/');
+const PROTECTED_FILE_PARTS = PROTECTED_FILES.map((f) => [f, split(f)] as const);
+const PROTECTED_DIR_PARTS = PROTECTED_DIRS.map((d) => [d, split(d)] as const);
+const PROTECTED_PREFIX_PARTS = PROTECTED_PREFIXES.map((p) => split(p.replace(/\/$/, '')));
+
+/** Whether the last components of `path` may be `protectedParts` (the path is the protected one, or one like it in a subfolder). */
+function endsAs(path: readonly string[], protectedParts: readonly string[]): boolean {
+  const offset = path.length - protectedParts.length;
+  return offset >= 0 && protectedParts.every((p, k) => componentMayBe(path[offset + k]!, p));
+}
+
+/** The protected path `path` ends in inside a folder every file of which is protected (`.git/refs/x` of `sub/.git/refs/x`). */
+function insidePrefix(path: readonly string[]): string | null {
+  for (const prefix of PROTECTED_PREFIX_PARTS) {
+    for (let j = 0; j + prefix.length < path.length; j++) {
+      if (path[j + prefix.length] === '' || !prefix.every((p, k) => componentMayBe(path[j + k]!, p))) continue;
+      return [...prefix, ...path.slice(j + prefix.length)].join('/');
+    }
+  }
+  return null;
+}
+
+/** Which protected file (or folder holding one) a path word names, if any: by its last components, patterns and any case included. */
 export function protectedTarget(word: string, cwd: string, root: string | null, includeDirs: boolean): string | null {
   const rel = relativePath(word, cwd, root).replace(/\/+$/, '');
-  if (/[*?[]/.test(word)) {
-    const re = globToRegExp(rel);
-    return PROTECTED_FILES.find((f) => re.test(f)) ?? (includeDirs ? (PROTECTED_DIRS.find((d) => re.test(d)) ?? null) : null);
-  }
-  const file = PROTECTED_FILES.find((f) => rel === f || rel.endsWith(`/${f}`));
-  if (file) return file;
-  for (const prefix of PROTECTED_PREFIXES) {
-    if (rel.startsWith(prefix) && rel.length > prefix.length) return rel;
-    const i = rel.indexOf(`/${prefix}`);
-    if (i >= 0 && rel.length > i + 1 + prefix.length) return rel.slice(i + 1);
-  }
-  if (includeDirs) return PROTECTED_DIRS.find((d) => rel === d || rel.endsWith(`/${d}`)) ?? null;
+  const parts = split(rel);
+  const file = PROTECTED_FILE_PARTS.find(([, f]) => endsAs(parts, f));
+  if (file) return file[0];
+  const inside = insidePrefix(parts);
+  if (inside !== null) return inside;
+  if (includeDirs) return PROTECTED_DIR_PARTS.find(([, d]) => endsAs(parts, d))?.[0] ?? null;
   return null;
 }
 
@@ -323,11 +365,18 @@ function expandKnown(word: string, vars: ReadonlyMap<string, string> | undefined
 function protectedByTail(tail: string, folder: boolean): string | null {
   const rel = posix.normalize(tail).replace(/^(\.\/)+|\/+$/g, '');
   if (rel === '.' || rel === '' || rel.startsWith('..')) return folder || rel.startsWith('..') ? (rel || '.') : null;
-  const fits = (p: string) => p === rel || p.endsWith(`/${rel}`);
-  const hit = PROTECTED_FILES.find(fits) ?? (folder ? PROTECTED_DIRS.find(fits) : undefined);
-  if (hit) return hit;
-  const last = rel.slice(rel.lastIndexOf('/') + 1);
-  return HOOK_NAMES.has(last) ? `a hook named ${last}` : null;
+  const parts = split(rel);
+  const last = parts.at(-1)!;
+  // A last name that is all wildcard (`"$D"/*`) says no more than `"$D"` alone, which is not judged.
+  if (GLOB.test(last) && !/[A-Za-z0-9._-]/.test(last.replace(/\[[^\]]*\]|[*?]/g, ''))) return null;
+  // The tail is the end of a protected path (`hooks/pre-commit` of `.git/hooks/pre-commit`).
+  const fits = (p: readonly string[]) => p.length >= parts.length && parts.every((w, k) => componentMayBe(w, p[p.length - parts.length + k]!));
+  const hit = PROTECTED_FILE_PARTS.find(([, f]) => fits(f)) ?? (folder ? PROTECTED_DIR_PARTS.find(([, d]) => fits(d)) : undefined);
+  if (hit) return hit[0];
+  const inside = insidePrefix(parts);
+  if (inside !== null) return inside;
+  const hook = [...HOOK_NAMES].find((h) => componentMayBe(last, h));
+  return hook ? `a hook named ${hook}` : null;
 }
 
 /**
@@ -435,7 +484,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   }
   if (git && (git.name === 'worktree' || git.name === 'clone')) {
     // A checkout inside git's own folder puts tracked files next to its config and hooks.
-    const inside = destinations.find((d) => /(^|\/)\.git(\/|$)/.test(relativePath(expandKnown(d.path, ctx.vars), gitCtx.cwd, ctx.root)));
+    const inside = destinations.find((d) => /(^|\/)\.git(\/|$)/i.test(relativePath(expandKnown(d.path, ctx.vars), gitCtx.cwd, ctx.root)));
     if (inside && !findings.length) findings.push({ reason: `git ${git.name} into ${inside.path} puts a checkout inside git's own folder; put it beside the repository (../name)` });
   }
 
