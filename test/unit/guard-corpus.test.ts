@@ -150,6 +150,12 @@ const CORPUS = [
   'ls packages | xargs -n1 -P4 -I{} sh -c "cd packages/{} && npm test"',
   'parallel -j4 gzip ::: logs/a.log logs/b.log',
   'echo "built in $(cd dist && pwd)" >> build/notes.txt',
+  'gunzip data.gz',
+  'gunzip -k fixtures/dump.sql.gz && psql -f fixtures/dump.sql',
+  'gzip -dN downloads/report.gz',
+  'xz -d -k release.tar.xz && tar -xf release.tar',
+  'rm -rf dist/* coverage/*',
+  'rm -f *.log',
   'VERSION=$(cd packages/core && node -p "require(\'./package.json\').version") && echo $VERSION',
 ];
 

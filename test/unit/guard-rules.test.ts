@@ -612,6 +612,24 @@ const REVIEW_CLASSES: Array<{ name: string; blocked: string[]; allowed: string[]
       'cat .GIT/config',
     ],
   },
+  {
+    name: 'gzip and its kin: a twin whose name the command does not give lands in the file\'s folder',
+    blocked: [
+      'cd .git && gunzip -N x.gz',
+      'gzip -d -N .git/x.gz',
+      'gunzip -N .claude/x.gz',
+      'gunzip --name .claude/backup.gz',
+      'gunzip -Nf foo.gz',
+      'gunzip -S .x .claude/task-state.json.x',
+      'unxz --suffix=.bak .claude/task-state.json.bak',
+      'xz -d -S .bak .gitconfig.bak',
+      'gzip -S .json .claude/task-state',
+      'gunzip -S "$SUF" .claude/x',
+      'gzip -r .claude',
+      'cd .git/hooks && gunzip -N -S .z pre',
+    ],
+    allowed: ['gunzip data.gz', 'gunzip foo.gz', 'gunzip -N foo.gz', 'gzip -d -N logs/old.gz', 'gunzip -S .x notes.x', 'gzip -r dist', 'gunzip -c logs.gz | grep ERROR', 'bunzip2 a.bz2'],
+  },
 ];
 
 describe.each(REVIEW_CLASSES)('$name', ({ blocked, allowed }) => {
