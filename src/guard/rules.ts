@@ -143,18 +143,24 @@ const nonOptions = (args: string[]) => {
 };
 
 /** Commands that write or delete the paths they are given, and which of their words are those paths. */
-function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean } | null {
+function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean; links?: ReadonlySet<string> } | null {
   const name = base(argv[0]);
   const args = argv.slice(1);
   const plain = nonOptions(args);
   switch (name) {
     case 'rm':
     case 'unlink':
-    case 'shred':
     case 'rmdir':
+      // Removing a symlink removes the link, not what it points to: only the folders on its way are followed.
+      return { paths: plain, destructive: true, links: new Set(plain) };
+    case 'shred':
       return { paths: plain, destructive: true };
-    case 'mv':
-      return { paths: plain, destructive: true };
+    case 'mv': {
+      // mv renames each source itself, a link included; a destination that links to a folder is entered.
+      const target = args.findIndex((a) => a === '-t' || a === '--target-directory');
+      const destination = target >= 0 ? args[target + 1] : args.some((a) => /^(-t.|--target-directory=|-T$|--no-target-directory$)/.test(a)) ? undefined : plain.at(-1);
+      return { paths: plain, destructive: true, links: new Set(plain.filter((p) => p !== destination)) };
+    }
     case 'truncate':
     case 'sudoedit':
     case 'tee':
@@ -215,7 +221,7 @@ const GIT_CONFIG_ENV = /^GIT_CONFIG(_COUNT|_KEY_\d+|_VALUE_\d+|_PARAMETERS|_GLOB
 /** Arguments that make a command whose name is computed look like git (or wf) at work. */
 const GITLIKE_ARG = /^(commit|push|merge|rebase|am|cherry-pick|revert|config|update-ref|commit-tree|hooks|uninstall|--no-verify|--no-ver\w*|-[a-zA-Z]*n[a-zA-Z]*|core\.hooks[pP]ath.*)$/;
 /** Inline code that names git, its folder, hooks, or wf's files. */
-const TOUCHES_GIT = /\bgit\b|\.git\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
+const TOUCHES_GIT = /\bgit\b|\.git\b|gitconfig|\.husky\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
 const INTERPRETERS: Record<string, RegExp> = {
   python: /^-c$/, node: /^(-e|--eval|-p|--print)$/, nodejs: /^(-e|--eval|-p|--print)$/, bun: /^(-e|--eval|-p|--print)$/, deno: /^eval$/,
   perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-[a-zA-Z]*e$/, php: /^-r$/, lua: /^-e$/, osascript: /^-e$/,
@@ -341,12 +347,34 @@ export interface GuardContext {
   cdpath?: boolean;
 }
 
+/**
+ * The path with each `..` taken from where the folder before it really is: the kernel goes up from the
+ * link's target, so `h/../config` with `h -> .git/hooks` is .git/config, which the path's text does not say.
+ */
+function physicalDots(path: string, resolve: (absolute: string) => string | null): string | null {
+  let rest = path;
+  for (let n = 0; n < 8; n++) {
+    const up = /\/\.\.(?=\/|$)/.exec(rest);
+    if (!up) break;
+    const head = resolve(normalize(rest.slice(0, up.index) || '/'));
+    if (head === null) return null;
+    rest = `${posix.dirname(head)}${rest.slice(up.index + 3)}`;
+  }
+  return normalize(rest);
+}
+
 /** A path that names nothing protected as written, but reaches a protected one through a symlink on disk (`h -> .git/hooks`). */
-export function protectedThroughLinks(word: string, ctx: GuardContext, includeDirs: boolean): string | null {
+export function protectedThroughLinks(word: string, ctx: GuardContext, includeDirs: boolean, followLast = true): string | null {
   if (!ctx.resolve || !ctx.root || word.startsWith('~')) return null;
-  const absolute = isAbsolute(word) ? normalize(word) : normalize(posix.join(ctx.cwd, word));
-  const real = ctx.resolve(absolute);
-  if (real === null || real === absolute) return null;
+  const written = isAbsolute(word) ? word : `${ctx.cwd}/${word}`;
+  const absolute = physicalDots(written, ctx.resolve);
+  if (absolute === null) return null;
+  // `rm link/` and `rm link/.` go through the link; `rm link` does not.
+  const last = !followLast && !/\/\.?\.?$/.test(word) && posix.basename(absolute) !== '..';
+  const parent = posix.dirname(absolute);
+  const resolvedParent = last ? ctx.resolve(parent) : null;
+  const real = last ? (resolvedParent === null ? null : posix.join(resolvedParent, posix.basename(absolute))) : ctx.resolve(absolute);
+  if (real === null || real === normalize(written)) return null;
   return protectedTarget(real, ctx.cwd, ctx.resolve(ctx.root) ?? ctx.root, includeDirs);
 }
 
@@ -384,7 +412,7 @@ function protectedByTail(tail: string, folder: boolean): string | null {
  * with variables the line set expanded; a folder destination is protected when
  * it is or holds a protected path. The reason names the route and what to do instead.
  */
-export function writeFinding(word: string, folder: boolean, ctx: GuardContext, via: string): Finding | null {
+export function writeFinding(word: string, folder: boolean, ctx: GuardContext, via: string, followLast = true): Finding | null {
   const path = expandKnown(word, ctx.vars);
   const parts = [...path.matchAll(COMPUTED_PART)];
   if (parts.length > 0) {
@@ -399,7 +427,7 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     const hit = protectedByTail(path, folder);
     return hit ? { reason: `${via} writes ${word} in a folder the guard cannot tell (${ctx.unknownCwd}), which may be ${hit === '.' ? 'a protected folder' : hit}; cd to a folder written out, or give the path from the repository root` } : null;
   }
-  const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder);
+  const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder, followLast);
   if (!target) return null;
   if (/[*?[]/.test(path)) return { reason: `${via} writes ${word}, which may be ${target}, which only wf itself may write; name the files one by one` };
   if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {
@@ -410,6 +438,57 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     return { reason: `${via} would change ${target}, which decides what git runs or what a branch is; use git's own commands for refs and branches, and leave git's config and hooks to a person` };
   }
   return { reason: `${via} would change ${target}, which only wf itself may write; the wf commands write it (wf status shows the next one)` };
+}
+
+const PROC_ENVIRON_REASON =
+  "reading a process's environment (/proc/PID/environ, ps e) shows other programs' secrets, such as the API keys of wf's reviewer and fixer; read your own variables with printenv NAME";
+const PROC_ENVIRON_IN_CODE = /\/proc\/[\s\S]*environ/;
+/** Paths standing for every process's environment file, to try a pattern or a path made at run time against. */
+const PROC_ENVIRON_SAMPLES = ['/proc/self/environ', '/proc/1/environ', '/proc/1/task/1/environ', '/proc/thread-self/environ'];
+
+/** A path word as a regular expression: a part made at run time may be anything, a pattern matches as it would. */
+function pathPattern(path: string): RegExp {
+  const marked = path.replace(COMPUTED_PART, '\0');
+  let re = '';
+  for (let i = 0; i < marked.length; i++) {
+    const ch = marked[i]!;
+    const close = ch === '[' ? marked.indexOf(']', i + 2) : -1;
+    if (ch === '\0') re += '.*';
+    else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (close > 0) {
+      re += `[${marked.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Whether a command names another process's environment in any word or redirection (`cat /proc/$PPID/environ`,
+ * `xargs -0 < /proc/self/environ`, a pattern such as `/proc/[0-9]+/env?ron`), or is `ps` with its BSD `e` (environment) letter.
+ */
+function readsProcessEnvironment(cmd: SimpleCommand, ctx: GuardContext): boolean {
+  if (base(cmd.argv[0]) === 'ps' && cmd.argv.slice(1).some((a) => !a.startsWith('-') && /^[A-Za-z]*e[A-Za-z]*$/.test(a))) return true;
+  const inProc = ctx.cwd === '/proc' || ctx.cwd.startsWith('/proc/');
+  for (const raw of [...cmd.argv.slice(1), ...cmd.redirects.map((r) => r.target)]) {
+    for (const w of raw.includes('=') ? [raw, raw.slice(raw.indexOf('=') + 1)] : [raw]) {
+      if (!inProc && !ctx.unknownCwd && !/environ|\/proc|^\/[^/]*[*?[]/.test(w)) continue;
+      const word = expandKnown(w, ctx.vars);
+      // A word that begins with a variable (`$D/environ`) may be absolute.
+      const path = word.startsWith('/') || /^[$`]/.test(word) ? word : ctx.unknownCwd ? `$(cwd)/${word}` : posix.join(ctx.cwd, word);
+      const literal = path.replace(COMPUTED_PART, '');
+      // A word wholly made at run time names no file the guard can weigh (see the README).
+      if (!path.startsWith('/proc/') && !/environ/.test(literal)) continue;
+      if (!/[*?[]/.test(path) && literal === path) {
+        if (/^\/proc\/.+\/environ$/.test(posix.normalize(path))) return true;
+        continue;
+      }
+      const re = pathPattern(path);
+      if (PROC_ENVIRON_SAMPLES.some((p) => re.test(p))) return true;
+    }
+  }
+  return false;
 }
 
 /** The context a git command's paths resolve in: `git -C DIR` moves it. */
@@ -442,9 +521,20 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
     findings.push({ reason: `the command's name (${cmd.argv[0]}) is made when it runs, so the guard cannot tell whether it is git; write the command's name out` });
   }
   const inline = inlineCode(cmd.argv);
-  if (inline && TOUCHES_GIT.test(inline.code)) {
-    findings.push({ reason: `inline ${inline.interpreter} code that mentions git or wf's files does what the guard cannot read; run git and wf commands directly` });
+  if (inline) {
+    // The shell puts the line's own variables into double-quoted code before the interpreter reads it.
+    const code = expandKnown(inline.code, ctx.vars);
+    if (TOUCHES_GIT.test(code)) {
+      findings.push({ reason: `inline ${inline.interpreter} code that mentions git or wf's files does what the guard cannot read; run git and wf commands directly` });
+    } else {
+      // Code that reads a variable the line gave a protected path (D=.git node -e "…process.env.D…").
+      const known = [...(ctx.vars ?? new Map<string, string>()), ...cmd.assignments];
+      const via = known.find(([n, v]) => !isComputedWord(v) && TOUCHES_GIT.test(v) && new RegExp(`\\b${n}\\b`).test(code));
+      if (via) findings.push({ reason: `inline ${inline.interpreter} code reads ${via[0]}, which holds ${via[1]}, so it does what the guard cannot read to git or wf's files; run git and wf commands directly` });
+    }
+    if (PROC_ENVIRON_IN_CODE.test(code)) findings.push({ reason: PROC_ENVIRON_REASON });
   }
+  if (readsProcessEnvironment(cmd, ctx)) findings.push({ reason: PROC_ENVIRON_REASON });
   if (isWf(cmd.argv) && /^hooks$/.test(wfArgs(cmd.argv)[0] ?? '') && wfArgs(cmd.argv)[1] === 'uninstall') {
     findings.push({ reason: 'wf hooks uninstall switches the gates off; only a person changes that' });
   }
@@ -473,7 +563,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   const gitCtx = inFolder(ctx, git?.dir ?? null);
   if (written) {
     for (const p of written.paths) {
-      const finding = writeFinding(p, written.destructive, git ? gitCtx : ctx, name);
+      const finding = writeFinding(p, written.destructive, git ? gitCtx : ctx, name, !written.links?.has(p));
       if (finding) findings.push(finding);
     }
   }

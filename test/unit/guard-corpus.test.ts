@@ -156,6 +156,17 @@ const CORPUS = [
   'xz -d -k release.tar.xz && tar -xf release.tar',
   'rm -rf dist/* coverage/*',
   'rm -f *.log',
+  'rm build-link && ln -s dist build-link',
+  'mv current-link previous-link',
+  'ps aux | grep node',
+  'ps -ef | grep vitest',
+  'cat /proc/cpuinfo | grep -c processor',
+  'cat /proc/meminfo | head -3',
+  'cat /proc/$$/status',
+  'nproc && cat /proc/loadavg',
+  'node -e "console.log(process.env.NODE_ENV)"',
+  'OUT=dist/meta.json node -e "require(\'fs\').writeFileSync(process.env.OUT, \'{}\')"',
+  'ls ~/.Git-stuff',
   'VERSION=$(cd packages/core && node -p "require(\'./package.json\').version") && echo $VERSION',
 ];
 

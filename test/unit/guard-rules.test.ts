@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveOnDisk } from '../../src/guard/agent-guard.js';
 import { commitSkipsHooks, findingsForAll } from '../../src/guard/rules.js';
 import { parseShell } from '../../src/guard/shell-parse.js';
 
@@ -630,6 +634,49 @@ const REVIEW_CLASSES: Array<{ name: string; blocked: string[]; allowed: string[]
     ],
     allowed: ['gunzip data.gz', 'gunzip foo.gz', 'gunzip -N foo.gz', 'gzip -d -N logs/old.gz', 'gunzip -S .x notes.x', 'gzip -r dist', 'gunzip -c logs.gz | grep ERROR', 'bunzip2 a.bz2'],
   },
+  {
+    name: 'inline code: the line\'s own variables expanded, and variables it reads that hold protected paths',
+    blocked: [
+      'd=.git; python3 -c "open(\'$d/hooks/pre-commit\',\'w\')"',
+      'd=.g; python3 -c "open(\'${d}it/config\',\'w\')"',
+      'F=task-state; node -e "require(\'fs\').writeFileSync(\'.claude/\'+\'$F.json\', \'{}\')"',
+      'D=.git node -e "require(\'fs\').writeFileSync(process.env.D+\'/config\',\'\')"',
+      'export D=.git; node -e "require(\'fs\').writeFileSync(process.env.D+\'/config\',\'\')"',
+      'env D=.claude/task-state.json python3 -c "import os; open(os.environ[\'D\'],\'w\')"',
+      'P=.husky/pre-commit ruby -e "File.write(ENV[\'P\'], \'\')"',
+      'sudo H=.git/hooks perl -e \'open(F, ">$ENV{H}/pre-commit")\'',
+    ],
+    allowed: [
+      'D=dist node -e "console.log(process.env.D)"',
+      'TOKEN=$(cat t) node -e "fetch(process.env.TOKEN)"',
+      'OUT=build/x.json; node -e "require(\'fs\').writeFileSync(\'$OUT\', \'{}\')"',
+      'NAME=world python3 -c "import os; print(os.environ[\'NAME\'])"',
+    ],
+  },
+  {
+    name: 'another process\'s environment (/proc/PID/environ) holds the reviewer\'s and fixer\'s API keys',
+    blocked: [
+      'cat /proc/*/environ',
+      'cat /proc/$PPID/environ',
+      'strings /proc/1234/environ',
+      'xargs -0 < /proc/self/environ',
+      "tr '\\0' '\\n' < /proc/self/environ",
+      'cat /proc/self/task/12/environ',
+      'cat /proc//self/./environ',
+      'cd /proc/self && cat environ',
+      'cd /proc && cat */environ',
+      'cat /proc/$X',
+      'cat $D/environ',
+      'cp /proc/1/environ /tmp/e',
+      'grep -a KEY /proc/[0-9]*/environ',
+      'sudo cat /proc/1/environ',
+      'python3 -c "print(open(\'/proc/1/environ\').read())"',
+      'node -e "fs.readFileSync(\'/proc/\'+process.ppid+\'/environ\')"',
+      'ps eww',
+      'ps auxe',
+    ],
+    allowed: ['cat /proc/1/cmdline', 'cat /proc/cpuinfo', 'cat /proc/self/status', 'ps aux', 'ps -ef', 'ps -eo pid,cmd', 'printenv HOME', 'env | grep NODE', 'cat "$D"'],
+  },
 ];
 
 describe.each(REVIEW_CLASSES)('$name', ({ blocked, allowed }) => {
@@ -640,5 +687,25 @@ describe.each(REVIEW_CLASSES)('$name', ({ blocked, allowed }) => {
   });
   it.each(allowed)('lets %s through', (command) => {
     expect(blockedBy(command)).toEqual([]);
+  });
+});
+
+describe('removing or renaming a symlink is not writing what it points to (a real folder with real links)', () => {
+  // dir/hook -> .git/hooks/pre-commit and dir/hooks -> .git/hooks, as a person may make them to read the hooks.
+  const dir = mkdtempSync(join(tmpdir(), 'wf-guard-links-'));
+  mkdirSync(join(dir, '.git/hooks'), { recursive: true });
+  writeFileSync(join(dir, '.git/hooks/pre-commit'), '#!/bin/sh\n');
+  symlinkSync(join(dir, '.git/hooks/pre-commit'), join(dir, 'hook'));
+  symlinkSync(join(dir, '.git/hooks'), join(dir, 'hooks'));
+  mkdirSync(join(dir, 'docs'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const onDisk = (command: string) => findingsForAll(parseShell(command), { cwd: dir, root: dir, resolve: resolveOnDisk }).map((f) => f.reason);
+
+  it.each(['rm hook', 'rm -f hook hooks', 'unlink hook', 'mv hook docs/old-hook', 'mv hooks hooks-old', 'mv -t docs hook', 'rm build-link'])('%s passes', (command) => {
+    expect(onDisk(command)).toEqual([]);
+  });
+
+  it.each(['echo x > hook', 'rm hooks/pre-commit', 'rm -r hooks/', 'rm -rf hooks/.', 'mv evil hooks', 'cp evil hook', 'chmod -x hook', 'shred hook', 'truncate -s 0 hook', 'mv x hooks/../config'])('%s reaches .git through the link', (command) => {
+    expect(onDisk(command).join('\n')).toMatch(/\.git/);
   });
 });
