@@ -123,6 +123,24 @@ interface RawCommand {
   nested: string[];
 }
 
+/** The command substitutions in text the shell expands without parsing it as commands (a here-document's body). */
+function substitutionsIn(text: string): string[] {
+  const out: string[] = [];
+  const c: Cursor = { src: text, i: 0 };
+  while (c.i < text.length) {
+    const ch = text[c.i]!;
+    if (ch === '\\') c.i += 2;
+    else if (ch === '$' && text[c.i + 1] === '(' && text[c.i + 2] !== '(') {
+      c.i += 2;
+      out.push(readParenBody(c));
+    } else if (ch === '`') {
+      c.i++;
+      out.push(readBacktickBody(c));
+    } else c.i++;
+  }
+  return out;
+}
+
 /** Splits source into commands; the caller parses each one's substitutions. */
 function tokenize(src: string): RawCommand[] {
   const c: Cursor = { src, i: 0 };
@@ -132,23 +150,32 @@ function tokenize(src: string): RawCommand[] {
   let word = '';
   let inWord = false;
   let pendingRedirect: string | null = null;
-  const heredocs: string[] = [];
+  // A quote or backslash anywhere in a here-document's delimiter keeps its body as text; otherwise `$(…)` in it runs.
+  let quoted = false;
+  const heredocs: Array<{ delimiter: string; expands: boolean; owner: string[] }> = [];
+  // Inside `case … esac`, a `)` ends a pattern, not a subshell.
+  let caseDepth = 0;
 
   const endWord = () => {
     if (!inWord) return;
     if (pendingRedirect !== null) {
       // `$((1<<2))` and `(( x << 3 ))` shift bits: a number after `<<` is arithmetic, not a here-document delimiter.
       if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) {
-        if (!/^\d+$/.test(word)) heredocs.push(word);
+        if (!/^\d+$/.test(word)) heredocs.push({ delimiter: word, expands: !quoted, owner: nested });
       }
       else current.redirects.push({ op: pendingRedirect, target: word });
       pendingRedirect = null;
     } else if (current.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
       const eq = word.indexOf('=');
       current.assignments.push([word.slice(0, eq), word.slice(eq + 1)]);
-    } else current.argv.push(word);
+    } else {
+      if (current.argv.length === 0 && !quoted && word === 'case') caseDepth++;
+      if (current.argv.length === 0 && !quoted && word === 'esac') caseDepth = Math.max(0, caseDepth - 1);
+      current.argv.push(word);
+    }
     word = '';
     inWord = false;
+    quoted = false;
   };
   const endCommand = () => {
     endWord();
@@ -159,14 +186,26 @@ function tokenize(src: string): RawCommand[] {
   };
   const skipHeredocBodies = () => {
     // After the newline that ends a command line, each pending here-document's body runs up to its delimiter line.
-    for (const raw of heredocs.splice(0)) {
-      const delimiter = raw.replace(/^-/, '');
+    for (const h of heredocs.splice(0)) {
+      const delimiter = h.delimiter.replace(/^-/, '');
+      const start = c.i;
+      let bodyEnd = src.length;
       for (;;) {
         const end = src.indexOf('\n', c.i);
         const line = src.slice(c.i, end < 0 ? src.length : end);
+        const lineStart = c.i;
         c.i = end < 0 ? src.length : end + 1;
-        if (line.replace(/^\t+/, '') === delimiter || end < 0) break;
+        if (line.replace(/^\t+/, '') === delimiter) {
+          bodyEnd = lineStart;
+          break;
+        }
+        if (end < 0) break;
       }
+      if (!h.expands) continue;
+      const bodies = substitutionsIn(src.slice(start, bodyEnd));
+      if (bodies.length === 0) continue;
+      h.owner.push(...bodies);
+      if (!commands.some((r) => r.nested === h.owner)) commands.push({ cmd: { argv: [], assignments: [], redirects: [] }, nested: h.owner });
     }
   };
 
@@ -188,6 +227,7 @@ function tokenize(src: string): RawCommand[] {
       }
       word += src[c.i + 1] ?? '';
       inWord = true;
+      quoted = true;
       c.i += 2;
       continue;
     }
@@ -196,6 +236,7 @@ function tokenize(src: string): RawCommand[] {
       if (end < 0) throw new ShellParseError('unterminated single quote');
       word += src.slice(c.i + 1, end);
       inWord = true;
+      quoted = true;
       c.i = end + 1;
       continue;
     }
@@ -222,11 +263,13 @@ function tokenize(src: string): RawCommand[] {
       if (c.i >= src.length) throw new ShellParseError("unterminated $'…'");
       c.i++;
       inWord = true;
+      quoted = true;
       continue;
     }
     if (ch === '"') {
       c.i++;
       inWord = true;
+      quoted = true;
       while (c.i < src.length && src[c.i] !== '"') {
         const d = src[c.i]!;
         if (d === '\\' && '"\\$`\n'.includes(src[c.i + 1] ?? '')) {
@@ -296,7 +339,11 @@ function tokenize(src: string): RawCommand[] {
       continue;
     }
     if (SEPARATORS.has(ch)) {
+      // `… | ( sh )` feeds the pipe to the subshell's first command.
+      const carriesPipe = ch === '(' && current.argv.length === 0 && current.piped === true;
       endCommand();
+      if ((ch === '(' || ch === ')') && caseDepth === 0) commands.push({ cmd: marker(ch === '(' ? 'open' : 'close'), nested: [] });
+      if (carriesPipe) current.piped = true;
       const pipe = ch === '|' && src[c.i + 1] !== '|';
       c.i += ch === '&' && src[c.i + 1] === '&' ? 2 : ch === '|' && (src[c.i + 1] === '|' || src[c.i + 1] === '&') ? 2 : 1;
       if (pipe) current.piped = true;
@@ -753,6 +800,10 @@ export function parseShell(src: string, depth = 0): SimpleCommand[] {
   if (depth > MAX_DEPTH) throw new ShellParseError('commands nested too deeply to inspect');
   const out: SimpleCommand[] = [];
   for (const { cmd, nested } of tokenize(src)) {
+    if (cmd.scope) {
+      out.push(cmd);
+      continue;
+    }
     // The shell runs a command's substitutions before the command, each in a subshell, where it stands then:
     // in `cd .git && echo $(cat > hooks/pre-commit) && cd ..` the cat writes .git/hooks/pre-commit.
     for (const body of nested) {
