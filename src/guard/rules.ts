@@ -464,12 +464,25 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** ps's BSD letters (`ps e`, `ps auxe`, `ps eww`) with `e`, read past the values of options that take one (`ps -o user -p 1`). */
+function psShowsEnvironment(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (/^-[A-Za-z]*[oOpqstuUgGC]$|^--(format|sort|pid|ppid|user|group|cols|columns|lines|rows|tty)$/.test(a)) i++;
+    else if (/^[A-Za-z]+$/.test(a)) {
+      if (a.includes('e')) return true;
+      if (/[oOpqtU]$/.test(a)) i++;
+    }
+  }
+  return false;
+}
+
 /**
  * Whether a command names another process's environment in any word or redirection (`cat /proc/$PPID/environ`,
  * `xargs -0 < /proc/self/environ`, a pattern such as `/proc/[0-9]+/env?ron`), or is `ps` with its BSD `e` (environment) letter.
  */
 function readsProcessEnvironment(cmd: SimpleCommand, ctx: GuardContext): boolean {
-  if (base(cmd.argv[0]) === 'ps' && cmd.argv.slice(1).some((a) => !a.startsWith('-') && /^[A-Za-z]*e[A-Za-z]*$/.test(a))) return true;
+  if (base(cmd.argv[0]) === 'ps' && psShowsEnvironment(cmd.argv.slice(1))) return true;
   const inProc = ctx.cwd === '/proc' || ctx.cwd.startsWith('/proc/');
   for (const raw of [...cmd.argv.slice(1), ...cmd.redirects.map((r) => r.target)]) {
     for (const w of raw.includes('=') ? [raw, raw.slice(raw.indexOf('=') + 1)] : [raw]) {

@@ -688,8 +688,10 @@ const REVIEW_CLASSES: Array<{ name: string; blocked: string[]; allowed: string[]
       'node -e "fs.readFileSync(\'/proc/\'+process.ppid+\'/environ\')"',
       'ps eww',
       'ps auxe',
+      'ps -p 1 e',
+      'ps -o pid e',
     ],
-    allowed: ['cat /proc/1/cmdline', 'cat /proc/cpuinfo', 'cat /proc/self/status', 'ps aux', 'ps -ef', 'ps -eo pid,cmd', 'printenv HOME', 'env | grep NODE', 'cat "$D"'],
+    allowed: ['cat /proc/1/cmdline', 'cat /proc/cpuinfo', 'cat /proc/self/status', 'ps aux', 'ps -ef', 'ps -o user,etime -p 1', 'ps -o etime -p 1', 'ps axo pid,user', 'ps o user', 'ps aux --sort=-%mem', 'ps -eo pid,cmd', 'printenv HOME', 'env | grep NODE', 'cat "$D"'],
   },
 ];
 
