@@ -22,8 +22,8 @@ export interface SimpleCommand {
   /** Set when the command runs text the guard cannot see (a shell fed by a pipe, `sh -c "$(…)"`): why. */
   opaque?: string;
   /**
-   * A marker, not a command: a command substitution's subshell begins (`open`) or ends (`close`). Its
-   * `cd`s and assignments end with it, and it runs where the shell stands when it reaches the substitution.
+   * A marker, not a command: a subshell (`( … )`, `$(…)`) begins (`open`) or ends (`close`). Its `cd`s and
+   * assignments end with it, and a substitution runs where the shell stands when it reaches it.
    */
   scope?: 'open' | 'close';
 }
@@ -419,6 +419,13 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   setsid: {},
   chronic: {},
   unbuffer: {},
+  fakeroot: {},
+  catchsegv: {},
+  firejail: {},
+  unshare: { short: 'S', long: ['--setuid', '--setgid', '--root', '--wd', '--propagation'], chdir: ['--wd'] },
+  valgrind: {},
+  runuser: { short: 'ugG', long: ['--user', '--group', '--supp-group'] },
+  dotenv: { short: 'ecv' },
   exec: { short: 'a' },
   time: { short: 'fo', long: ['--format', '--output'], output: ['-o', '--output'] },
   stdbuf: { short: 'ioe', long: ['--input', '--output', '--error'] },
@@ -649,6 +656,18 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       argv = argv.slice(1);
       continue;
     }
+    if (name === 'cross-env' || name === 'cross-env-shell') {
+      // cross-env A=1 B=2 cmd: the assignments, then the command (cross-env-shell hands it to a shell).
+      let i = 1;
+      for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) assignments.push([argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)]);
+      if (name === 'cross-env-shell') {
+        out.push(...parseShell(argv.slice(i).join(' '), depth + 1));
+        done = true;
+        break;
+      }
+      argv = argv.slice(i);
+      continue;
+    }
     if (name === 'env') {
       const read = readWrapper(argv, WRAPPERS.env!);
       for (const d of valueOf(read, WRAPPERS.env!.chdir)) chdir = chdir === null ? d : posix.join(chdir, d);
@@ -708,8 +727,8 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       continue;
     }
     const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
-    // flock FILE -c TEXT runs text, read below; flock FILE CMD runs CMD.
-    if (spec && !(name === 'flock' && optionValues(argv.slice(1), ['--command'], 'c').length > 0)) {
+    // flock FILE -c TEXT and runuser -c TEXT run text, read below; flock FILE CMD runs CMD.
+    if (spec && !((name === 'flock' || name === 'runuser') && optionValues(argv.slice(1), ['--command'], 'c').length > 0)) {
       const read = readWrapper(argv, spec);
       for (const d of valueOf(read, spec.chdir)) chdir = chdir === null || isAbsoluteWord(d) ? d : posix.join(chdir, d);
       if (name === 'chroot' && argv[read.at - 1] !== undefined) chdir = argv[read.at - 1]!;
