@@ -700,18 +700,30 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   let vars = new Map<string, string>();
   const findings: Finding[] = [];
   // A substitution's subshell: what it cds to and assigns ends with it.
-  const saved: Array<{ here: Place; previous: Place; stack: Place[]; vars: Map<string, string> }> = [];
+  const saved: Array<{ here: Place; previous: Place; stack: Place[]; vars: Map<string, string>; listStart: Place; maybeMoved: string | null }> = [];
+  // Where the current list began, and a cd in it that may not have run (`false && cd ..`).
+  let listStart: Place = here;
+  let maybeMoved: string | null = null;
   for (const cmd of commands) {
     if (cmd.scope === 'open') {
-      saved.push({ here, previous, stack: [...stack], vars: new Map(vars) });
+      saved.push({ here, previous, stack: [...stack], vars: new Map(vars), listStart, maybeMoved });
+      listStart = here;
+      maybeMoved = null;
       continue;
     }
     if (cmd.scope === 'close') {
       const s = saved.pop();
       if (s) {
-        ({ here, previous, vars } = s);
+        ({ here, previous, vars, listStart, maybeMoved } = s);
         stack.splice(0, stack.length, ...s.stack);
       }
+      continue;
+    }
+    if (cmd.scope === 'end') {
+      // After the list, the shell is where that cd took it, or where the list began: the guard cannot tell which.
+      if (maybeMoved !== null && (here.cwd !== listStart.cwd || here.unknown !== listStart.unknown)) here = { cwd: here.cwd, unknown: `${maybeMoved}, which may not have run` };
+      listStart = here;
+      maybeMoved = null;
       continue;
     }
     findings.push(...findingsFor(cmd, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }));
@@ -726,6 +738,7 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
     if (name !== 'cd' && name !== 'pushd' && name !== 'popd' && name !== 'chdir') continue;
     const operands = nonOptions(cmd.argv.slice(1));
     const what = cmd.argv.join(' ');
+    if (cmd.conditional) maybeMoved = what;
     const from = here;
     if (name === 'popd') here = stack.pop() ?? here;
     else if (operands.length > 1 || /^[+-]\d+$/.test(operands[0] ?? '')) here = { cwd: here.cwd, unknown: what };

@@ -25,7 +25,12 @@ export interface SimpleCommand {
    * A marker, not a command: a subshell (`( … )`, `$(…)`) begins (`open`) or ends (`close`). Its `cd`s and
    * assignments end with it, and a substitution runs where the shell stands when it reaches it.
    */
-  scope?: 'open' | 'close';
+  scope?: 'open' | 'close' | 'end';
+  /**
+   * It may not run: it follows `&&` or `||`, or is inside `if`, `case` or a loop. A cd there moves the
+   * shell or not; the `end` marker closes the list after which that is no longer known.
+   */
+  conditional?: boolean;
 }
 
 export class ShellParseError extends Error {}
@@ -155,6 +160,9 @@ function tokenize(src: string): RawCommand[] {
   const heredocs: Array<{ delimiter: string; expands: boolean; owner: string[] }> = [];
   // Inside `case … esac`, a `)` ends a pattern, not a subshell.
   let caseDepth = 0;
+  // Inside if/while/until/for/select/case, and after && or ||, a command may not run.
+  let blockDepth = 0;
+  let afterAndOr = false;
 
   const endWord = () => {
     if (!inWord) return;
@@ -171,6 +179,8 @@ function tokenize(src: string): RawCommand[] {
     } else {
       if (current.argv.length === 0 && !quoted && word === 'case') caseDepth++;
       if (current.argv.length === 0 && !quoted && word === 'esac') caseDepth = Math.max(0, caseDepth - 1);
+      if (current.argv.length === 0 && !quoted && /^(?:if|while|until|for|select|case)$/.test(word)) blockDepth++;
+      if (current.argv.length === 0 && !quoted && /^(?:fi|done|esac)$/.test(word)) blockDepth = Math.max(0, blockDepth - 1);
       current.argv.push(word);
     }
     word = '';
@@ -180,6 +190,7 @@ function tokenize(src: string): RawCommand[] {
   const endCommand = () => {
     endWord();
     if (pendingRedirect !== null) throw new ShellParseError(`redirection ${pendingRedirect} without a target`);
+    if (afterAndOr || blockDepth > 0) current.conditional = true;
     if (current.argv.length > 0 || current.assignments.length > 0 || current.redirects.length > 0 || nested.length > 0) commands.push({ cmd: current, nested });
     current = { argv: [], assignments: [], redirects: [] };
     nested = [];
@@ -345,8 +356,14 @@ function tokenize(src: string): RawCommand[] {
       if ((ch === '(' || ch === ')') && caseDepth === 0) commands.push({ cmd: marker(ch === '(' ? 'open' : 'close'), nested: [] });
       if (carriesPipe) current.piped = true;
       const pipe = ch === '|' && src[c.i + 1] !== '|';
+      const andOr = (ch === '&' && src[c.i + 1] === '&') || (ch === '|' && src[c.i + 1] === '|');
       c.i += ch === '&' && src[c.i + 1] === '&' ? 2 : ch === '|' && (src[c.i + 1] === '|' || src[c.i + 1] === '&') ? 2 : 1;
       if (pipe) current.piped = true;
+      if (andOr) afterAndOr = true;
+      else if (ch === ';' || ch === '\n' || ch === '&') {
+        afterAndOr = false;
+        commands.push({ cmd: marker('end'), nested: [] });
+      }
       if (ch === '\n') skipHeredocBodies();
       continue;
     }
@@ -661,7 +678,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       let i = 1;
       for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) assignments.push([argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)]);
       if (name === 'cross-env-shell') {
-        out.push(...parseShell(argv.slice(i).join(' '), depth + 1));
+        out.push(...inChild(argv.slice(i).join(' '), depth + 1));
         done = true;
         break;
       }
@@ -699,7 +716,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     if (name === 'parallel') {
       const scripts = parallelScripts(argv);
       if (scripts === null) out.push(opaque(cmd, 'parallel reading its commands from its input runs text the guard never sees'));
-      else for (const script of scripts) out.push(...parseShell(script, depth + 1));
+      else for (const script of scripts) out.push(...inChild(script, depth + 1));
       done = true;
       break;
     }
@@ -709,7 +726,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       // watch hands its words, joined, to sh -c (unless -x runs them as they are).
       if (read.options.some(([f]) => f === '-x' || f === '--exec')) argv = rest;
       else {
-        out.push(...parseShell(rest.join(' '), depth + 1));
+        out.push(...inChild(rest.join(' '), depth + 1));
         done = true;
         break;
       }
@@ -718,7 +735,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     const runner = packageRunner(argv);
     if (runner) {
       if ('script' in runner) {
-        out.push(...parseShell(runner.script, depth + 1));
+        out.push(...inChild(runner.script, depth + 1));
         done = true;
         break;
       }
@@ -735,7 +752,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       for (const [flag, value] of read.options) {
         if (value === null || !(spec.output ?? []).includes(flag)) continue;
         // strace -o '|cmd' pipes the trace into a command.
-        if (/^[|!]/.test(value)) out.push(...parseShell(value.slice(1), depth + 1));
+        if (/^[|!]/.test(value)) out.push(...inChild(value.slice(1), depth + 1));
         else outputs.push({ op: `${name} ${flag}`, target: value });
       }
       let i = read.at;
@@ -760,7 +777,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
         // `xargs -I{} sh -c 'cd {} && make'` puts its input in a word of the script, which the guard reads like
         // a variable; input run as the command itself is text the guard never sees.
         const injected = script.includes(INPUT_WORD);
-        const inner = parseShell(script, depth + 1);
+        const inner = inChild(script, depth + 1);
         if (madeAtRunTime(injected ? script.split(INPUT_WORD).join('') : script) || (injected && inner.some((c) => c.argv[0]?.includes(INPUT_WORD)))) {
           out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
         }
@@ -789,7 +806,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     if (scripts.length > 0) {
       for (const script of scripts) {
         if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} runs a command made when it runs (${excerpt(script)}), which the guard cannot read`));
-        out.push(...parseShell(script, depth + 1));
+        out.push(...inChild(script, depth + 1));
       }
       break;
     }
@@ -806,7 +823,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     }
     break;
   }
-  if (!done) out.push({ argv, assignments, redirects: [...cmd.redirects, ...outputs], ...(cmd.piped ? { piped: true } : {}) });
+  if (!done) out.push({ argv, assignments, redirects: [...cmd.redirects, ...outputs], ...(cmd.piped ? { piped: true } : {}), ...(cmd.conditional ? { conditional: true } : {}) });
   // `env -C DIR cmd` runs cmd in DIR: the rules follow it like `pushd DIR; cmd; popd`.
   if (chdir !== null) {
     out.splice(start, 0, { argv: ['pushd', chdir], assignments: [], redirects: [] });
@@ -835,4 +852,9 @@ export function parseShell(src: string, depth = 0): SimpleCommand[] {
   return out;
 }
 
-const marker = (scope: 'open' | 'close'): SimpleCommand => ({ argv: [], assignments: [], redirects: [], scope });
+const marker = (scope: 'open' | 'close' | 'end'): SimpleCommand => ({ argv: [], assignments: [], redirects: [], scope });
+
+/** Commands another process runs (`sh -c`, `watch`, `xargs sh -c`): their cds and assignments stay there. */
+function inChild(script: string, depth: number): SimpleCommand[] {
+  return [marker('open'), ...parseShell(script, depth), marker('close')];
+}

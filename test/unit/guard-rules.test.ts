@@ -363,7 +363,8 @@ describe('parsing details', () => {
   it('reads redirections with fd numbers and skips here-document bodies', () => {
     const [cmd] = parseShell('cmd 2> err.log >> out.log 2>&1');
     expect(cmd!.redirects).toEqual([{ op: '>', target: 'err.log' }, { op: '>>', target: 'out.log' }]);
-    expect(parseShell('cat <<EOF\nrm -rf /\nEOF\nls').map((c) => c.argv[0])).toEqual(['cat', 'ls']);
+    // Markers of where a list or subshell ends are no commands.
+    expect(parseShell('cat <<EOF\nrm -rf /\nEOF\nls').filter((c) => !c.scope).map((c) => c.argv[0])).toEqual(['cat', 'ls']);
   });
   it('understands combined short flags of git commit', () => {
     expect(commitSkipsHooks(['-anm', 'x'])).toBe(true);
@@ -434,9 +435,20 @@ const REVIEW_CLASSES: Array<{ name: string; blocked: string[]; allowed: string[]
       'cat <<EOF > /dev/null\n$(rm .git/hooks/pre-commit)\nEOF',
       'cat <<-EOF\n\t`echo x > .git/config`\n\tEOF',
       'cd .git && cat <<EOF\n$(tee config < /tmp/x)\nEOF',
+      // A cd that may not run leaves the folder unknown after its list; one in another process stays there.
+      'cd .git; false && cd ..; echo x > config',
+      'cd .git; if false; then cd ..; fi; echo x > hooks/pre-commit',
+      'cd .git; test -f x || cd ..; rm hooks/pre-commit',
+      "cd .git; sh -c 'cd ..'; rm hooks/pre-commit",
+      "cd .git; watch -n 1 'cd ..'; echo x > config",
     ],
     allowed: [
       '(cd .git); echo x > config',
+      "sh -c 'cd .git'; echo x > config",
+      'npm run build && cd dist && cp index.html ../public/',
+      'if [ -d dist ]; then cd dist && cp a ../b; fi',
+      'test -d build || mkdir build; cd build && cmake ..',
+      'cd .git || exit 1; cd ..; echo x > config',
       '(cd packages/core && npm test); echo ok > /tmp/done',
       'echo $((1 + 2)); (cd .git && ls hooks); echo x > config',
       "cat <<'EOF' > notes.md\n$(rm .git/hooks/pre-commit)\nEOF",
