@@ -18,7 +18,7 @@ import { findRoot, payloadCwd, readPayload } from './payload.js';
 export const BLOCK = ExitCode.Usage; // Claude Code treats exit 2 as "blocked, tell the model why".
 
 /** The path with every symlink on disk followed; the part that does not exist yet is kept as written. */
-function resolveOnDisk(absolute: string): string | null {
+export function resolveOnDisk(absolute: string): string | null {
   const rest: string[] = [];
   for (let head = absolute; ; head = dirname(head)) {
     try {

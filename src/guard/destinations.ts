@@ -89,9 +89,10 @@ function intoFolder(folder: string, sources: readonly string[], trees: boolean):
   const out: Destination[] = [{ path: folder, folder: true }];
   for (const s of sources) {
     const name = nameInFolder(s);
-    // A name made at run time could be any entry of the folder (.git, .claude), when whole trees move.
+    // A name made at run time could be any entry of the folder (.git, .claude), when whole trees move:
+    // `.*` is the pattern of those names (a bare `*` is read as the shell reads it, matching no dot-file).
     if (name === null) {
-      if (trees) out.push({ path: posix.join(folder, '*'), folder: true });
+      if (trees) out.push({ path: posix.join(folder, '.*'), folder: true });
     } else if (name !== '') out.push({ path: posix.join(folder, name), folder: true });
   }
   return out;
@@ -241,6 +242,40 @@ function unzip(args: readonly string[]): Destination[] {
   return [{ path: folder, folder: true }, ...read.operands.slice(1).map((m) => ({ path: posix.join(folder, m), folder: true }))];
 }
 
+const COMPRESSED_SUFFIX = /\.(?:gz|tgz|bz2|xz|lzma|zst|z)$/i;
+
+/**
+ * gzip and its kin replace each file by its (de)compressed twin beside it: `gunzip .git/config.gz` writes
+ * .git/config, `gzip -S .json .claude/task-state` writes .claude/task-state.json. Where the twin's name is
+ * not in the command (gunzip -N takes it from the archive; a suffix made at run time), the file's folder is
+ * the destination: blocked when it is or holds a protected path, `gunzip -N foo.gz` in the project passes.
+ */
+function compressor(name: string, args: readonly string[]): Destination[] {
+  const read = readArgs(args, { short: 'oSTLM', long: ['suffix', 'threads', 'memlimit', 'format'], abbreviations: true });
+  const outputs = valuesOf(read, '-o').map((p) => ({ path: p, folder: false }));
+  if (has(read, '-c', '--stdout', '--to-stdout', '-l', '--list', '-t', '--test')) return outputs;
+  const suffixes = valuesOf(read, '-S', '--suffix');
+  const decompress = /^(?:g?un|bun)/.test(name) || has(read, '-d', '--decompress', '--uncompress');
+  const unknownName = (decompress && has(read, '-N', '--name')) || suffixes.some((x) => /[$`]/.test(x));
+  // With -f an existing file is overwritten: a name from the archive may then be any dot-file (.git in a linked worktree).
+  const force = has(read, '-f', '--force');
+  const recursive = has(read, '-r', '--recursive');
+  const out: Destination[] = [...outputs];
+  for (const p of read.operands) {
+    out.push({ path: p, folder: recursive }, { path: p.replace(COMPRESSED_SUFFIX, ''), folder: recursive });
+    for (const x of suffixes) {
+      if (x === '') continue;
+      out.push({ path: decompress && p.endsWith(x) ? p.slice(0, -x.length) : `${p}${x}`, folder: recursive });
+    }
+    if (unknownName) {
+      const folder = posix.dirname(p);
+      out.push({ path: folder, folder: true });
+      if (force) out.push({ path: posix.join(folder, '.*'), folder: true });
+    }
+  }
+  return out;
+}
+
 /** Destinations of a git subcommand, relative to git's own folder (`git -C`). */
 export function gitDestinations(name: string, args: readonly string[]): Destination[] {
   switch (name) {
@@ -308,10 +343,7 @@ export function destinationsOf(name: string, args: readonly string[]): Destinati
     case 'unxz':
     case 'zstd':
     case 'unzstd': {
-      // Each file is replaced by its (de)compressed twin beside it: `gunzip .git/config.gz` writes .git/config.
-      const read = readArgs(args, { short: 'oSTLM', long: ['suffix', 'threads', 'memlimit', 'format'] });
-      if (has(read, '-c', '--stdout', '--to-stdout', '-l', '--list', '-t', '--test')) return valuesOf(read, '-o').map((p) => ({ path: p, folder: false }));
-      return [...valuesOf(read, '-o'), ...read.operands.flatMap((p) => [p, p.replace(/\.(?:gz|tgz|bz2|xz|lzma|zst|z)$/i, '')])].map((p) => ({ path: p, folder: false }));
+      return compressor(name, args);
     }
     case 'dd':
       return args.filter((a) => a.startsWith('of=')).map((a) => ({ path: a.slice(3), folder: true }));

@@ -66,27 +66,69 @@ export function relativePath(word: string, cwd: string, root: string | null): st
   return p;
 }
 
-function globToRegExp(glob: string): RegExp {
+const GLOB = /[*?[]/;
+
+/** One path component of a shell pattern as a regular expression: `*`, `?` and `[…]` (`[!…]` too). */
+function componentRegExp(glob: string): RegExp {
   let re = '';
-  for (const ch of glob) re += ch === '*' ? '[^/]*' : ch === '?' ? '[^/]' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?:^|/)${re}$`);
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    const close = ch === '[' ? glob.indexOf(']', i + (glob[i + 1] === '!' || glob[i + 1] === '^' ? 3 : 2)) : -1;
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else if (close > 0) {
+      const body = glob.slice(i + 1, close);
+      const negated = body.startsWith('!') || body.startsWith('^');
+      re += `[${negated ? '^' : ''}${(negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
 }
 
-/** Which protected file (or folder holding one) a path word names, if any. */
+/**
+ * Whether a component of a written path may name a component of a protected one. Case is ignored:
+ * on macOS and Windows `.GIT/config` is `.git/config`, and no ordinary work spells it so. A pattern may
+ * match a name (`.g?t`, `.[g]it`, `?git`), except that one of wildcards and no letters (`*`, `?*`, `*.*`) is
+ * read as the shell reads it, matching no dot-file: `rm -rf dist/*` leaves a `dist/.git` alone.
+ */
+function componentMayBe(written: string, name: string): boolean {
+  if (!GLOB.test(written)) return written.toLowerCase() === name.toLowerCase();
+  if (name.startsWith('.') && /^[*?]/.test(written) && !/[A-Za-z0-9]/.test(written.replace(/\[[^\]]*\]/g, ''))) return false;
+  return componentRegExp(written).test(name);
+}
+
+const split = (path: string) => path.split('/');
+const PROTECTED_FILE_PARTS = PROTECTED_FILES.map((f) => [f, split(f)] as const);
+const PROTECTED_DIR_PARTS = PROTECTED_DIRS.map((d) => [d, split(d)] as const);
+const PROTECTED_PREFIX_PARTS = PROTECTED_PREFIXES.map((p) => split(p.replace(/\/$/, '')));
+
+/** Whether the last components of `path` may be `protectedParts` (the path is the protected one, or one like it in a subfolder). */
+function endsAs(path: readonly string[], protectedParts: readonly string[]): boolean {
+  const offset = path.length - protectedParts.length;
+  return offset >= 0 && protectedParts.every((p, k) => componentMayBe(path[offset + k]!, p));
+}
+
+/** The protected path `path` ends in inside a folder every file of which is protected (`.git/refs/x` of `sub/.git/refs/x`). */
+function insidePrefix(path: readonly string[]): string | null {
+  for (const prefix of PROTECTED_PREFIX_PARTS) {
+    for (let j = 0; j + prefix.length < path.length; j++) {
+      if (path[j + prefix.length] === '' || !prefix.every((p, k) => componentMayBe(path[j + k]!, p))) continue;
+      return [...prefix, ...path.slice(j + prefix.length)].join('/');
+    }
+  }
+  return null;
+}
+
+/** Which protected file (or folder holding one) a path word names, if any: by its last components, patterns and any case included. */
 export function protectedTarget(word: string, cwd: string, root: string | null, includeDirs: boolean): string | null {
   const rel = relativePath(word, cwd, root).replace(/\/+$/, '');
-  if (/[*?[]/.test(word)) {
-    const re = globToRegExp(rel);
-    return PROTECTED_FILES.find((f) => re.test(f)) ?? (includeDirs ? (PROTECTED_DIRS.find((d) => re.test(d)) ?? null) : null);
-  }
-  const file = PROTECTED_FILES.find((f) => rel === f || rel.endsWith(`/${f}`));
-  if (file) return file;
-  for (const prefix of PROTECTED_PREFIXES) {
-    if (rel.startsWith(prefix) && rel.length > prefix.length) return rel;
-    const i = rel.indexOf(`/${prefix}`);
-    if (i >= 0 && rel.length > i + 1 + prefix.length) return rel.slice(i + 1);
-  }
-  if (includeDirs) return PROTECTED_DIRS.find((d) => rel === d || rel.endsWith(`/${d}`)) ?? null;
+  const parts = split(rel);
+  const file = PROTECTED_FILE_PARTS.find(([, f]) => endsAs(parts, f));
+  if (file) return file[0];
+  const inside = insidePrefix(parts);
+  if (inside !== null) return inside;
+  if (includeDirs) return PROTECTED_DIR_PARTS.find(([, d]) => endsAs(parts, d))?.[0] ?? null;
   return null;
 }
 
@@ -101,26 +143,33 @@ const nonOptions = (args: string[]) => {
 };
 
 /** Commands that write or delete the paths they are given, and which of their words are those paths. */
-function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean } | null {
+function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean; links?: ReadonlySet<string> } | null {
   const name = base(argv[0]);
   const args = argv.slice(1);
   const plain = nonOptions(args);
   switch (name) {
     case 'rm':
     case 'unlink':
-    case 'shred':
     case 'rmdir':
+      // Removing a symlink removes the link, not what it points to: only the folders on its way are followed.
+      return { paths: plain, destructive: true, links: new Set(plain) };
+    case 'shred':
       return { paths: plain, destructive: true };
-    case 'mv':
-      return { paths: plain, destructive: true };
+    case 'mv': {
+      // mv renames each source itself, a link included; a destination that links to a folder is entered.
+      const target = args.findIndex((a) => a === '-t' || a === '--target-directory');
+      const destination = target >= 0 ? args[target + 1] : args.some((a) => /^(-t.|--target-directory=|-T$|--no-target-directory$)/.test(a)) ? undefined : plain.at(-1);
+      return { paths: plain, destructive: true, links: new Set(plain.filter((p) => p !== destination)) };
+    }
     case 'truncate':
+    case 'sudoedit':
     case 'tee':
     case 'chmod':
     case 'chown':
     case 'chgrp':
     case 'chattr':
     case 'touch':
-      return name === 'touch' ? null : { paths: plain, destructive: name !== 'tee' && name !== 'truncate' };
+      return name === 'touch' ? null : { paths: plain, destructive: name !== 'tee' && name !== 'truncate' && name !== 'sudoedit' };
     case 'ln':
       // A link to a protected folder or file is a way to write it later under another name.
       return { paths: plain, destructive: true };
@@ -172,7 +221,7 @@ const GIT_CONFIG_ENV = /^GIT_CONFIG(_COUNT|_KEY_\d+|_VALUE_\d+|_PARAMETERS|_GLOB
 /** Arguments that make a command whose name is computed look like git (or wf) at work. */
 const GITLIKE_ARG = /^(commit|push|merge|rebase|am|cherry-pick|revert|config|update-ref|commit-tree|hooks|uninstall|--no-verify|--no-ver\w*|-[a-zA-Z]*n[a-zA-Z]*|core\.hooks[pP]ath.*)$/;
 /** Inline code that names git, its folder, hooks, or wf's files. */
-const TOUCHES_GIT = /\bgit\b|\.git\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
+const TOUCHES_GIT = /\bgit\b|\.git\b|gitconfig|\.husky\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
 const INTERPRETERS: Record<string, RegExp> = {
   python: /^-c$/, node: /^(-e|--eval|-p|--print)$/, nodejs: /^(-e|--eval|-p|--print)$/, bun: /^(-e|--eval|-p|--print)$/, deno: /^eval$/,
   perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-[a-zA-Z]*e$/, php: /^-r$/, lua: /^-e$/, osascript: /^-e$/,
@@ -298,12 +347,34 @@ export interface GuardContext {
   cdpath?: boolean;
 }
 
+/**
+ * The path with each `..` taken from where the folder before it really is: the kernel goes up from the
+ * link's target, so `h/../config` with `h -> .git/hooks` is .git/config, which the path's text does not say.
+ */
+function physicalDots(path: string, resolve: (absolute: string) => string | null): string | null {
+  let rest = path;
+  for (let n = 0; n < 8; n++) {
+    const up = /\/\.\.(?=\/|$)/.exec(rest);
+    if (!up) break;
+    const head = resolve(normalize(rest.slice(0, up.index) || '/'));
+    if (head === null) return null;
+    rest = `${posix.dirname(head)}${rest.slice(up.index + 3)}`;
+  }
+  return normalize(rest);
+}
+
 /** A path that names nothing protected as written, but reaches a protected one through a symlink on disk (`h -> .git/hooks`). */
-export function protectedThroughLinks(word: string, ctx: GuardContext, includeDirs: boolean): string | null {
+export function protectedThroughLinks(word: string, ctx: GuardContext, includeDirs: boolean, followLast = true): string | null {
   if (!ctx.resolve || !ctx.root || word.startsWith('~')) return null;
-  const absolute = isAbsolute(word) ? normalize(word) : normalize(posix.join(ctx.cwd, word));
-  const real = ctx.resolve(absolute);
-  if (real === null || real === absolute) return null;
+  const written = isAbsolute(word) ? word : `${ctx.cwd}/${word}`;
+  const absolute = physicalDots(written, ctx.resolve);
+  if (absolute === null) return null;
+  // `rm link/` and `rm link/.` go through the link; `rm link` does not.
+  const last = !followLast && !/\/\.?\.?$/.test(word) && posix.basename(absolute) !== '..';
+  const parent = posix.dirname(absolute);
+  const resolvedParent = last ? ctx.resolve(parent) : null;
+  const real = last ? (resolvedParent === null ? null : posix.join(resolvedParent, posix.basename(absolute))) : ctx.resolve(absolute);
+  if (real === null || real === normalize(written)) return null;
   return protectedTarget(real, ctx.cwd, ctx.resolve(ctx.root) ?? ctx.root, includeDirs);
 }
 
@@ -322,11 +393,18 @@ function expandKnown(word: string, vars: ReadonlyMap<string, string> | undefined
 function protectedByTail(tail: string, folder: boolean): string | null {
   const rel = posix.normalize(tail).replace(/^(\.\/)+|\/+$/g, '');
   if (rel === '.' || rel === '' || rel.startsWith('..')) return folder || rel.startsWith('..') ? (rel || '.') : null;
-  const fits = (p: string) => p === rel || p.endsWith(`/${rel}`);
-  const hit = PROTECTED_FILES.find(fits) ?? (folder ? PROTECTED_DIRS.find(fits) : undefined);
-  if (hit) return hit;
-  const last = rel.slice(rel.lastIndexOf('/') + 1);
-  return HOOK_NAMES.has(last) ? `a hook named ${last}` : null;
+  const parts = split(rel);
+  const last = parts.at(-1)!;
+  // A last name that is all wildcard (`"$D"/*`) says no more than `"$D"` alone, which is not judged.
+  if (GLOB.test(last) && !/[A-Za-z0-9._-]/.test(last.replace(/\[[^\]]*\]|[*?]/g, ''))) return null;
+  // The tail is the end of a protected path (`hooks/pre-commit` of `.git/hooks/pre-commit`).
+  const fits = (p: readonly string[]) => p.length >= parts.length && parts.every((w, k) => componentMayBe(w, p[p.length - parts.length + k]!));
+  const hit = PROTECTED_FILE_PARTS.find(([, f]) => fits(f)) ?? (folder ? PROTECTED_DIR_PARTS.find(([, d]) => fits(d)) : undefined);
+  if (hit) return hit[0];
+  const inside = insidePrefix(parts);
+  if (inside !== null) return inside;
+  const hook = [...HOOK_NAMES].find((h) => componentMayBe(last, h));
+  return hook ? `a hook named ${hook}` : null;
 }
 
 /**
@@ -334,7 +412,7 @@ function protectedByTail(tail: string, folder: boolean): string | null {
  * with variables the line set expanded; a folder destination is protected when
  * it is or holds a protected path. The reason names the route and what to do instead.
  */
-export function writeFinding(word: string, folder: boolean, ctx: GuardContext, via: string): Finding | null {
+export function writeFinding(word: string, folder: boolean, ctx: GuardContext, via: string, followLast = true): Finding | null {
   const path = expandKnown(word, ctx.vars);
   const parts = [...path.matchAll(COMPUTED_PART)];
   if (parts.length > 0) {
@@ -349,7 +427,7 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     const hit = protectedByTail(path, folder);
     return hit ? { reason: `${via} writes ${word} in a folder the guard cannot tell (${ctx.unknownCwd}), which may be ${hit === '.' ? 'a protected folder' : hit}; cd to a folder written out, or give the path from the repository root` } : null;
   }
-  const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder);
+  const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder, followLast);
   if (!target) return null;
   if (/[*?[]/.test(path)) return { reason: `${via} writes ${word}, which may be ${target}, which only wf itself may write; name the files one by one` };
   if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {
@@ -360,6 +438,70 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     return { reason: `${via} would change ${target}, which decides what git runs or what a branch is; use git's own commands for refs and branches, and leave git's config and hooks to a person` };
   }
   return { reason: `${via} would change ${target}, which only wf itself may write; the wf commands write it (wf status shows the next one)` };
+}
+
+const PROC_ENVIRON_REASON =
+  "reading a process's environment (/proc/PID/environ, ps e) shows other programs' secrets, such as the API keys of wf's reviewer and fixer; read your own variables with printenv NAME";
+const PROC_ENVIRON_IN_CODE = /\/proc\/[\s\S]*environ/;
+/** Paths standing for every process's environment file, to try a pattern or a path made at run time against. */
+const PROC_ENVIRON_SAMPLES = ['/proc/self/environ', '/proc/1/environ', '/proc/1/task/1/environ', '/proc/thread-self/environ'];
+
+/** A path word as a regular expression: a part made at run time may be anything, a pattern matches as it would. */
+function pathPattern(path: string): RegExp {
+  const marked = path.replace(COMPUTED_PART, '\0');
+  let re = '';
+  for (let i = 0; i < marked.length; i++) {
+    const ch = marked[i]!;
+    const close = ch === '[' ? marked.indexOf(']', i + 2) : -1;
+    if (ch === '\0') re += '.*';
+    else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (close > 0) {
+      re += `[${marked.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** ps's BSD letters (`ps e`, `ps auxe`, `ps eww`) with `e`, read past the values of options that take one (`ps -o user -p 1`). */
+function psShowsEnvironment(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (/^-[A-Za-z]*[oOpqstuUgGC]$|^--(format|sort|pid|ppid|user|group|cols|columns|lines|rows|tty)$/.test(a)) i++;
+    else if (/^[A-Za-z]+$/.test(a)) {
+      if (a.includes('e')) return true;
+      if (/[oOpqtU]$/.test(a)) i++;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a command names another process's environment in any word or redirection (`cat /proc/$PPID/environ`,
+ * `xargs -0 < /proc/self/environ`, a pattern such as `/proc/[0-9]+/env?ron`), or is `ps` with its BSD `e` (environment) letter.
+ */
+function readsProcessEnvironment(cmd: SimpleCommand, ctx: GuardContext): boolean {
+  if (base(cmd.argv[0]) === 'ps' && psShowsEnvironment(cmd.argv.slice(1))) return true;
+  const inProc = ctx.cwd === '/proc' || ctx.cwd.startsWith('/proc/');
+  for (const raw of [...cmd.argv.slice(1), ...cmd.redirects.map((r) => r.target)]) {
+    for (const w of raw.includes('=') ? [raw, raw.slice(raw.indexOf('=') + 1)] : [raw]) {
+      if (!inProc && !ctx.unknownCwd && !/environ|\/proc|^\/[^/]*[*?[]/.test(w)) continue;
+      const word = expandKnown(w, ctx.vars);
+      // A word that begins with a variable (`$D/environ`) may be absolute.
+      const path = word.startsWith('/') || /^[$`]/.test(word) ? word : ctx.unknownCwd ? `$(cwd)/${word}` : posix.join(ctx.cwd, word);
+      const literal = path.replace(COMPUTED_PART, '');
+      // A word wholly made at run time names no file the guard can weigh (see the README).
+      if (!path.startsWith('/proc/') && !/environ/.test(literal)) continue;
+      if (!/[*?[]/.test(path) && literal === path) {
+        if (/^\/proc\/.+\/environ$/.test(posix.normalize(path))) return true;
+        continue;
+      }
+      const re = pathPattern(path);
+      if (PROC_ENVIRON_SAMPLES.some((p) => re.test(p))) return true;
+    }
+  }
+  return false;
 }
 
 /** The context a git command's paths resolve in: `git -C DIR` moves it. */
@@ -392,9 +534,20 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
     findings.push({ reason: `the command's name (${cmd.argv[0]}) is made when it runs, so the guard cannot tell whether it is git; write the command's name out` });
   }
   const inline = inlineCode(cmd.argv);
-  if (inline && TOUCHES_GIT.test(inline.code)) {
-    findings.push({ reason: `inline ${inline.interpreter} code that mentions git or wf's files does what the guard cannot read; run git and wf commands directly` });
+  if (inline) {
+    // The shell puts the line's own variables into double-quoted code before the interpreter reads it.
+    const code = expandKnown(inline.code, ctx.vars);
+    if (TOUCHES_GIT.test(code)) {
+      findings.push({ reason: `inline ${inline.interpreter} code that mentions git or wf's files does what the guard cannot read; run git and wf commands directly` });
+    } else {
+      // Code that reads a variable the line gave a protected path (D=.git node -e "…process.env.D…").
+      const known = [...(ctx.vars ?? new Map<string, string>()), ...cmd.assignments];
+      const via = known.find(([n, v]) => !isComputedWord(v) && TOUCHES_GIT.test(v) && new RegExp(`\\b${n}\\b`).test(code));
+      if (via) findings.push({ reason: `inline ${inline.interpreter} code reads ${via[0]}, which holds ${via[1]}, so it does what the guard cannot read to git or wf's files; run git and wf commands directly` });
+    }
+    if (PROC_ENVIRON_IN_CODE.test(code)) findings.push({ reason: PROC_ENVIRON_REASON });
   }
+  if (readsProcessEnvironment(cmd, ctx)) findings.push({ reason: PROC_ENVIRON_REASON });
   if (isWf(cmd.argv) && /^hooks$/.test(wfArgs(cmd.argv)[0] ?? '') && wfArgs(cmd.argv)[1] === 'uninstall') {
     findings.push({ reason: 'wf hooks uninstall switches the gates off; only a person changes that' });
   }
@@ -423,7 +576,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   const gitCtx = inFolder(ctx, git?.dir ?? null);
   if (written) {
     for (const p of written.paths) {
-      const finding = writeFinding(p, written.destructive, git ? gitCtx : ctx, name);
+      const finding = writeFinding(p, written.destructive, git ? gitCtx : ctx, name, !written.links?.has(p));
       if (finding) findings.push(finding);
     }
   }
@@ -434,7 +587,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   }
   if (git && (git.name === 'worktree' || git.name === 'clone')) {
     // A checkout inside git's own folder puts tracked files next to its config and hooks.
-    const inside = destinations.find((d) => /(^|\/)\.git(\/|$)/.test(relativePath(expandKnown(d.path, ctx.vars), gitCtx.cwd, ctx.root)));
+    const inside = destinations.find((d) => /(^|\/)\.git(\/|$)/i.test(relativePath(expandKnown(d.path, ctx.vars), gitCtx.cwd, ctx.root)));
     if (inside && !findings.length) findings.push({ reason: `git ${git.name} into ${inside.path} puts a checkout inside git's own folder; put it beside the repository (../name)` });
   }
 
@@ -544,9 +697,35 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   let here: Place = { cwd: ctx.cwd, unknown: null };
   let previous: Place = here;
   const stack: Place[] = [];
-  const vars = new Map<string, string>();
+  let vars = new Map<string, string>();
   const findings: Finding[] = [];
+  // A substitution's subshell: what it cds to and assigns ends with it.
+  const saved: Array<{ here: Place; previous: Place; stack: Place[]; vars: Map<string, string>; listStart: Place; maybeMoved: string | null }> = [];
+  // Where the current list began, and a cd in it that may not have run (`false && cd ..`).
+  let listStart: Place = here;
+  let maybeMoved: string | null = null;
   for (const cmd of commands) {
+    if (cmd.scope === 'open') {
+      saved.push({ here, previous, stack: [...stack], vars: new Map(vars), listStart, maybeMoved });
+      listStart = here;
+      maybeMoved = null;
+      continue;
+    }
+    if (cmd.scope === 'close') {
+      const s = saved.pop();
+      if (s) {
+        ({ here, previous, vars, listStart, maybeMoved } = s);
+        stack.splice(0, stack.length, ...s.stack);
+      }
+      continue;
+    }
+    if (cmd.scope === 'end') {
+      // After the list, the shell is where that cd took it, or where the list began: the guard cannot tell which.
+      if (maybeMoved !== null && (here.cwd !== listStart.cwd || here.unknown !== listStart.unknown)) here = { cwd: here.cwd, unknown: `${maybeMoved}, which may not have run` };
+      listStart = here;
+      maybeMoved = null;
+      continue;
+    }
     findings.push(...findingsFor(cmd, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }));
     if (cmd.argv.length === 0 || base(cmd.argv[0]) === 'export') {
       const pairs = cmd.argv.length === 0 ? cmd.assignments : cmd.argv.slice(1).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as [string, string]);
@@ -559,6 +738,7 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
     if (name !== 'cd' && name !== 'pushd' && name !== 'popd' && name !== 'chdir') continue;
     const operands = nonOptions(cmd.argv.slice(1));
     const what = cmd.argv.join(' ');
+    if (cmd.conditional) maybeMoved = what;
     const from = here;
     if (name === 'popd') here = stack.pop() ?? here;
     else if (operands.length > 1 || /^[+-]\d+$/.test(operands[0] ?? '')) here = { cwd: here.cwd, unknown: what };

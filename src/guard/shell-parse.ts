@@ -21,6 +21,16 @@ export interface SimpleCommand {
   piped?: boolean;
   /** Set when the command runs text the guard cannot see (a shell fed by a pipe, `sh -c "$(…)"`): why. */
   opaque?: string;
+  /**
+   * A marker, not a command: a subshell (`( … )`, `$(…)`) begins (`open`) or ends (`close`). Its `cd`s and
+   * assignments end with it, and a substitution runs where the shell stands when it reaches it.
+   */
+  scope?: 'open' | 'close' | 'end';
+  /**
+   * It may not run: it follows `&&` or `||`, or is inside `if`, `case` or a loop. A cd there moves the
+   * shell or not; the `end` marker closes the list after which that is no longer known.
+   */
+  conditional?: boolean;
 }
 
 export class ShellParseError extends Error {}
@@ -112,51 +122,101 @@ function readBacktickBody(c: Cursor): string {
 
 const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', e: '\x1b', '0': '\0' };
 
-/**
- * Splits source into commands. `nested` collects the sources of command
- * substitutions, which run too and are parsed by the caller.
- */
-function tokenize(src: string, nested: string[]): SimpleCommand[] {
+/** A simple command and the sources of the command substitutions in its words, which run just before it. */
+interface RawCommand {
+  cmd: SimpleCommand;
+  nested: string[];
+}
+
+/** The command substitutions in text the shell expands without parsing it as commands (a here-document's body). */
+function substitutionsIn(text: string): string[] {
+  const out: string[] = [];
+  const c: Cursor = { src: text, i: 0 };
+  while (c.i < text.length) {
+    const ch = text[c.i]!;
+    if (ch === '\\') c.i += 2;
+    else if (ch === '$' && text[c.i + 1] === '(' && text[c.i + 2] !== '(') {
+      c.i += 2;
+      out.push(readParenBody(c));
+    } else if (ch === '`') {
+      c.i++;
+      out.push(readBacktickBody(c));
+    } else c.i++;
+  }
+  return out;
+}
+
+/** Splits source into commands; the caller parses each one's substitutions. */
+function tokenize(src: string): RawCommand[] {
   const c: Cursor = { src, i: 0 };
-  const commands: SimpleCommand[] = [];
+  const commands: RawCommand[] = [];
+  let nested: string[] = [];
   let current: SimpleCommand = { argv: [], assignments: [], redirects: [] };
   let word = '';
   let inWord = false;
   let pendingRedirect: string | null = null;
-  const heredocs: string[] = [];
+  // A quote or backslash anywhere in a here-document's delimiter keeps its body as text; otherwise `$(…)` in it runs.
+  let quoted = false;
+  const heredocs: Array<{ delimiter: string; expands: boolean; owner: string[] }> = [];
+  // Inside `case … esac`, a `)` ends a pattern, not a subshell.
+  let caseDepth = 0;
+  // Inside if/while/until/for/select/case, and after && or ||, a command may not run.
+  let blockDepth = 0;
+  let afterAndOr = false;
 
   const endWord = () => {
     if (!inWord) return;
     if (pendingRedirect !== null) {
       // `$((1<<2))` and `(( x << 3 ))` shift bits: a number after `<<` is arithmetic, not a here-document delimiter.
       if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) {
-        if (!/^\d+$/.test(word)) heredocs.push(word);
+        if (!/^\d+$/.test(word)) heredocs.push({ delimiter: word, expands: !quoted, owner: nested });
       }
       else current.redirects.push({ op: pendingRedirect, target: word });
       pendingRedirect = null;
     } else if (current.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
       const eq = word.indexOf('=');
       current.assignments.push([word.slice(0, eq), word.slice(eq + 1)]);
-    } else current.argv.push(word);
+    } else {
+      if (current.argv.length === 0 && !quoted && word === 'case') caseDepth++;
+      if (current.argv.length === 0 && !quoted && word === 'esac') caseDepth = Math.max(0, caseDepth - 1);
+      if (current.argv.length === 0 && !quoted && /^(?:if|while|until|for|select|case)$/.test(word)) blockDepth++;
+      if (current.argv.length === 0 && !quoted && /^(?:fi|done|esac)$/.test(word)) blockDepth = Math.max(0, blockDepth - 1);
+      current.argv.push(word);
+    }
     word = '';
     inWord = false;
+    quoted = false;
   };
   const endCommand = () => {
     endWord();
     if (pendingRedirect !== null) throw new ShellParseError(`redirection ${pendingRedirect} without a target`);
-    if (current.argv.length > 0 || current.assignments.length > 0 || current.redirects.length > 0) commands.push(current);
+    if (afterAndOr || blockDepth > 0) current.conditional = true;
+    if (current.argv.length > 0 || current.assignments.length > 0 || current.redirects.length > 0 || nested.length > 0) commands.push({ cmd: current, nested });
     current = { argv: [], assignments: [], redirects: [] };
+    nested = [];
   };
   const skipHeredocBodies = () => {
     // After the newline that ends a command line, each pending here-document's body runs up to its delimiter line.
-    for (const raw of heredocs.splice(0)) {
-      const delimiter = raw.replace(/^-/, '');
+    for (const h of heredocs.splice(0)) {
+      const delimiter = h.delimiter.replace(/^-/, '');
+      const start = c.i;
+      let bodyEnd = src.length;
       for (;;) {
         const end = src.indexOf('\n', c.i);
         const line = src.slice(c.i, end < 0 ? src.length : end);
+        const lineStart = c.i;
         c.i = end < 0 ? src.length : end + 1;
-        if (line.replace(/^\t+/, '') === delimiter || end < 0) break;
+        if (line.replace(/^\t+/, '') === delimiter) {
+          bodyEnd = lineStart;
+          break;
+        }
+        if (end < 0) break;
       }
+      if (!h.expands) continue;
+      const bodies = substitutionsIn(src.slice(start, bodyEnd));
+      if (bodies.length === 0) continue;
+      h.owner.push(...bodies);
+      if (!commands.some((r) => r.nested === h.owner)) commands.push({ cmd: { argv: [], assignments: [], redirects: [] }, nested: h.owner });
     }
   };
 
@@ -178,6 +238,7 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
       }
       word += src[c.i + 1] ?? '';
       inWord = true;
+      quoted = true;
       c.i += 2;
       continue;
     }
@@ -186,6 +247,7 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
       if (end < 0) throw new ShellParseError('unterminated single quote');
       word += src.slice(c.i + 1, end);
       inWord = true;
+      quoted = true;
       c.i = end + 1;
       continue;
     }
@@ -212,11 +274,13 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
       if (c.i >= src.length) throw new ShellParseError("unterminated $'…'");
       c.i++;
       inWord = true;
+      quoted = true;
       continue;
     }
     if (ch === '"') {
       c.i++;
       inWord = true;
+      quoted = true;
       while (c.i < src.length && src[c.i] !== '"') {
         const d = src[c.i]!;
         if (d === '\\' && '"\\$`\n'.includes(src[c.i + 1] ?? '')) {
@@ -286,10 +350,20 @@ function tokenize(src: string, nested: string[]): SimpleCommand[] {
       continue;
     }
     if (SEPARATORS.has(ch)) {
+      // `… | ( sh )` feeds the pipe to the subshell's first command.
+      const carriesPipe = ch === '(' && current.argv.length === 0 && current.piped === true;
       endCommand();
+      if ((ch === '(' || ch === ')') && caseDepth === 0) commands.push({ cmd: marker(ch === '(' ? 'open' : 'close'), nested: [] });
+      if (carriesPipe) current.piped = true;
       const pipe = ch === '|' && src[c.i + 1] !== '|';
+      const andOr = (ch === '&' && src[c.i + 1] === '&') || (ch === '|' && src[c.i + 1] === '|');
       c.i += ch === '&' && src[c.i + 1] === '&' ? 2 : ch === '|' && (src[c.i + 1] === '|' || src[c.i + 1] === '&') ? 2 : 1;
       if (pipe) current.piped = true;
+      if (andOr) afterAndOr = true;
+      else if (ch === ';' || ch === '\n' || ch === '&') {
+        afterAndOr = false;
+        commands.push({ cmd: marker('end'), nested: [] });
+      }
       if (ch === '\n') skipHeredocBodies();
       continue;
     }
@@ -334,10 +408,189 @@ export function gitSubcommand(argv: readonly string[]): GitInvocation | null {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
-/** Wrappers whose remaining words are a command, with how many option words they take. */
-const PREFIX_COMMANDS = new Set(['command', 'builtin', 'exec', 'nohup', 'time', 'stdbuf', 'chronic', 'unbuffer', 'caffeinate', 'setsid', 'then', 'do', 'else', '!', '{', 'if', 'while', 'until']);
+/** Words of the shell's grammar that a command follows: the next word is that command. */
+const KEYWORDS = new Set(['then', 'do', 'else', 'elif', '!', '{', 'if', 'while', 'until']);
+
+/**
+ * How a wrapper's own options are spelled, so that the word after them is found as the command it runs:
+ * a value-taking option that is skipped as a flag makes its value look like the command (`stdbuf -o L rm …`
+ * would be a command `L`).
+ */
+interface WrapperSpec {
+  /** Short letters that take a value, attached (`-o0`, `-D.git`) or as the next word (`-o L`). */
+  short?: string;
+  /** Long options that take the next word as their value; `--name=V` always carries one. */
+  long?: readonly string[];
+  /** Words after the options that are the wrapper's own: timeout's duration, taskset's mask, chroot's root. */
+  operands?: number;
+  /** Options that run the command in another folder. */
+  chdir?: readonly string[];
+  /** Options naming a file the wrapper writes itself. */
+  output?: readonly string[];
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  command: {},
+  builtin: {},
+  nohup: {},
+  setsid: {},
+  chronic: {},
+  unbuffer: {},
+  fakeroot: {},
+  catchsegv: {},
+  firejail: {},
+  unshare: { short: 'S', long: ['--setuid', '--setgid', '--root', '--wd', '--propagation'], chdir: ['--wd'] },
+  valgrind: {},
+  runuser: { short: 'ugG', long: ['--user', '--group', '--supp-group'] },
+  dotenv: { short: 'ecv' },
+  exec: { short: 'a' },
+  time: { short: 'fo', long: ['--format', '--output'], output: ['-o', '--output'] },
+  stdbuf: { short: 'ioe', long: ['--input', '--output', '--error'] },
+  caffeinate: { short: 'tw' },
+  timeout: { short: 'sk', long: ['--signal', '--kill-after'], operands: 1 },
+  nice: { short: 'n', long: ['--adjustment'] },
+  ionice: { short: 'cnpPu', long: ['--class', '--classdata', '--pid', '--pgid', '--uid'] },
+  chrt: { short: 'TPD', long: ['--sched-runtime', '--sched-period', '--sched-deadline'], operands: 1 },
+  taskset: { operands: 1 },
+  flock: { short: 'wE', long: ['--timeout', '--conflict-exit-code'], operands: 1 },
+  sudo: {
+    short: 'CDghpRrtTUu',
+    long: ['--close-from', '--chdir', '--group', '--host', '--prompt', '--chroot', '--role', '--type', '--command-timeout', '--other-user', '--user'],
+    // A new root moves relative paths as a new working folder does.
+    chdir: ['-D', '--chdir', '-R', '--chroot'],
+  },
+  doas: { short: 'uC' },
+  chroot: { long: ['--userspec', '--groups'], operands: 1 },
+  strace: { short: 'abeEIoOpPsSuUX', long: ['--output', '--trace', '--signal', '--status', '--string-limit', '--user', '--env', '--attach', '--trace-path'], output: ['-o', '--output'] },
+  ltrace: { short: 'aAeFlnopsuwxD', long: ['--output', '--align', '--indent', '--library', '--user'], output: ['-o', '--output'] },
+  watch: { short: 'nq', long: ['--interval', '--equexit'] },
+  env: { short: 'uCS', long: ['--unset', '--chdir', '--split-string'], chdir: ['-C', '--chdir'] },
+  xargs: { short: 'aEdILnPs', long: ['--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'] },
+  parallel: {
+    short: 'jSIadELnNPsC',
+    long: ['--jobs', '--sshlogin', '--arg-file', '--delimiter', '--colsep', '--results', '--joblog', '--tmpdir', '--workdir', '--wd', '--timeout', '--retries', '--delay', '--env', '--basefile', '--return', '--tagstring', '--max-args', '--max-replace-args', '--halt', '--memfree', '--load', '--nice', '--sshloginfile', '--eof', '--replace'],
+    chdir: ['--workdir', '--wd'],
+  },
+  npx: { short: 'pcw', long: ['--package', '--call', '--workspace', '--cache', '--registry', '--userconfig', '--prefix'] },
+  bunx: { short: 'p', long: ['--package'] },
+};
+
+interface WrapperRead {
+  /** Where the wrapped command begins. */
+  at: number;
+  options: Array<[flag: string, value: string | null]>;
+}
+
+/** Reads a wrapper's options (clusters, attached values, unambiguous long prefixes, `--`) and its own operands. */
+function readWrapper(argv: readonly string[], spec: WrapperSpec, from = 1): WrapperRead {
+  const options: WrapperRead['options'] = [];
+  const long = spec.long ?? [];
+  const short = spec.short ?? '';
+  let i = from;
+  for (; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === '--') {
+      i++;
+      break;
+    }
+    if (!w.startsWith('-') || w === '-') break;
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const written = eq < 0 ? w : w.slice(0, eq);
+      const matches = long.includes(written) ? [written] : long.filter((l) => l.startsWith(written));
+      const flag = matches.length === 1 ? matches[0]! : written;
+      options.push([flag, eq >= 0 ? w.slice(eq + 1) : matches.length === 1 ? (argv[++i] ?? '') : null]);
+      continue;
+    }
+    let taken = false;
+    for (let j = 1; j < w.length && !taken; j++) {
+      const letter = w[j]!;
+      if (!short.includes(letter)) {
+        options.push([`-${letter}`, null]);
+        continue;
+      }
+      options.push([`-${letter}`, j + 1 < w.length ? w.slice(j + 1) : (argv[++i] ?? '')]);
+      taken = true;
+    }
+  }
+  return { at: Math.min(argv.length, i + (spec.operands ?? 0)), options };
+}
+
+const valueOf = (read: WrapperRead, flags: readonly string[] | undefined) => read.options.filter(([f, v]) => v !== null && (flags ?? []).includes(f)).map(([, v]) => v!);
+
+/** What xargs and parallel put in place of their input, which the guard never sees: a word made at run time. */
+const INPUT_WORD = '${input-of-xargs}';
+
+/** xargs: its command (echo when none), with what it reads from its input as a word made at run time. */
+function xargsCommand(argv: readonly string[]): string[] {
+  const read = readWrapper(argv, WRAPPERS.xargs!);
+  const command = argv.length > read.at ? argv.slice(read.at) : ['echo'];
+  // -I R, -i[R] and --replace[=R] put each input line where R stands; otherwise the input words are appended.
+  let replace: string | null = null;
+  for (const [flag, value] of read.options) {
+    if (flag === '-I' && value !== null) replace = value;
+  }
+  for (const w of argv.slice(1, read.at)) {
+    const m = /^-i(.*)$/.exec(w) ?? /^--replace(?:=(.*))?$/.exec(w);
+    if (m) replace = m[1] || '{}';
+  }
+  if (replace === null || replace === '') return [...command, INPUT_WORD];
+  return command.map((w) => w.split(replace).join(INPUT_WORD));
+}
+
+/**
+ * GNU parallel: the command before `:::` (run by a shell, its words joined), once per argument, `{}` and the
+ * like replaced by it, or the argument appended. With no command, each argument is a command line.
+ */
+function parallelScripts(argv: readonly string[]): string[] | null {
+  const read = readWrapper(argv, WRAPPERS.parallel!);
+  const rest = argv.slice(read.at);
+  const sep = rest.findIndex((w) => /^:{3,4}\+?$/.test(w));
+  const command = sep < 0 ? rest : rest.slice(0, sep);
+  const literal = sep >= 0 && rest[sep]!.startsWith(':::') && !rest[sep]!.startsWith('::::');
+  const args = sep < 0 ? [] : rest.slice(sep + 1).filter((w) => !/^:{3,4}\+?$/.test(w)).slice(0, 16);
+  if (command.length === 0) return sep >= 0 && literal ? args : null;
+  const template = command.join(' ');
+  const inputs = literal && args.length > 0 ? args.map(shellQuote) : [INPUT_WORD];
+  const REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|#|%|\d+)?\}/g;
+  return inputs.map((input) => (REPLACEMENT.test(template) ? template.replace(REPLACEMENT, () => input) : `${template} ${input}`));
+}
+
+/** `npm exec`, `npx`, `pnpm exec|dlx`, `yarn exec|dlx`, `bunx`: the command they run (argv), or shell text (`-c`). */
+function packageRunner(argv: readonly string[]): { argv: string[] } | { script: string } | { chdir: string; argv: string[] } | null {
+  const name = base(argv[0] ?? '');
+  if (name === 'npx' || name === 'bunx' || name === 'pnpx') {
+    const read = readWrapper(argv, WRAPPERS[name === 'pnpx' ? 'npx' : name]!);
+    const call = valueOf(read, ['-c', '--call']);
+    return call.length > 0 ? { script: call.join('; ') } : { argv: argv.slice(read.at) };
+  }
+  if (name !== 'npm' && name !== 'pnpm' && name !== 'yarn' && name !== 'bun') return null;
+  // Global options before the subcommand; pnpm's -C DIR runs everything in DIR.
+  let chdir: string | null = null;
+  let i = 1;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const w = argv[i]!;
+    if (/^(-C|--dir|--prefix|--cwd|--filter|-F|--workspace|-w)$/.test(w)) {
+      if (w === '-C' || w === '--dir' || w === '--cwd') chdir = argv[i + 1] ?? '';
+      i++;
+    } else if (/^(--dir|--cwd)=/.test(w)) chdir = w.slice(w.indexOf('=') + 1);
+  }
+  const sub = argv[i];
+  const runs = sub === 'exec' || sub === 'x' || sub === 'dlx';
+  if (!runs || (name === 'bun' && sub !== 'x') || (name === 'npm' && sub === 'dlx')) return null;
+  // npm exec -c TEXT runs TEXT; pnpm exec -c (--shell-mode) is a flag.
+  const read = readWrapper(argv, name === 'npm' ? { short: 'pcw', long: ['--package', '--call', '--workspace'] } : { short: 'pF', long: ['--package', '--filter'] }, i + 1);
+  const call = valueOf(read, ['-c', '--call']);
+  const rest = argv.slice(read.at);
+  // pnpm exec -c and yarn exec (berry) hand the words to a shell.
+  const shell = (name === 'pnpm' && read.options.some(([f]) => f === '-c' || f === '--shell-mode')) || (name === 'yarn' && sub === 'exec');
+  if (name === 'npm' && call.length > 0) return { script: call.join('; ') };
+  if (shell) return chdir === null ? { script: rest.join(' ') } : { chdir, argv: ['sh', '-c', rest.join(' ')] };
+  return chdir === null ? { argv: rest } : { chdir, argv: rest };
+}
 
 const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+const isAbsoluteWord = (word: string) => word.startsWith('/') || word.startsWith('~');
 /** Text whose words only exist once it runs: a substitution or a variable. */
 const madeAtRunTime = (text: string) => /\$\(|`|\$\{?[A-Za-z_@*0-9]/.test(text);
 const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
@@ -408,59 +661,112 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
   const start = out.length;
   let chdir: string | null = null;
   let done = false;
+  const outputs: Redirect[] = [];
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
     const name = base(argv[0]!);
-    if (PREFIX_COMMANDS.has(name)) {
+    if (KEYWORDS.has(name)) {
       argv = argv.slice(1);
-      while (argv[0]?.startsWith('-') && name !== '!') argv = argv.slice(1);
+      continue;
+    }
+    if (name === 'busybox' && argv[1] !== undefined && !argv[1].startsWith('-')) {
+      // busybox APPLET ARGS is APPLET ARGS.
+      argv = argv.slice(1);
+      continue;
+    }
+    if (name === 'cross-env' || name === 'cross-env-shell') {
+      // cross-env A=1 B=2 cmd: the assignments, then the command (cross-env-shell hands it to a shell).
+      let i = 1;
+      for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) assignments.push([argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)]);
+      if (name === 'cross-env-shell') {
+        out.push(...inChild(argv.slice(i).join(' '), depth + 1));
+        done = true;
+        break;
+      }
+      argv = argv.slice(i);
       continue;
     }
     if (name === 'env') {
-      let i = 1;
-      for (; i < argv.length; i++) {
-        const w = argv[i]!;
-        if (w === '--') {
-          i++;
-          break;
-        }
-        if (w === '-C' || w === '--chdir') chdir = argv[++i] ?? '';
-        else if (w.startsWith('--chdir=')) chdir = w.slice(8);
-        else if (/^-C./.test(w)) chdir = w.slice(2);
-        else if (w === '-u' || w === '--unset' || w === '-S') i++;
-        else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
-        else if (!w.startsWith('-')) break;
-      }
+      const read = readWrapper(argv, WRAPPERS.env!);
+      for (const d of valueOf(read, WRAPPERS.env!.chdir)) chdir = chdir === null ? d : posix.join(chdir, d);
+      const split = valueOf(read, ['-S', '--split-string']);
+      let i = read.at;
       for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) {
         const w = argv[i]!;
         assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
       }
-      argv = argv.slice(i);
-      continue;
-    }
-    if (name === 'sudo' || name === 'doas') {
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) {
-        if (argv[i] === '-D' || argv[i] === '--chdir') chdir = argv[i + 1] ?? '';
-        else if (argv[i]!.startsWith('--chdir=')) chdir = argv[i]!.slice(8);
-        i += /^-[ugpCDhrt]$|^--chdir$/.test(argv[i]!) ? 2 : 1;
+      if (split.length > 0) {
+        // env -S splits its string into words that come first, themselves assignments, options or the command.
+        const words = tokenize(split.join(' '));
+        if (words.length !== 1 || words[0]!.nested.length > 0 || words[0]!.cmd.redirects.length > 0) {
+          out.push(opaque(cmd, `env -S with shell syntax in its string (${excerpt(split.join(' '))}) runs what the guard cannot read`));
+          done = true;
+          break;
+        }
+        const parsed = words[0]!.cmd;
+        argv = ['env', ...parsed.assignments.map(([n, v]) => `${n}=${v}`), ...parsed.argv, ...argv.slice(i)];
+        continue;
       }
-      while (i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!)) {
-        const w = argv[i++]!;
-        assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
-      }
-      argv = argv.slice(i);
-      continue;
-    }
-    if (name === 'timeout' || name === 'nice' || name === 'ionice' || (name === 'flock' && optionValues(argv.slice(1), ['--command'], 'c').length === 0) || name === 'watch') {
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-(n|s|k|c|w|d)$/.test(argv[i]!) ? 2 : 1;
-      if (name === 'timeout' || name === 'flock') i++;
       argv = argv.slice(i);
       continue;
     }
     if (name === 'xargs') {
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += /^-[IiLlnPsEdaI]$/.test(argv[i]!) ? 2 : 1;
+      argv = xargsCommand(argv);
+      continue;
+    }
+    if (name === 'parallel') {
+      const scripts = parallelScripts(argv);
+      if (scripts === null) out.push(opaque(cmd, 'parallel reading its commands from its input runs text the guard never sees'));
+      else for (const script of scripts) out.push(...inChild(script, depth + 1));
+      done = true;
+      break;
+    }
+    if (name === 'watch') {
+      const read = readWrapper(argv, WRAPPERS.watch!);
+      const rest = argv.slice(read.at);
+      // watch hands its words, joined, to sh -c (unless -x runs them as they are).
+      if (read.options.some(([f]) => f === '-x' || f === '--exec')) argv = rest;
+      else {
+        out.push(...inChild(rest.join(' '), depth + 1));
+        done = true;
+        break;
+      }
+      continue;
+    }
+    const runner = packageRunner(argv);
+    if (runner) {
+      if ('script' in runner) {
+        out.push(...inChild(runner.script, depth + 1));
+        done = true;
+        break;
+      }
+      if ('chdir' in runner) chdir = chdir === null ? runner.chdir : posix.join(chdir, runner.chdir);
+      argv = runner.argv;
+      continue;
+    }
+    const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
+    // flock FILE -c TEXT and runuser -c TEXT run text, read below; flock FILE CMD runs CMD.
+    if (spec && !((name === 'flock' || name === 'runuser') && optionValues(argv.slice(1), ['--command'], 'c').length > 0)) {
+      const read = readWrapper(argv, spec);
+      for (const d of valueOf(read, spec.chdir)) chdir = chdir === null || isAbsoluteWord(d) ? d : posix.join(chdir, d);
+      if (name === 'chroot' && argv[read.at - 1] !== undefined) chdir = argv[read.at - 1]!;
+      for (const [flag, value] of read.options) {
+        if (value === null || !(spec.output ?? []).includes(flag)) continue;
+        // strace -o '|cmd' pipes the trace into a command.
+        if (/^[|!]/.test(value)) out.push(...inChild(value.slice(1), depth + 1));
+        else outputs.push({ op: `${name} ${flag}`, target: value });
+      }
+      let i = read.at;
+      if (name === 'sudo' || name === 'doas') {
+        if (read.options.some(([f]) => f === '-e' || f === '--edit')) {
+          // sudo -e FILE… edits the files: sudoedit.
+          argv = ['sudoedit', ...argv.slice(i)];
+          break;
+        }
+        for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!); i++) {
+          const w = argv[i]!;
+          assignments.push([w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]);
+        }
+      }
       argv = argv.slice(i);
       continue;
     }
@@ -468,8 +774,14 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       const ci = argv.findIndex((w, i) => i > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w));
       if (ci > 0 && argv[ci + 1] !== undefined) {
         const script = argv[ci + 1]!;
-        if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
-        out.push(...parseShell(script, depth + 1));
+        // `xargs -I{} sh -c 'cd {} && make'` puts its input in a word of the script, which the guard reads like
+        // a variable; input run as the command itself is text the guard never sees.
+        const injected = script.includes(INPUT_WORD);
+        const inner = inChild(script, depth + 1);
+        if (madeAtRunTime(injected ? script.split(INPUT_WORD).join('') : script) || (injected && inner.some((c) => c.argv[0]?.includes(INPUT_WORD)))) {
+          out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
+        }
+        out.push(...inner);
         done = true;
         break;
       }
@@ -494,7 +806,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     if (scripts.length > 0) {
       for (const script of scripts) {
         if (madeAtRunTime(script)) out.push(opaque(cmd, `${name} runs a command made when it runs (${excerpt(script)}), which the guard cannot read`));
-        out.push(...parseShell(script, depth + 1));
+        out.push(...inChild(script, depth + 1));
       }
       break;
     }
@@ -511,7 +823,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     }
     break;
   }
-  if (!done) out.push({ argv, assignments, redirects: cmd.redirects, ...(cmd.piped ? { piped: true } : {}) });
+  if (!done) out.push({ argv, assignments, redirects: [...cmd.redirects, ...outputs], ...(cmd.piped ? { piped: true } : {}), ...(cmd.conditional ? { conditional: true } : {}) });
   // `env -C DIR cmd` runs cmd in DIR: the rules follow it like `pushd DIR; cmd; popd`.
   if (chdir !== null) {
     out.splice(start, 0, { argv: ['pushd', chdir], assignments: [], redirects: [] });
@@ -522,10 +834,27 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
 /** Every simple command the source would run, wrappers unwrapped and substitutions included. */
 export function parseShell(src: string, depth = 0): SimpleCommand[] {
   if (depth > MAX_DEPTH) throw new ShellParseError('commands nested too deeply to inspect');
-  const nested: string[] = [];
-  const raw = tokenize(src, nested);
   const out: SimpleCommand[] = [];
-  for (const cmd of raw) unwrap(cmd, depth, out);
-  for (const body of nested) out.push(...parseShell(body, depth + 1));
+  for (const { cmd, nested } of tokenize(src)) {
+    if (cmd.scope) {
+      out.push(cmd);
+      continue;
+    }
+    // The shell runs a command's substitutions before the command, each in a subshell, where it stands then:
+    // in `cd .git && echo $(cat > hooks/pre-commit) && cd ..` the cat writes .git/hooks/pre-commit.
+    for (const body of nested) {
+      out.push(marker('open'));
+      out.push(...parseShell(body, depth + 1));
+      out.push(marker('close'));
+    }
+    if (cmd.argv.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) unwrap(cmd, depth, out);
+  }
   return out;
+}
+
+const marker = (scope: 'open' | 'close' | 'end'): SimpleCommand => ({ argv: [], assignments: [], redirects: [], scope });
+
+/** Commands another process runs (`sh -c`, `watch`, `xargs sh -c`): their cds and assignments stay there. */
+function inChild(script: string, depth: number): SimpleCommand[] {
+  return [marker('open'), ...parseShell(script, depth), marker('close')];
 }
