@@ -61,3 +61,15 @@ function realOrSame(path: string): string {
     return path;
   }
 }
+
+/**
+ * wf's bin in the installing project, relative to the repository root in `/`
+ * form (`packages/app/node_modules/.bin/wf`). Committed files (hook scripts,
+ * hook managers' configs, agent settings) name this, never an absolute path,
+ * which exists on no other machine. Outside a `node_modules`, or outside the
+ * repository, the root's `node_modules/.bin/wf` is all there is to go by.
+ */
+export function installedBin(repoRoot: string): string {
+  const at = installedAt(repoRoot);
+  return `${at ? `${at}/` : ''}node_modules/.bin/wf`;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../state/index.js';
 import { usageError } from '../errors/index.js';
 import { renderWorkflowMarkdown } from '../workflow/index.js';
-import { packageRoot } from '../installation/index.js';
+import { installedBin, packageRoot } from '../installation/index.js';
 
 /**
  * `wf init --agent claude`: wires the guard into `.claude/settings.json`
@@ -54,7 +54,18 @@ function readSettings(path: string): Settings {
  * it, is the same hook and is brought up to date.
  */
 const FAIL_CLOSED = /\s*\|\|\s*exit 2\s*$/;
-const sameHook = (a: string, b: string) => a.replace(FAIL_CLOSED, '') === b.replace(FAIL_CLOSED, '');
+/** The bin as wf writes it, wherever wf was installed when it wrote it: a project that moved wf into a package (a monorepo) gets the command rewritten, not a second one. */
+const OUR_BIN = /^"\$CLAUDE_PROJECT_DIR"\/(?:[^\s"]+\/)?node_modules\/\.bin\/wf /;
+const hookKey = (command: string) => command.replace(FAIL_CLOSED, '').replace(OUR_BIN, '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf ');
+const sameHook = (a: string, b: string) => hookKey(a) === hookKey(b);
+
+/** The template's commands name the root's node_modules; in a monorepo wf is installed in a package, so they name its bin instead. */
+function claudeTemplate(root: string): Settings {
+  const template = JSON.parse(readFileSync(join(claudeTemplateDir(), 'settings.json'), 'utf8')) as Settings;
+  const bin = `"$CLAUDE_PROJECT_DIR"/${installedBin(root)} `;
+  for (const group of Object.values(template.hooks ?? {}).flat()) for (const hook of group.hooks) hook.command = hook.command.replace(OUR_BIN, bin);
+  return template;
+}
 
 /** Adds each template hook whose command is not already wired; keeps every other hook as it is. */
 export function mergeSettings(existing: Settings, template: Settings): { merged: Settings; changed: boolean } {
@@ -111,7 +122,7 @@ export function claudeMdSection(): string {
 export function installClaudeAgent(root: string): AgentChange[] {
   const changes: AgentChange[] = [];
   const settingsPath = join(root, '.claude', 'settings.json');
-  const template = JSON.parse(readFileSync(join(claudeTemplateDir(), 'settings.json'), 'utf8')) as Settings;
+  const template = claudeTemplate(root);
   const existed = existsSync(settingsPath);
   const { merged, changed } = mergeSettings(readSettings(settingsPath), template);
   mkdirSync(join(root, '.claude'), { recursive: true });

@@ -5,7 +5,8 @@ import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, loadConfig } fr
 import { reviewersFromPresets, type ReviewerPresetName } from '../review/index.js';
 import { checkHooksFolder, installHooks, type HookChange } from './hook-install.js';
 import type { Repo } from '../git/index.js';
-import { packageRoot } from '../installation/index.js';
+import { installedAt, packageRoot } from '../installation/index.js';
+import { ciTemplateText } from './ci-templates.js';
 
 /**
  * What `wf init` adds to .gitignore. The state and the audit log change with
@@ -112,7 +113,7 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
       if (existsSync(target)) changes.push({ what: `${options.ci} CI`, action: 'unchanged', path: to });
       else {
         mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, readFileSync(join(packageRoot(), from)));
+        writeFileSync(target, ciTemplateText(readFileSync(join(packageRoot(), from), 'utf8'), options.ci, installedAt(repo.root)));
         changes.push({ what: `${options.ci} CI`, action: 'created', path: to });
       }
     }
