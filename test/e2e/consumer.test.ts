@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSUMER_TIMEOUT, makeConsumer, type ConsumerProject } from '../helpers/consumer.js';
 
@@ -17,4 +18,75 @@ describe('the packed tarball in a consumer project', () => {
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/0\.\d+\.\d+/);
   });
+});
+
+// A monorepo: the repository root is two levels above the package that installs wf.
+describe('the packed tarball installed in a monorepo package (packages/app)', () => {
+  let project: ConsumerProject;
+  beforeAll(() => {
+    project = makeConsumer({ packageDir: 'packages/app' });
+  }, CONSUMER_TIMEOUT);
+  afterAll(() => project?.cleanup());
+
+  const stage = (name: string) => {
+    project.write(name, `${Math.random()}\n`);
+    project.gitOk(['add', name]);
+  };
+
+  it('wf init --agent claude wires the guard to the package bin, and the exact settings command blocks a bypass', () => {
+    const init = project.npx(['wf', 'init', '--yes', '--agent', 'claude', '--ci', 'github', '--prepare']);
+    expect(init.code, init.stderr + init.stdout).toBe(0);
+    const settings = JSON.parse(project.read('.claude/settings.json')) as { hooks: Record<string, { matcher?: string; hooks: { command: string }[] }[]> };
+    const commands = Object.values(settings.hooks).flat().flatMap((g) => g.hooks.map((h) => h.command));
+    expect(commands).toContain('"$CLAUDE_PROJECT_DIR"/packages/app/node_modules/.bin/wf hook pre-bash || exit 2');
+    for (const c of commands) expect(c).toMatch(/^"\$CLAUDE_PROJECT_DIR"\/packages\/app\/node_modules\/\.bin\/wf hook /);
+    const bash = settings.hooks.PreToolUse!.find((g) => g.matcher === 'Bash')!.hooks[0]!.command;
+    // As Claude Code runs it: the shell, CLAUDE_PROJECT_DIR, the payload on stdin; from the root, where the session is.
+    const payload = JSON.stringify({ tool_name: 'Bash', tool_input: { command: 'git commit --no-verify -m sneak' }, cwd: project.dir });
+    const run = spawnSync('/bin/sh', ['-c', bash], { cwd: project.dir, env: { ...project.env, CLAUDE_PROJECT_DIR: project.dir }, input: payload, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain('wf guard blocked this:');
+    // wf doctor runs the same command strings and the installed hooks.
+    const doctor = JSON.parse(project.npx(['wf', 'doctor', '--json']).stdout) as { name: string; status: string; detail: string }[] | { checks: { name: string; status: string; detail: string }[] };
+    const checks = Array.isArray(doctor) ? doctor : doctor.checks;
+    const failing = checks.filter((c) => c.status === 'fail' && !/reviewer/.test(c.name));
+    expect(failing).toEqual([]);
+    expect(checks.filter((c) => /hook/.test(c.name) && c.status === 'ok').length).toBeGreaterThanOrEqual(2);
+  }, CONSUMER_TIMEOUT);
+
+  it('a git commit at the repository root runs wf through the package bin, in .git/hooks and in a tracked core.hooksPath', () => {
+    const hook = project.read('.git/hooks/pre-commit');
+    expect(hook).toContain('"./packages/app/node_modules/.bin/wf" hook pre-commit');
+    stage('root-file.txt');
+    const refused = project.git(['commit', '-m', 'ungated']);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/^wf: /m);
+
+    // A tracked hooks folder is committed: it names the package bin relative to the root, no path of this machine.
+    project.gitOk(['config', 'core.hooksPath', '.githooks']);
+    expect(project.npx(['wf', 'hooks', 'install']).code).toBe(0);
+    const tracked = project.read('.githooks/pre-commit');
+    expect(tracked).toContain('"./packages/app/node_modules/.bin/wf" hook pre-commit');
+    expect(tracked).not.toContain(project.dir);
+    const again = project.git(['commit', '-m', 'ungated']);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr).toMatch(/^wf: /m);
+    project.gitOk(['config', '--unset', 'core.hooksPath']);
+  }, CONSUMER_TIMEOUT);
+
+  it('the CI template installs wf from the package lock file, and the prepare script reinstalls missing hooks, which wf status reports', () => {
+    const workflow = project.read('.github/workflows/wf-verify.yml');
+    expect(workflow).toMatch(/- name: Install wf as pinned by the base\n {8}working-directory: packages\/app\n/);
+    expect((JSON.parse(project.read('packages/app/package.json')) as { scripts: Record<string, string> }).scripts.prepare).toBe('wf hooks install --if-repository');
+
+    expect(project.npx(['wf', 'hooks', 'uninstall']).code).toBe(0);
+    expect(project.npx(['wf', 'task', 'start', 'T-1', '--title', 'x']).code).toBe(0);
+    const status = project.npx(['wf', 'status']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^git hooks: wf's pre-commit hook .* will not run, so git commit checks no gate; run: wf hooks install$/m);
+    const install = project.npm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline']);
+    expect(install.code, install.stderr).toBe(0);
+    expect(project.read('.git/hooks/pre-commit')).toContain('wf-gate managed hook');
+    expect(project.npx(['wf', 'status']).stdout).not.toMatch(/^git hooks:/m);
+  }, CONSUMER_TIMEOUT);
 });
