@@ -83,7 +83,7 @@ describe('the packed tarball installed in a monorepo package (packages/app)', ()
     expect(project.npx(['wf', 'task', 'start', 'T-1', '--title', 'x']).code).toBe(0);
     const status = project.npx(['wf', 'status']);
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(/^git hooks: wf's pre-commit hook .* will not run, so git commit checks no gate; run: wf hooks install$/m);
+    expect(status.stdout).toMatch(/^git hooks: wf's pre-commit hook .* will not run, so git commit checks no gate; run: npx wf hooks install$/m);
     const install = project.npm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline']);
     expect(install.code, install.stderr).toBe(0);
     expect(project.read('.git/hooks/pre-commit')).toContain('wf-gate managed hook');
