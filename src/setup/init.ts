@@ -171,7 +171,7 @@ export function addPrepareScript(repoRoot: string): { change?: InitChange; warni
   writeFileAtomic(path, `${JSON.stringify(doc, null, indent)}${text.endsWith('\n') ? '\n' : ''}`);
   return {
     change: { what: 'prepare script', action: current === undefined ? 'created' : 'updated', path: shown },
-    ...(typeof current === 'string' && current.trim() !== '' ? { warning: `${shown}: scripts.prepare was "${current}"; wf appended: && ${PREPARE_SCRIPT}` } : {}),
+    ...(typeof current === 'string' && current.trim() !== '' ? { warning: `${shown}: scripts.prepare already ran "${current}"; "${PREPARE_SCRIPT}" now runs after it (joined with &&)` } : {}),
   };
 }
 

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSUMER_TIMEOUT, makeConsumer, type ConsumerProject } from '../helpers/consumer.js';
 
@@ -18,13 +21,36 @@ describe('the packed tarball in a consumer project', () => {
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/0\.\d+\.\d+/);
   });
+
+  it('wf init --prepare appends wf hooks install to an existing prepare script once; outside a git work tree it does nothing', () => {
+    const pkg = JSON.parse(project.read('package.json')) as { scripts: Record<string, string> };
+    pkg.scripts.prepare = 'node -e 0';
+    project.write('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
+    const init = project.npx(['wf', 'init', '--yes', '--prepare']);
+    expect(init.code, init.stderr + init.stdout).toBe(0);
+    expect(init.stdout).toContain('scripts.prepare already ran "node -e 0"; "wf hooks install --if-repository" now runs after it');
+    const prepare = () => (JSON.parse(project.read('package.json')) as { scripts: Record<string, string> }).scripts.prepare;
+    expect(prepare()).toBe('node -e 0 && wf hooks install --if-repository');
+    expect(project.npx(['wf', 'init', '--yes', '--prepare']).stdout).toContain('nothing to change');
+    expect(prepare()).toBe('node -e 0 && wf hooks install --if-repository');
+    // npm runs prepare where there is no work tree too (a Docker build): there it must not fail the install.
+    const outside = mkdtempSync(join(tmpdir(), 'wf-no-repo-'));
+    try {
+      const skipped = project.installedWf(['hooks', 'install', '--if-repository'], { cwd: outside, env: { GIT_CEILING_DIRECTORIES: tmpdir() } });
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(skipped.stdout).toContain('no git hooks installed');
+      expect(project.installedWf(['hooks', 'install'], { cwd: outside, env: { GIT_CEILING_DIRECTORIES: tmpdir() } }).code).toBe(3);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  }, CONSUMER_TIMEOUT);
 });
 
 // A monorepo: the repository root is two levels above the package that installs wf.
 describe('the packed tarball installed in a monorepo package (packages/app)', () => {
   let project: ConsumerProject;
   beforeAll(() => {
-    project = makeConsumer({ packageDir: 'packages/app' });
+    project = makeConsumer({ packageDir: 'packages/app', devDependencies: { husky: '9.1.7' } });
   }, CONSUMER_TIMEOUT);
   afterAll(() => project?.cleanup());
 
@@ -87,6 +113,20 @@ describe('the packed tarball installed in a monorepo package (packages/app)', ()
     const install = project.npm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline']);
     expect(install.code, install.stderr).toBe(0);
     expect(project.read('.git/hooks/pre-commit')).toContain('wf-gate managed hook');
+    expect(project.npx(['wf', 'status']).stdout).not.toMatch(/^git hooks:/m);
+  }, CONSUMER_TIMEOUT);
+
+  it("husky set up from the package (core.hooksPath packages/app/.husky/_) gets wf's line there, and a root commit runs wf through it", () => {
+    // husky's monorepo set-up, as its docs give it: `cd ../.. && husky packages/app/.husky`.
+    const husky = spawnSync(process.execPath, [join(project.packageDir, 'node_modules/husky/bin.js'), 'packages/app/.husky'], { cwd: project.dir, env: project.env, encoding: 'utf8' });
+    expect(husky.status, husky.stderr).toBe(0);
+    expect(project.gitOk(['config', 'core.hooksPath'])).toBe('packages/app/.husky/_');
+    const install = project.npx(['wf', 'hooks', 'install']);
+    expect(install.code, install.stderr).toBe(0);
+    expect(project.read('packages/app/.husky/pre-commit')).toContain('PATH="$PWD/packages/app/node_modules/.bin:$PATH" wf hook pre-commit');
+    const refused = project.git(['commit', '-m', 'ungated']);
+    expect(refused.code, refused.stderr + refused.stdout).toBe(1);
+    expect(refused.stderr).toMatch(/^wf: /m);
     expect(project.npx(['wf', 'status']).stdout).not.toMatch(/^git hooks:/m);
   }, CONSUMER_TIMEOUT);
 });
