@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { inInvocationForm, invocationPrefix } from '../installation/index.js';
 
 /**
  * Commands only parse, call the core, and render. `report` prints either the
@@ -13,7 +14,8 @@ export abstract class WfCommand extends Command {
   protected report(json: boolean, data: unknown, human: () => string): void {
     if (json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     else {
-      const text = human();
+      // Its next: lines name commands as `wf …`; the user may have typed npx wf.
+      const text = inInvocationForm(human(), invocationPrefix(process.env));
       if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     }
   }

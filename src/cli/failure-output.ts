@@ -1,4 +1,5 @@
 import { exitCodeFor, formatError, isWfError } from '../errors/index.js';
+import { inInvocationForm, invocationPrefix } from '../installation/index.js';
 
 /**
  * Writes a failed command's error, as JSON on stdout under --json (unless the
@@ -7,14 +8,15 @@ import { exitCodeFor, formatError, isWfError } from '../errors/index.js';
  */
 export function writeFailure(problem: unknown, json: boolean): number {
   const code = exitCodeFor(problem);
+  const wf = invocationPrefix(process.env);
   if (json) {
     if (isWfError(problem) && problem.reported) return code;
     const error = isWfError(problem)
-      ? { message: problem.message, exitCode: code, where: problem.where, next: problem.hint }
+      ? { message: problem.message, exitCode: code, where: problem.where, next: problem.hint === undefined ? undefined : inInvocationForm(problem.hint, wf) }
       : { message: (problem as Error)?.message ?? String(problem), exitCode: code };
     process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
   } else {
-    process.stderr.write(`${formatError(problem)}\n`);
+    process.stderr.write(`${inInvocationForm(formatError(problem), wf)}\n`);
   }
   return code;
 }

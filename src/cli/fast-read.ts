@@ -4,6 +4,7 @@ import { writeFailure } from './failure-output.js';
 import { hashReport } from './hash-report.js';
 import { checkStatus, renderStatus, statusReport } from './status-report.js';
 import { makeStyle } from './style.js';
+import { inInvocationForm, invocationPrefix } from '../installation/index.js';
 
 /**
  * `wf status` and `wf hash` without oclif: scripts and agents call
@@ -50,7 +51,7 @@ export async function runFastRead(argv: readonly string[]): Promise<number | nul
       return ExitCode.Ok;
     }
     const report = await statusReport(values['task-id'] as string | undefined);
-    process.stdout.write(values.json ? `${JSON.stringify(report.data, null, 2)}\n` : `${renderStatus(report, makeStyle())}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify(report.data, null, 2)}\n` : `${inInvocationForm(renderStatus(report, makeStyle()), invocationPrefix(process.env))}\n`);
     if (values.check) checkStatus(report);
     return ExitCode.Ok;
   } catch (err) {

@@ -9,7 +9,7 @@ import { writeFailure } from './failure-output.js';
 /** Where a failed command line should send the user next: its own command's help, or a close command, in the form the user invoked wf. */
 async function nextFor(err: unknown, argv: string[]): Promise<string> {
   const { closestCommand, commandOf } = await import('./command-names.js');
-  const { invocationPrefix } = await import('./invocation.js');
+  const { invocationPrefix } = await import('../installation/index.js');
   const wf = invocationPrefix(process.env);
   const message = (err as Error)?.message ?? '';
   const missing = /^command (.+) not found/.exec(message);

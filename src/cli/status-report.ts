@@ -1,4 +1,4 @@
-import { refused } from '../errors/index.js';
+import { isWfError, refused, WfError } from '../errors/index.js';
 import { openRepo, currentBranch } from '../git/index.js';
 import { readConfig, type WfConfig } from '../config/index.js';
 import { readStateFile, type Task } from '../state/index.js';
@@ -8,6 +8,7 @@ import type { ChalkInstance } from 'chalk';
 import { nextFromEvidence } from '../ship/index.js';
 import { reconcileBeforeReading } from './reconcile-on-read.js';
 import { plural } from '../text/index.js';
+import { missingHooks, type HookHealth } from '../setup/index.js';
 
 /** What `wf status` shows, shared by the oclif command and the fast path of `wf status --json`. */
 export interface StatusReport {
@@ -19,6 +20,8 @@ export interface StatusReport {
   wouldCommit: boolean;
   next: string | null;
   action: ReturnType<typeof nextFromEvidence>;
+  /** wf's git hooks that git will not run (a fresh clone before npm install, hooks never installed). */
+  hooks: HookHealth[];
   /** The --json form. */
   data: unknown;
 }
@@ -27,6 +30,7 @@ export async function statusReport(taskId: string | undefined): Promise<StatusRe
   const repo = await openRepo();
   // git starts before the state is parsed: see startStagedCollection.
   const collection = startStagedCollection(repo, readConfig(repo.root));
+  const hooks = missingHooks(repo);
   let staged;
   let resolution;
   let config;
@@ -36,10 +40,14 @@ export async function statusReport(taskId: string | undefined): Promise<StatusRe
     resolution = resolveTask(state, { explicit: taskId, env: process.env.WF_TASK_ID, branch: currentBranch(repo) });
     staged = await collection.staged;
     config = await collection.config;
+  } catch (err) {
+    // A fresh clone has no task yet, and no hooks either: the first thing it needs is both.
+    throw withHooksHint(err, await hooks);
   } finally {
     await collection.close();
   }
   const { task, rule } = resolution;
+  const missing = await hooks;
   // A finished task has nothing left to pass: its gates judged the commits it made, and showing them
   // again against whatever is staged now would list failures nobody has to fix.
   const finished = task.status === 'finished';
@@ -56,8 +64,27 @@ export async function statusReport(taskId: string | undefined): Promise<StatusRe
     commitAllowed: wouldCommit,
     next,
     nextAction: action,
+    ...(missing.length > 0 ? { hooksMissing: missing.map(({ hook, path, problem, fix }) => ({ hook, path, problem, fix: fix ?? HOOKS_FIX })) } : {}),
   };
-  return { task, rule, config, fingerprint: staged.fingerprint, gates, wouldCommit, next, action, data };
+  return { task, rule, config, fingerprint: staged.fingerprint, gates, wouldCommit, next, action, hooks: missing, data };
+}
+
+const HOOKS_FIX = 'wf hooks install';
+
+function hooksLine(missing: HookHealth[]): string {
+  const fixes = [...new Set(missing.map((h) => h.fix ?? HOOKS_FIX))];
+  return `git hooks: wf's ${missing.map((h) => `${h.hook} hook (${h.path}: ${h.problem})`).join(', ')} will not run, so git commit checks no gate; run: ${fixes.join(' and ')}`;
+}
+
+function withHooksHint(err: unknown, missing: HookHealth[]): unknown {
+  if (missing.length === 0 || !isWfError(err)) return err;
+  const fixes = [...new Set(missing.map((h) => h.fix ?? HOOKS_FIX))].join(' and ');
+  return new WfError(err.exitCode, `${err.message}; and wf's git hooks are not installed here (${missing.map((h) => `${h.hook}: ${h.problem}`).join(', ')})`, {
+    ...(err.where ? { where: err.where } : {}),
+    hint: err.hint ? `${fixes}, then: ${err.hint}` : fixes,
+    reported: err.reported,
+    cause: err,
+  });
 }
 
 /** `--check`: exit 1 when a commit would be refused now (a finished task has nothing to commit). */
@@ -79,6 +106,7 @@ export function renderStatus(report: StatusReport, s: ChalkInstance): string {
     ...(task.status === 'finished'
       ? [`finished with ${plural(task.commits.length, 'commit')}; nothing is left to do here (next task: wf task start <id>)`]
       : ['gates:', renderGateChecklist(gates, mark), wouldCommit ? s.green('a commit would be allowed: wf commit -m "<message>"') : `a commit would be refused`]),
+    report.hooks.length > 0 ? s.yellow(hooksLine(report.hooks)) : '',
     next ? `next: ${next}${action.command ? `   (${action.reason})` : ''}` : '',
   ]
     .filter(Boolean)

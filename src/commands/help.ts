@@ -1,7 +1,7 @@
 import { Args, Command, loadHelpClass } from '@oclif/core';
 import { usageError } from '../errors/index.js';
 import { closestCommand } from '../cli/command-names.js';
-import { invocationPrefix } from '../cli/invocation.js';
+import { invocationPrefix } from '../installation/index.js';
 
 /**
  * `wf help [command…]`. oclif answers `--help` itself but ships `help` as a

@@ -4,7 +4,7 @@ import { openRepo } from '../git/index.js';
 import { initRepository } from '../setup/index.js';
 import { existsSync } from 'node:fs';
 import { CONFIG_FILE, configPath, DEFAULT_CONFIG } from '../config/index.js';
-import { checkbox, input, select, number } from '@inquirer/prompts';
+import { checkbox, confirm, input, select, number } from '@inquirer/prompts';
 import { REVIEWER_PRESET_NAMES, REVIEWER_PRESETS, type ReviewerPresetName } from '../review/index.js';
 import { runsInCi } from '../cli/ci-environment.js';
 
@@ -19,6 +19,10 @@ export default class Init extends WfCommand {
     agent: Flags.string({ description: 'Wire the agent guard, slash commands and a CLAUDE.md section for this agent.', options: ['claude'] }),
     'global-hooks-path': Flags.boolean({ description: 'Install the hooks even into a hooks folder outside this repository (a global core.hooksPath), shared by every repository using it.', default: false }),
     ci: Flags.string({ description: 'Also add the CI workflow that runs wf verify on every pull/merge request.', options: ['github', 'gitlab'] }),
+    prepare: Flags.boolean({
+      description: 'Add "prepare": "wf hooks install --if-repository" to the package.json wf is installed in (appended with && to a prepare script that does not run it), so npm install in a fresh clone installs the hooks. Asked on a terminal; off otherwise unless given.',
+      allowNo: true,
+    }),
     reviewer: Flags.string({
       description: 'Configure this CLI as a reviewer wf review run starts, from its preset (repeatable; added to an existing config too).',
       options: [...REVIEWER_PRESET_NAMES],
@@ -52,7 +56,11 @@ export default class Init extends WfCommand {
         choices: REVIEWER_PRESET_NAMES.map((name) => ({ name: `${REVIEWER_PRESETS[name].title}: ${REVIEWER_PRESETS[name].reviewer.command.slice(0, 4).join(' ')} …`, value: name })),
       });
     }
-    const result = await initRepository(repo, { hooks: flags.hooks, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined, globalHooksPath: flags['global-hooks-path'], reviewers });
+    let prepare = flags.prepare;
+    if (prepare === undefined && interactive && flags.hooks) {
+      prepare = await confirm({ message: 'Add "prepare": "wf hooks install --if-repository" to package.json, so npm install in a fresh clone installs the hooks?', default: true });
+    }
+    const result = await initRepository(repo, { hooks: flags.hooks, prepare: prepare ?? false, config, ci: flags.ci as 'github' | 'gitlab' | undefined, agent: flags.agent as 'claude' | undefined, globalHooksPath: flags['global-hooks-path'], reviewers });
     const changed = result.changes.some((c) => c.action !== 'unchanged') || result.hooks.some((h) => h.action !== 'already installed' && h.action !== 'already in config');
     this.report(flags.json, { changed, ...result }, () => {
       const warnings = result.warnings.map((w) => `warning: ${w}`);

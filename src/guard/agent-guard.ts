@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { ExitCode } from '../errors/index.js';
+import { hookInvocation, inInvocationForm } from '../installation/index.js';
 import { findingsForAll, isGatedCommit, protectedTarget, protectedThroughLinks, type Finding } from './rules.js';
 import { parseShell, ShellParseError } from './shell-parse.js';
 
@@ -31,7 +32,8 @@ export function resolveOnDisk(absolute: string): string | null {
 }
 
 function block(reasons: string[], next: string): number {
-  process.stderr.write(`${GUARD_BLOCKED}\n${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}\n`);
+  // The commands it names in the form that runs where the agent's shell does (Claude Code starts the guard there).
+  process.stderr.write(`${GUARD_BLOCKED}\n${inInvocationForm(`${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}`, hookInvocation(process.env, process.cwd()))}\n`);
   return BLOCK;
 }
 

@@ -1,4 +1,5 @@
 import { ExitCode } from '../errors/index.js';
+import { hookInvocation, inInvocationForm } from '../installation/index.js';
 import { findRoot, payloadCwd, readPayload } from './payload.js';
 
 /**
@@ -16,7 +17,7 @@ export async function runStop(): Promise<number> {
     if (!root) return ExitCode.Ok;
     const { stopVerdict } = await import('./task-checks.js');
     const verdict = await stopVerdict(root, { stopHookActive: payload.stop_hook_active === true, sessionId: typeof payload.session_id === 'string' ? payload.session_id : '' });
-    if (verdict) process.stdout.write(`${JSON.stringify(verdict)}\n`);
+    if (verdict) process.stdout.write(`${inInvocationForm(JSON.stringify(verdict), hookInvocation(process.env, process.cwd()))}\n`);
   } catch (err) {
     process.stderr.write(`wf: the stop hook failed, so it lets the agent stop (${(err as Error)?.message ?? String(err)})\n`);
   }

@@ -1,4 +1,5 @@
 import { ExitCode, exitCodeFor, formatError } from '../errors/index.js';
+import { hookInvocation, inInvocationForm } from '../installation/index.js';
 
 /**
  * The exit codes a hook answers with, shared by the dispatcher and each
@@ -10,9 +11,14 @@ export async function withHookExitContract(name: string | undefined, body: () =>
   try {
     return await body();
   } catch (err) {
-    process.stderr.write(`${formatError(err)}\n`);
+    writeHookMessage(formatError(err));
     if (name === 'pre-bash' || name === 'pre-edit') return ExitCode.Usage;
     const code = exitCodeFor(err);
     return code === ExitCode.Ok ? ExitCode.Environment : code;
   }
+}
+
+/** A hook's message on stderr, its commands in the form that runs where the hook does (hookInvocation: git and Claude Code run hooks at the root). */
+export function writeHookMessage(text: string): void {
+  process.stderr.write(`${inInvocationForm(text, hookInvocation(process.env, process.cwd()))}\n`);
 }

@@ -1,6 +1,7 @@
 import { usageError } from '../errors/index.js';
 import { withHookExitContract } from './exit-contract.js';
 import { nextForCwd, renderNext } from '../ship/index.js';
+import { hookInvocation, inInvocationForm } from '../installation/index.js';
 
 /**
  * `wf next [--json] [--task-id <id>]` on the fast path: an agent asks it
@@ -18,7 +19,8 @@ export async function runNext(args: string[]): Promise<number> {
     else throw usageError(`wf next: unexpected argument ${JSON.stringify(a)}`, { hint: 'wf next --help' });
   }
   const next = await nextForCwd(process.cwd(), taskId);
-  process.stdout.write(json ? `${JSON.stringify(next, null, 2)}\n` : `${renderNext(next)}\n`);
+  // The human line in the form of wf that runs here; --json keeps `wf …`, the data's own contract.
+  process.stdout.write(json ? `${JSON.stringify(next, null, 2)}\n` : `${inInvocationForm(renderNext(next), hookInvocation(process.env, process.cwd()))}\n`);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import { gateInputsFor, startStagedCollection, gatesFor, refusedGates, renderGateChecklist } from '../gates/index.js';
 import { ExitCode, usageError } from '../errors/index.js';
 import { isAmendInProgress } from './amend.js';
+import { writeHookMessage } from './exit-contract.js';
 import { isCleanMergeInProgress } from './clean-merge.js';
 import { loadHookContext, resolveHookTask } from '../tasks/index.js';
 import { runGit, type Repo } from '../git/index.js';
@@ -52,13 +53,13 @@ export async function runPreCommit(args: string[]): Promise<number> {
   const staged = await collection.staged;
   const toolProblem = await toolFileProblem(ctx.repo, staged.toolFiles);
   if (toolProblem) {
-    process.stderr.write(`wf: commit refused: ${toolProblem}\n`);
+    writeHookMessage(`wf: commit refused: ${toolProblem}`);
     return ExitCode.Refused;
   }
   const failures = refusedGates(results);
   const warnings = results.filter((r) => r.status === 'warn');
   if (failures.length === 0 && warnings.length === 0) return ExitCode.Ok;
   const header = failures.length > 0 ? `wf: commit refused for task ${task.id} (picked by ${rule}):` : `wf: task ${task.id} (picked by ${rule}), gates warn${config.mode === 'warn' ? ' (mode: warn)' : ''}:`;
-  process.stderr.write(`${header}\n${renderGateChecklist(results)}\n`);
+  writeHookMessage(`${header}\n${renderGateChecklist(results)}`);
   return failures.length > 0 ? ExitCode.Refused : ExitCode.Ok;
 }

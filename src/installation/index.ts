@@ -1,6 +1,9 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hookInvocationFor } from './invocation.js';
+
+export { inInvocationForm, invocationPrefix, WF_COMMANDS } from './invocation.js';
 
 /**
  * Where this copy of wf is installed. Found by walking up to wf's own
@@ -60,4 +63,21 @@ function realOrSame(path: string): string {
   } catch {
     return path;
   }
+}
+
+/**
+ * wf's bin in the installing project, relative to the repository root in `/`
+ * form (`packages/app/node_modules/.bin/wf`). Committed files (hook scripts,
+ * hook managers' configs, agent settings) name this, never an absolute path,
+ * which exists on no other machine. Outside a `node_modules`, or outside the
+ * repository, the root's `node_modules/.bin/wf` is all there is to go by.
+ */
+export function installedBin(repoRoot: string): string {
+  const at = installedAt(repoRoot);
+  return `${at ? `${at}/` : ''}node_modules/.bin/wf`;
+}
+
+/** The form of wf a hook's message names, for a hook run at the repository root `root` (invocation.ts). */
+export function hookInvocation(env: NodeJS.ProcessEnv, root: string): string {
+  return hookInvocationFor(env, installedAt(root));
 }

@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../state/index.js';
 import { usageError } from '../errors/index.js';
 import { renderWorkflowMarkdown } from '../workflow/index.js';
-import { packageRoot } from '../installation/index.js';
+import { installedAt, installedBin, packageRoot } from '../installation/index.js';
 
 /**
  * `wf init --agent claude`: wires the guard into `.claude/settings.json`
@@ -54,7 +54,18 @@ function readSettings(path: string): Settings {
  * it, is the same hook and is brought up to date.
  */
 const FAIL_CLOSED = /\s*\|\|\s*exit 2\s*$/;
-const sameHook = (a: string, b: string) => a.replace(FAIL_CLOSED, '') === b.replace(FAIL_CLOSED, '');
+/** The bin as wf writes it, wherever wf was installed when it wrote it: a project that moved wf into a package (a monorepo) gets the command rewritten, not a second one. */
+const OUR_BIN = /^"\$CLAUDE_PROJECT_DIR"\/(?:[^\s"]+\/)?node_modules\/\.bin\/wf /;
+const hookKey = (command: string) => command.replace(FAIL_CLOSED, '').replace(OUR_BIN, '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/wf ');
+const sameHook = (a: string, b: string) => hookKey(a) === hookKey(b);
+
+/** The template's commands name the root's node_modules; in a monorepo wf is installed in a package, so they name its bin instead. */
+function claudeTemplate(root: string): Settings {
+  const template = JSON.parse(readFileSync(join(claudeTemplateDir(), 'settings.json'), 'utf8')) as Settings;
+  const bin = `"$CLAUDE_PROJECT_DIR"/${installedBin(root)} `;
+  for (const group of Object.values(template.hooks ?? {}).flat()) for (const hook of group.hooks) hook.command = hook.command.replace(OUR_BIN, bin);
+  return template;
+}
 
 /** Adds each template hook whose command is not already wired; keeps every other hook as it is. */
 export function mergeSettings(existing: Settings, template: Settings): { merged: Settings; changed: boolean } {
@@ -92,26 +103,28 @@ export function mergeSettings(existing: Settings, template: Settings): { merged:
   return { merged, changed };
 }
 
-export function claudeMdSection(): string {
-  return [
-    CLAUDE_MD_BEGIN,
+/** Text that names `npx --no-install wf`, for a repository whose root is `root`: with wf installed in a package, npx is pointed there, since Claude Code runs commands at the root. */
+function inPackage(text: string, root: string): string {
+  const at = installedAt(root);
+  return at ? text.replaceAll('npx --no-install wf ', `npx --no-install --prefix ${/^[\w./-]+$/.test(at) ? at : JSON.stringify(at)} wf `) : text;
+}
+
+export function claudeMdSection(root: string): string {
+  const lines = [
     '## Workflow: wf-gate',
     '',
     'Every change in this repository goes through a gated workflow enforced by `wf` (git hooks, a pre-tool guard, and `wf verify` in CI).',
     'There is no switch that skips a gate; `--no-verify` is blocked here and rejected in CI. Run `npx --no-install wf next` for the one next action (and `npx --no-install wf status` for every gate); ship each staged component with `npx --no-install wf ship -m "<message>"`, which runs the tests and reviews it still needs and commits.',
     'Reviews: run `npx --no-install wf review run` (wf starts the configured reviewers and records only the verdict and session id they print). Never record a review with an id you did not get from a reviewer: wf refuses placeholders, CI checks every Review-Id, and with `review.allowManual: false` a typed-in review does not count at all.',
     'Slash commands: `/wf-status`, `/wf-plan`, `/wf-review`, `/wf-commit`.',
-    '',
-    renderWorkflowMarkdown(),
-    CLAUDE_MD_END,
-    '',
-  ].join('\n');
+  ].map((line) => inPackage(line, root));
+  return [CLAUDE_MD_BEGIN, ...lines, '', renderWorkflowMarkdown(), CLAUDE_MD_END, ''].join('\n');
 }
 
 export function installClaudeAgent(root: string): AgentChange[] {
   const changes: AgentChange[] = [];
   const settingsPath = join(root, '.claude', 'settings.json');
-  const template = JSON.parse(readFileSync(join(claudeTemplateDir(), 'settings.json'), 'utf8')) as Settings;
+  const template = claudeTemplate(root);
   const existed = existsSync(settingsPath);
   const { merged, changed } = mergeSettings(readSettings(settingsPath), template);
   mkdirSync(join(root, '.claude'), { recursive: true });
@@ -122,18 +135,18 @@ export function installClaudeAgent(root: string): AgentChange[] {
   mkdirSync(commandsDir, { recursive: true });
   for (const file of readdirSync(join(claudeTemplateDir(), 'commands')).sort()) {
     const target = join(commandsDir, file);
-    const source = join(claudeTemplateDir(), 'commands', file);
-    if (existsSync(target) && readFileSync(target, 'utf8') === readFileSync(source, 'utf8')) {
+    const text = inPackage(readFileSync(join(claudeTemplateDir(), 'commands', file), 'utf8'), root);
+    if (existsSync(target) && readFileSync(target, 'utf8') === text) {
       changes.push({ path: `.claude/commands/${file}`, action: 'unchanged' });
     } else {
       const had = existsSync(target);
-      copyFileSync(source, target);
+      writeFileAtomic(target, text);
       changes.push({ path: `.claude/commands/${file}`, action: had ? 'updated' : 'created' });
     }
   }
 
   const mdPath = join(root, 'CLAUDE.md');
-  const section = claudeMdSection();
+  const section = claudeMdSection(root);
   const current = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '';
   const start = current.indexOf(CLAUDE_MD_BEGIN);
   const end = current.indexOf(CLAUDE_MD_END);

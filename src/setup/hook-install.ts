@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { gitText, runGit, type Repo } from '../git/index.js';
 import { writeFileAtomic } from '../state/index.js';
 import { environmentError, usageError } from '../errors/index.js';
-import { packageRoot, wfBinPath } from '../installation/index.js';
+import { installedAt, installedBin, packageRoot, wfBinPath } from '../installation/index.js';
 import { addToManagerConfig, detectManager, managerConfigured, removeFromManagerConfig, type HookManager } from './hook-managers.js';
 
 /**
@@ -27,20 +27,34 @@ const RENAMED_SUFFIXES = ['.old', '.legacy'];
 export const WF_BIN = wfBinPath();
 
 /**
- * The hook file. In a tracked hooks folder (core.hooksPath inside the work
- * tree) the last resort, this machine's absolute path to wf, is left out: the
- * file is committed and would name a path that exists on no other machine.
+ * The hook file. git runs it at the top of the work tree, so it names wf's
+ * bin relative to the root: `node_modules/.bin/wf`, or the package wf is
+ * installed in (`packages/app/node_modules/.bin/wf`) in a monorepo. In a
+ * tracked hooks folder (core.hooksPath inside the work tree) the last resort,
+ * this machine's absolute path to wf, is left out: the file is committed and
+ * would name a path that exists on no other machine.
  */
-export function hookScript(name: ManagedHook, options: { tracked?: boolean } = {}): string {
+export function hookScript(name: ManagedHook, options: { tracked?: boolean; repoRoot: string }): string {
   const text = readFileSync(join(packageRoot(), 'hooks', name), 'utf8');
   const kept = options.tracked ? text.split('\n').filter((l) => !l.includes('@WF_BIN@')).join('\n') : text;
-  return kept.replaceAll('@WF_BIN@', WF_BIN);
+  return kept.replaceAll('@WF_BIN@', WF_BIN).replaceAll('@WF_LOCAL_BIN@', installedBin(options.repoRoot)).replaceAll('@WF_INSTALL@', installCommand(options.repoRoot));
 }
 
-const HUSKY_LINES: Record<ManagedHook, string> = {
-  'pre-commit': `wf hook pre-commit ${HUSKY_MARKER}`,
-  'commit-msg': `wf hook commit-msg "$1" ${HUSKY_MARKER}`,
-};
+/** What installs wf where it belongs, for a hook that cannot find it. */
+export function installCommand(repoRoot: string): string {
+  const at = installedAt(repoRoot);
+  return at ? `(cd ${at} && npm install --save-dev wf-gate)` : 'npm install --save-dev wf-gate';
+}
+
+/**
+ * husky puts `node_modules/.bin` (of the root, where git runs hooks) on PATH;
+ * with wf installed in a package, its line puts that package's bin first.
+ */
+function huskyLine(hook: ManagedHook, repoRoot: string): string {
+  const at = installedAt(repoRoot);
+  const wf = at ? `PATH="$PWD/${at}/node_modules/.bin:$PATH" wf` : 'wf';
+  return hook === 'pre-commit' ? `${wf} hook pre-commit ${HUSKY_MARKER}` : `${wf} hook commit-msg "$1" ${HUSKY_MARKER}`;
+}
 
 export interface HookLayout {
   kind: 'hooks-dir' | 'husky' | 'manager';
@@ -60,8 +74,10 @@ const inside = (child: string, parent: string) => {
 export async function hookLayout(repo: Repo): Promise<HookLayout> {
   const opts = { cwd: repo.root, env: repo.env };
   const hooksPath = (await runGit(['config', '--get', 'core.hooksPath'], { ...opts, okExitCodes: [1] })).stdout.toString('utf8').trim();
-  const huskyDir = join(repo.root, '.husky');
-  if (hooksPath && /^\.husky(\/_)?\/?$/.test(hooksPath) && existsSync(huskyDir)) return { kind: 'husky', dir: huskyDir, tracked: true, shared: false };
+  // husky in a monorepo package sets core.hooksPath to packages/app/.husky/_ (its docs' `cd ../.. && husky packages/app/.husky`).
+  const husky = /^((?:[^/]+\/)*)\.husky(\/_)?\/?$/.exec(hooksPath);
+  const huskyDir = husky ? resolve(repo.root, husky[1]!, '.husky') : '';
+  if (husky && inside(huskyDir, repo.root) && existsSync(huskyDir)) return { kind: 'husky', dir: huskyDir, tracked: true, shared: false };
   const raw = await gitText(['rev-parse', '--git-path', 'hooks'], opts);
   const dir = isAbsolute(raw) ? raw : resolve(repo.root, raw);
   const common = await gitText(['rev-parse', '--git-common-dir'], opts);
@@ -105,7 +121,7 @@ export async function installHooks(repo: Repo, options: InstallOptions = {}): Pr
   const sharedNote = layout.shared ? `${layout.dir} is outside this repository: every repository that uses it now runs wf's gates, and refuses commits where wf is not set up` : undefined;
   refuseSharedFolder(layout, options);
   mkdirSync(layout.dir, { recursive: true });
-  const changes = MANAGED_HOOKS.map((hook) => (layout.kind === 'husky' ? installHuskyLine(layout.dir, hook) : installHookFile(layout.dir, hook, layout.tracked)));
+  const changes = MANAGED_HOOKS.map((hook) => (layout.kind === 'husky' ? installHuskyLine(layout.dir, hook, repo.root) : installHookFile(layout.dir, hook, layout.tracked, repo.root)));
   return sharedNote ? changes.map((c) => ({ ...c, note: sharedNote })) : changes;
 }
 
@@ -123,9 +139,9 @@ function refuseSharedFolder(layout: HookLayout, options: InstallOptions): void {
   }
 }
 
-function installHookFile(dir: string, hook: ManagedHook, tracked: boolean): HookChange {
+function installHookFile(dir: string, hook: ManagedHook, tracked: boolean, repoRoot: string): HookChange {
   const path = join(dir, hook);
-  const script = hookScript(hook, { tracked });
+  const script = hookScript(hook, { tracked, repoRoot });
   // A resync by a hook manager that is gone now (its config removed) left wf's hook renamed: it is ours, so it goes.
   const leftovers = removeRenamedCopies(path);
   const result = ((): HookChange => {
@@ -197,11 +213,11 @@ function installIntoManager(layout: HookLayout, manager: HookManager): HookChang
   });
 }
 
-function installHuskyLine(dir: string, hook: ManagedHook): HookChange {
+function installHuskyLine(dir: string, hook: ManagedHook, repoRoot: string): HookChange {
   const path = join(dir, hook);
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
   if (current.includes(HUSKY_MARKER)) return { hook, path, action: 'already installed' };
-  const next = `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${HUSKY_LINES[hook]}\n`;
+  const next = `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${huskyLine(hook, repoRoot)}\n`;
   writeFileSync(path, next);
   // husky runs its files with sh, so the mode of a user's file is left as it was; only a file wf creates gets one.
   if (current === '') chmodSync(path, 0o755);
@@ -288,4 +304,70 @@ export async function checkHooks(repo: Repo): Promise<HookHealth[]> {
     }
     return { hook, path, ok: true };
   });
+}
+
+/**
+ * For `wf status`, which scripts and agents run in loops: wf's hooks that are
+ * not where git runs them, with the command that fixes it. The usual layouts
+ * are read from files alone (the local config's core.hooksPath, the hooks
+ * folder, husky's files, a manager's config); git is asked (checkHooks) only
+ * when wf's hooks are not found there, which is when status has something to
+ * say. Never fails: status reports the task whatever this finds.
+ */
+export async function missingHooks(repo: Repo): Promise<HookHealth[]> {
+  try {
+    if (hooksFoundByFiles(repo)) return [];
+    return (await checkHooks(repo)).filter((h) => !h.ok);
+  } catch {
+    return [];
+  }
+}
+
+function hooksFoundByFiles(repo: Repo): boolean {
+  const manager = detectManager(repo.root);
+  if (manager) return managerConfigured(manager);
+  const common = commonDir(repo.gitDir);
+  const hooksPath = localHooksPath(common);
+  if (hooksPath === null) return false;
+  const husky = /^((?:[^/]+\/)*)\.husky(\/_)?\/?$/.exec(hooksPath);
+  if (husky) return MANAGED_HOOKS.every((hook) => fileHas(join(repo.root, husky[1]!, '.husky', hook), HUSKY_MARKER));
+  const dir = hooksPath === '' ? join(common, 'hooks') : resolve(repo.root, hooksPath);
+  return MANAGED_HOOKS.every((hook) => fileHas(join(dir, hook), HOOK_MARKER));
+}
+
+/** A linked worktree's git dir names the repository's own in `commondir`; hooks and config live there. */
+function commonDir(gitDir: string): string {
+  try {
+    return resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    return gitDir;
+  }
+}
+
+/** core.hooksPath from the repository's own config: '' when it sets none, null when it is not a plain path this reading can trust (git then answers). */
+function localHooksPath(common: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(join(common, 'config'), 'utf8');
+  } catch {
+    return null;
+  }
+  if (/^\s*\[include/im.test(text)) return null;
+  let section = '';
+  let found = '';
+  for (const line of text.split('\n')) {
+    const head = /^\s*\[([^\]]+)\]/.exec(line);
+    if (head) section = head[1]!.trim().toLowerCase();
+    const entry = /^\s*hookspath\s*=\s*(.*?)\s*$/i.exec(line);
+    if (entry && section === 'core') found = entry[1]!.replace(/^"(.*)"$/, '$1');
+  }
+  return found.startsWith('~') || /[\\"]/.test(found) ? null : found;
+}
+
+function fileHas(path: string, text: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes(text);
+  } catch {
+    return false;
+  }
 }

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic, mutateStore, STATE_FILE, statePath } from '../state/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, configPath, type WfConfig, readConfig } from '../config/index.js';
 import { reviewersFromPresets, type ReviewerPresetName } from '../review/index.js';
 import { checkHooksFolder, installHooks, type HookChange } from './hook-install.js';
 import type { Repo } from '../git/index.js';
-import { packageRoot } from '../installation/index.js';
+import { installedAt, installingProject, packageRoot } from '../installation/index.js';
+import { ciTemplateText } from './ci-templates.js';
 
 /**
  * What `wf init` adds to .gitignore. The state and the audit log change with
@@ -36,6 +37,8 @@ export interface InitOptions {
   globalHooksPath?: boolean;
   /** Reviewer presets to configure (review/presets.ts): written into a new config, added to an existing one. */
   reviewers?: readonly ReviewerPresetName[] | undefined;
+  /** Add PREPARE_SCRIPT to the package.json of the project wf is installed in. */
+  prepare?: boolean;
 }
 
 export interface InitResult {
@@ -112,7 +115,7 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
       if (existsSync(target)) changes.push({ what: `${options.ci} CI`, action: 'unchanged', path: to });
       else {
         mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, readFileSync(join(packageRoot(), from)));
+        writeFileSync(target, ciTemplateText(readFileSync(join(packageRoot(), from), 'utf8'), options.ci, installedAt(repo.root)));
         changes.push({ what: `${options.ci} CI`, action: 'created', path: to });
       }
     }
@@ -123,8 +126,53 @@ export async function initRepository(repo: Repo, options: InitOptions): Promise<
     for (const c of installClaudeAgent(repo.root)) changes.push({ what: 'claude', action: c.action, path: c.path });
   }
 
+  if (options.prepare) {
+    const prepared = addPrepareScript(repo.root);
+    if (prepared.change) changes.push(prepared.change);
+    if (prepared.warning) warnings.push(prepared.warning);
+  }
+
   const hooks = options.hooks ? await installHooks(repo, { globalHooksPath: options.globalHooksPath ?? false }) : [];
   return { changes, hooks, warnings };
+}
+
+/**
+ * What `wf init --prepare` adds to package.json's scripts.prepare, as husky's
+ * `husky init` adds `husky`: npm runs it after every `npm install` and `npm ci`,
+ * so a fresh clone gets wf's hooks with its dependencies. --if-repository,
+ * because npm also runs it where there is no git work tree (a Docker build, a
+ * packed tarball), and a failed prepare fails the whole install.
+ */
+export const PREPARE_SCRIPT = 'wf hooks install --if-repository';
+
+/** The package.json wf is installed for (the package's, in a monorepo), with scripts.prepare running PREPARE_SCRIPT; an existing prepare is kept, with wf's appended. */
+export function addPrepareScript(repoRoot: string): { change?: InitChange; warning?: string } {
+  const dir = installingProject() ?? repoRoot;
+  const path = join(dir, 'package.json');
+  const shown = relative(repoRoot, path).split('\\').join('/') || 'package.json';
+  let text: string;
+  let doc: Record<string, unknown>;
+  try {
+    text = readFileSync(path, 'utf8');
+    doc = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+  } catch {
+    return { warning: `no readable ${shown}, so no prepare script was added; add "prepare": "${PREPARE_SCRIPT}" to the scripts of the package.json that installs wf-gate` };
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { warning: `${shown} does not hold a JSON object, so no prepare script was added` };
+  const scripts = (doc.scripts ?? {}) as Record<string, unknown>;
+  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return { warning: `${shown}: "scripts" is not an object, so no prepare script was added` };
+  const current = scripts.prepare;
+  if (typeof current === 'string' && /(?:^|[\s/;&|(])wf hooks install\b/.test(current)) return { change: { what: 'prepare script', action: 'unchanged', path: shown } };
+  if (current !== undefined && typeof current !== 'string') return { warning: `${shown}: scripts.prepare is not a string, so wf left it; add ${PREPARE_SCRIPT} to it by hand` };
+  const next = typeof current === 'string' && current.trim() !== '' ? `${current} && ${PREPARE_SCRIPT}` : PREPARE_SCRIPT;
+  doc.scripts = { ...scripts, prepare: next };
+  // Written back the way npm writes package.json: the file's own indentation, a final newline.
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+  writeFileAtomic(path, `${JSON.stringify(doc, null, indent)}${text.endsWith('\n') ? '\n' : ''}`);
+  return {
+    change: { what: 'prepare script', action: current === undefined ? 'created' : 'updated', path: shown },
+    ...(typeof current === 'string' && current.trim() !== '' ? { warning: `${shown}: scripts.prepare already ran "${current}"; "${PREPARE_SCRIPT}" now runs after it (joined with &&)` } : {}),
+  };
 }
 
 /** npm's placeholder test script, as `npm init` writes it: it always fails. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/repo.js';
+import { ciTemplateText } from '../../src/setup/ci-templates.js';
 
 /**
  * The GitHub templates' own steps, run as a script against a pull request
@@ -21,15 +22,17 @@ const temp = (p: string) => {
   return d;
 };
 
-/** The `run:` scripts of a workflow's steps, in order, by step name. */
-function stepScripts(file: string): Map<string, string> {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const steps = new Map<string, string>();
+/** The `run:` scripts of a workflow's steps, in order, by step name, and the working-directory of those that set one. */
+function stepScripts(text: string): Map<string, string> & { dirs: Map<string, string> } {
+  const lines = text.split('\n');
+  const steps = Object.assign(new Map<string, string>(), { dirs: new Map<string, string>() });
   let name = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const named = /^\s+- name: (.+)$/.exec(line);
     if (named) name = named[1]!.trim();
+    const dir = /^\s+working-directory: (.+)$/.exec(line);
+    if (dir) steps.dirs.set(name, dir[1]!.trim());
     const run = /^(\s+)run: (.*)$/.exec(line);
     if (!run) continue;
     if (run[2] === '|') {
@@ -49,7 +52,8 @@ function git(cwd: string, args: string[], env: NodeJS.ProcessEnv, input?: string
 }
 
 describe('templates/github: a pull request cannot change what judges it', () => {
-  it('wf-verify.yml: a hostile postinstall never runs, the verifier is the one the base pins, and the forgery is refused', () => {
+  // '' is wf installed at the root; packages/app a monorepo package, as wf init --ci github writes the template for it.
+  it.each(['', 'packages/app'])('wf-verify.yml (wf installed in "%s"): a hostile postinstall never runs, the verifier is the one the base pins, and the forgery is refused', (at) => {
     const work = temp('wf-tpl-');
     const home = join(work, 'home');
     mkdirSync(home);
@@ -69,8 +73,10 @@ describe('templates/github: a pull request cannot change what judges it', () => 
     git(origin, ['config', 'uploadpack.allowReachableSHA1InWant', 'true'], env);
     const dev = join(work, 'dev');
     git(work, ['clone', '-q', origin, dev], env);
-    writeFileSync(join(dev, 'package.json'), JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'wf-gate': version } }, null, 2));
-    writeFileSync(join(dev, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, packages: { '': { devDependencies: { 'wf-gate': version } }, 'node_modules/wf-gate': { version } } }, null, 2));
+    const pkg = join(dev, at);
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'wf-gate': version } }, null, 2));
+    writeFileSync(join(pkg, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, packages: { '': { devDependencies: { 'wf-gate': version } }, 'node_modules/wf-gate': { version } } }, null, 2));
     mkdirSync(join(dev, '.claude'));
     writeFileSync(join(dev, '.claude/wf.config.json'), JSON.stringify({ version: 1, review: { minApprovals: 1, allowManual: true } }, null, 2));
     git(dev, ['add', '-A'], env);
@@ -81,8 +87,8 @@ describe('templates/github: a pull request cannot change what judges it', () => 
     // The pull request: unreviewed code, a postinstall that would replace the verifier, and a lock pinning another wf.
     const pwned = join(work, 'pwned');
     writeFileSync(join(dev, 'evil.js'), 'evil()\n');
-    writeFileSync(join(dev, 'package.json'), JSON.stringify({ name: 'consumer', private: true, scripts: { postinstall: `echo ran > ${pwned}; mkdir -p node_modules/wf-gate/bin; printf 'process.exit(0)\\n' > node_modules/wf-gate/bin/wf.js` }, devDependencies: { 'wf-gate': '0.0.1-evil' } }, null, 2));
-    writeFileSync(join(dev, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, packages: { 'node_modules/wf-gate': { version: '0.0.1-evil' } } }, null, 2));
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'consumer', private: true, scripts: { postinstall: `echo ran > ${pwned}; mkdir -p node_modules/wf-gate/bin; printf 'process.exit(0)\\n' > node_modules/wf-gate/bin/wf.js` }, devDependencies: { 'wf-gate': '0.0.1-evil' } }, null, 2));
+    writeFileSync(join(pkg, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, packages: { 'node_modules/wf-gate': { version: '0.0.1-evil' } } }, null, 2));
     git(dev, ['add', '-A'], env);
     git(dev, ['commit', '-q', '-m', 'feature', '-m', 'Review-Hash: 0000000000000000000000000000000000000000000000000000000000000000'], env);
     git(dev, ['push', '-q', 'origin', 'HEAD:refs/pull/7/head'], env);
@@ -104,7 +110,8 @@ describe('templates/github: a pull request cannot change what judges it', () => 
     mkdirSync(runnerTemp);
     const output = join(work, 'github-output');
     writeFileSync(output, '');
-    const steps = stepScripts(join(ROOT, 'templates/github/wf-verify.yml'));
+    const steps = stepScripts(ciTemplateText(readFileSync(join(ROOT, 'templates/github/wf-verify.yml'), 'utf8'), 'github', at));
+    expect(steps.dirs.get('Install wf as pinned by the base')).toBe(at || undefined);
     const stepEnv = {
       ...env,
       PATH: `${shims}:${process.env.PATH}`,
@@ -117,7 +124,8 @@ describe('templates/github: a pull request cannot change what judges it', () => 
       TOKEN: '',
       GITHUB_SERVER_URL: 'https://github.com',
     };
-    const run = (name: string, extra: NodeJS.ProcessEnv = {}) => spawnSync('bash', ['-eo', 'pipefail', '-c', steps.get(name)!], { cwd: runner, env: { ...stepEnv, ...extra }, encoding: 'utf8' });
+    // As the runner does: a step's working-directory is relative to the checkout.
+    const run = (name: string, extra: NodeJS.ProcessEnv = {}) => spawnSync('bash', ['-eo', 'pipefail', '-c', steps.get(name)!], { cwd: join(runner, steps.dirs.get(name) ?? ''), env: { ...stepEnv, ...extra }, encoding: 'utf8' });
 
     expect([...steps.keys()]).toEqual(['Range to verify', 'Install wf as pinned by the base', 'wf verify']);
     const range = run('Range to verify');
@@ -134,6 +142,6 @@ describe('templates/github: a pull request cannot change what judges it', () => 
     // Nothing of the pull request ran or was installed: no postinstall marker, no PR file in the checkout.
     expect(existsSync(pwned)).toBe(false);
     expect(existsSync(join(runner, 'evil.js'))).toBe(false);
-    expect(existsSync(join(runner, 'node_modules'))).toBe(false);
+    expect(existsSync(join(runner, at, 'node_modules'))).toBe(false);
   }, 180_000);
 });

