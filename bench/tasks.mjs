@@ -1,16 +1,18 @@
 // Speed of a big task tree (10,000 tasks): `wf rollup` under 400 ms and
 // `wf status` under 200 ms, with `node -e 0` measured interleaved as the
-// start-up baseline. The state file is written directly (a valid document:
-// `wf rollup` validates it), then the commands run as a user would run them.
+// start-up baseline. The state file is written directly, in the form wf
+// writes it (a valid document: `wf rollup` validates it), in a repository set
+// up as a user's is, hooks installed; then the commands run as a user would.
 // Usage: node bench/tasks.mjs [tasks]
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serializeState } from '../dist/state/model.js';
 import { fmt, interleave, makeBenchRepo, result, timeRun, WF } from './lib.mjs';
 
 const total = Number(process.argv[2] ?? 10000);
 const repo = makeBenchRepo();
 try {
-  repo.wf(['init', '--yes', '--no-hooks']);
+  repo.wf(['init', '--yes']);
   const at = new Date().toISOString();
   const steps = ['plan', 'plan-review', 'implement', 'test', 'review', 'commit'];
   const tasks = {};
@@ -31,7 +33,7 @@ try {
     }
     if (p > 0) tasks[pid].status = 'finished';
   }
-  writeFileSync(join(repo.dir, '.claude/task-state.json'), JSON.stringify({ version: 1, tasks }, null, 2));
+  writeFileSync(join(repo.dir, '.claude/task-state.json'), serializeState({ version: 1, tasks }));
   repo.write('a.txt', 'a\n');
   repo.run('git', ['add', 'a.txt']);
   const opts = { cwd: repo.dir, env: repo.env };

@@ -3,7 +3,7 @@
 // CommonJS (bin/package.json), because on Node 20 the ES module loader costs
 // a hook more start-up than its own work. `wf hook …` (called by git and
 // agent hooks) runs the bundle of that one hook, `wf next` (asked on every
-// agent turn) its own, `wf status` and `wf hash` theirs, and
+// agent turn) its own, `wf status` and `wf hash` theirs, `wf rollup` its own, and
 // `wf --version` reads package.json; everything
 // else, and --help anywhere, goes through oclif.
 'use strict';
@@ -43,6 +43,9 @@ if (argv[0] === 'hook' && !help) {
 } else if ((argv[0] === 'status' || argv[0] === 'hash') && !help) {
   // `wf status` and `wf hash`, which scripts call in loops; a line this path does not read goes to oclif.
   finish(require('../dist/fast/read-commands.cjs').runFastRead(argv).then((code) => code ?? import('../dist/cli/run-cli.js').then(({ runCli }) => runCli(argv))));
+} else if (argv[0] === 'rollup' && !help) {
+  // On a big tree oclif's start-up would cost as much as the rollup.
+  finish(require('../dist/fast/rollup.cjs').runFastRollup(argv).then((code) => code ?? import('../dist/cli/run-cli.js').then(({ runCli }) => runCli(argv))));
 } else if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // oclif's own line, without loading oclif to print it.
   process.stdout.write(`wf-gate/${require('../package.json').version} ${process.platform}-${process.arch} node-${process.version}\n`);

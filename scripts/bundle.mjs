@@ -63,6 +63,7 @@ await Promise.all([
       stop: 'src/hooks/main-stop.ts',
       next: 'src/hooks/next.ts',
       'read-commands': 'src/cli/fast-read.ts',
+      rollup: 'src/cli/fast-rollup.ts',
     },
     outdir: join(root, 'dist/fast'),
     outExtension: { '.js': '.cjs' },

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ExitCode } from '../errors/index.js';
+import { parseFastLine, type FastValues } from './fast-args.js';
 import { writeFailure } from './failure-output.js';
 import { hashReport } from './hash-report.js';
 import { checkStatus, renderStatus, statusReport } from './status-report.js';
@@ -10,33 +10,21 @@ import { inInvocationForm, invocationPrefix } from '../installation/index.js';
  * `wf status` and `wf hash` without oclif: scripts and agents call
  * them in loops, and oclif's start-up alone is several node start-ups. They
  * run the same code as their oclif commands (status-report.ts,
- * hash-report.ts). node's own parseArgs reads exactly the flags those
- * commands declare; anything else (a typo, --help, a repeated flag) returns
- * null and bin/wf.js hands the line to oclif, so usage errors and help read
- * the same whichever way a command ran.
+ * hash-report.ts), and read exactly their flags (fast-args.ts says what
+ * goes to oclif instead).
  */
 const COMMANDS = {
   status: { json: { type: 'boolean' }, check: { type: 'boolean' }, 'task-id': { type: 'string' } },
   hash: { json: { type: 'boolean' }, commit: { type: 'string' } },
 } as const;
 
-type Parsed = { command: 'status' | 'hash'; values: Record<string, string | boolean | undefined> };
+type Parsed = { command: 'status' | 'hash'; values: FastValues };
 
 function parse(argv: readonly string[]): Parsed | null {
   const [command, ...rest] = argv;
   if (command !== 'status' && command !== 'hash') return null;
-  try {
-    const { values, tokens } = parseArgs({ args: rest, options: COMMANDS[command], strict: true, allowPositionals: false, tokens: true });
-    const names = tokens.filter((t) => t.kind === 'option').map((t) => t.name);
-    if (new Set(names).size !== names.length) return null;
-    // oclif's forms only: a short option or `--` is not one of these commands' flags.
-    if (tokens.some((t) => t.kind === 'option-terminator' || (t.kind === 'option' && !t.rawName.startsWith('--')))) return null;
-    const value = (v: unknown) => (typeof v === 'string' && v.startsWith('-') ? null : v);
-    if (Object.values(values).some((v) => value(v) === null)) return null;
-    return { command, values: values as Parsed['values'] };
-  } catch {
-    return null;
-  }
+  const values = parseFastLine(rest, COMMANDS[command]);
+  return values ? { command, values } : null;
 }
 
 /** The exit code, or null when the line is not one this path reads (oclif then runs it). */

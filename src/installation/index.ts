@@ -12,13 +12,18 @@ export { inInvocationForm, invocationPrefix, WF_COMMANDS } from './invocation.js
  * bundles in dist/fast and dist/bundle, whose chunks esbuild places itself.
  */
 let root: string | undefined;
+let version = '';
 
 export function packageRoot(): string {
   if (root !== undefined) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'wf-gate') return (root = dir);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'wf-gate') {
+        version = typeof manifest.version === 'string' ? manifest.version : '';
+        return (root = dir);
+      }
     } catch {
       // No package.json here, or not JSON: keep walking up.
     }
@@ -26,6 +31,12 @@ export function packageRoot(): string {
     if (parent === dir) throw new Error(`wf-gate's package.json was not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
+}
+
+/** This copy of wf's version, from its package.json. */
+export function packageVersion(): string {
+  packageRoot();
+  return version;
 }
 
 /** The wf entry point the hooks and agent settings run. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { environmentError, usageError } from '../errors/index.js';
 import type { Step } from '../workflow/index.js';
 import { findStateDocumentProblem } from './validate.js';
+import { stateVerdict } from './verdict.js';
 
 /**
  * Types and the dependency-free reader of `.claude/task-state.json`. The zod
@@ -153,9 +154,9 @@ export function readStateFile(root: string, validate?: (doc: unknown) => string 
 /** The state and the text it was read from (null when there is no file yet), for a writer that rewrites only what changed. */
 export function readStateDocument(root: string, validate?: (doc: unknown) => string | null): { state: State; text: string | null } {
   const file = statePath(root);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { state: emptyState(), text: null };
@@ -164,5 +165,10 @@ export function readStateDocument(root: string, validate?: (doc: unknown) => str
       hint: code === 'EISDIR' ? `move the folder away (mv ${STATE_FILE} ${STATE_FILE}.dir), then: wf status` : `check the file's permissions (ls -l ${STATE_FILE}), then: wf status`,
     });
   }
-  return { state: parseStateText(text, file, validate), text };
+  // A caller's own check always runs; wf's runs unless these very bytes passed it before.
+  const verdict = validate === undefined ? stateVerdict(root, bytes) : null;
+  const text = bytes.toString('utf8');
+  const state = parseStateText(text, file, verdict?.known ? () => null : validate);
+  verdict?.record();
+  return { state, text };
 }

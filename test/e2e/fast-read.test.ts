@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WF_BIN, type TestRepo } from '../helpers/repo.js';
 import { expectCode, plannedRepo, testAndApprove } from '../helpers/workflow.js';
 
-// `wf status`, `wf hash` and `wf --version` skip oclif (bin/wf.js); they must answer exactly as oclif's commands do.
+// `wf status`, `wf hash`, `wf rollup` and `wf --version` skip oclif (bin/wf.js); they must answer exactly as oclif's commands do.
 const RUN_CLI = pathToFileURL(fileURLToPath(new URL('../../dist/cli/run-cli.js', import.meta.url))).href;
 const TRACER = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
 
@@ -52,6 +52,16 @@ describe('the read commands on the fast path', () => {
       ['status', '--json', '--json'],
       ['--version'],
       ['-v'],
+      ['rollup'],
+      ['rollup', '--json'],
+      ['rollup', '--task-id', 'T-1'],
+      ['rollup', '--json', '--task-id=T-1'],
+      ['rollup', '--task-id', 'NOPE'],
+      ['rollup', '--json', '--task-id', 'NOPE'],
+      ['rollup', '--task-id', 'bad id'],
+      ['rollup', '--task-id'],
+      ['rollup', '--jsn'],
+      ['rollup', 'extra'],
     ];
     for (const args of lines) {
       const fast = repo.wf(args);
@@ -71,6 +81,10 @@ describe('the read commands on the fast path', () => {
     for (const args of [['status'], ['status', '--json'], ['hash'], ['hash', '--json'], ['--version']]) {
       const loaded = loadedBy(repo, args);
       expect(loaded.filter((u) => u.includes('node_modules') || /dist\/(cli|bundle)\//.test(u))).toEqual([]);
+    }
+    // rollup writes under the state lock: proper-lockfile is the one package it may load.
+    for (const args of [['rollup'], ['rollup', '--json', '--task-id', 'T-1']]) {
+      expect(loadedBy(repo, args).filter((u) => (u.includes('node_modules') && !u.includes('/proper-lockfile/') && !u.includes('/graceful-fs/') && !u.includes('/retry/') && !u.includes('/signal-exit/')) || /dist\/(cli|bundle)\//.test(u))).toEqual([]);
     }
     // Not the fast path's lines: they still reach oclif.
     expect(loadedBy(repo, ['status', '--help']).some((u) => u.includes('@oclif/core'))).toBe(true);
