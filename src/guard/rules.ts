@@ -154,7 +154,14 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean; 
       // Removing a symlink removes the link, not what it points to: only the folders on its way are followed.
       return { paths: plain, destructive: true, links: new Set(plain) };
     case 'shred':
-      return { paths: plain, destructive: true };
+    // Deleters from the npm registry and the desktop's trash, which agents reach for when rm is refused.
+    case 'rimraf':
+    case 'del':
+    case 'del-cli':
+    case 'trash':
+    case 'trash-put':
+    case 'gio':
+      return { paths: name === 'gio' ? (plain[0] === 'trash' || plain[0] === 'remove' ? plain.slice(1) : []) : plain, destructive: true };
     case 'mv': {
       // mv renames each source itself, a link included; a destination that links to a folder is entered.
       const target = args.findIndex((a) => a === '-t' || a === '--target-directory');

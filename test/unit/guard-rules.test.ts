@@ -152,6 +152,13 @@ const BYPASS_CLASSES = [
  * and git -C, git config's subcommand form, and the commands git, tar, flock and script run for themselves.
  */
 const ROUTES = [
+  'npx rimraf .git/hooks',
+  'npx -y rimraf .claude',
+  'rimraf .claude/task-state.json',
+  'npx del-cli .git/hooks/pre-commit',
+  'trash .claude/workflow-audit.log',
+  'trash-put .git/hooks',
+  'gio trash .git/hooks/commit-msg',
   'cp evil .git/hooks/',
   'cp evil .git/hooks',
   'cp x .git',
@@ -316,6 +323,9 @@ const ALLOWED = [
   'git checkout -b feature/x',
   'echo $((1 + 2))',
   'tee out.log < input.txt',
+  'npx rimraf dist coverage',
+  'trash build',
+  'gio open README.md',
 ];
 
 describe('the agent guard: blocked commands', () => {
