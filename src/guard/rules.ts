@@ -1,6 +1,6 @@
 import { isAbsolute, normalize, posix } from 'node:path';
 import { destinationsOf, gitDestinations } from './destinations.js';
-import { gitSubcommand, type SimpleCommand } from './shell-parse.js';
+import { gitSubcommand, INPUT_WORD, type SimpleCommand } from './shell-parse.js';
 
 /** Programs that only read the files find hands them. */
 const FIND_READERS = new Set(['cat', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'wc', 'ls', 'stat', 'sha256sum', 'sha1sum', 'md5sum', 'cksum', 'diff', 'cmp', 'jq', 'du', 'echo', 'printf', 'basename', 'dirname', 'realpath', 'readlink']);
@@ -308,7 +308,7 @@ function actingProgram(name: string, args: string[]): string | null {
   return (isAwk ? AWK_ACTS.test(code) || AWK_WRITES.test(code) : sedActs(code)) ? code : null;
 }
 
-function inlineCode(argv: string[]): { interpreter: string; code: string } | null {
+function inlineCode(argv: string[], redirects: SimpleCommand['redirects'] = []): { interpreter: string; code: string } | null {
   const b = base(argv[0]);
   const acting = actingProgram(b, argv.slice(1));
   if (acting !== null) return { interpreter: b, code: acting };
@@ -316,22 +316,35 @@ function inlineCode(argv: string[]): { interpreter: string; code: string } | nul
   const flag = Object.hasOwn(INTERPRETERS, name) ? INTERPRETERS[name] : undefined;
   if (!flag) return null;
   const at = argv.findIndex((a, i) => i > 0 && flag.test(a));
-  if (at < 0 || argv[at + 1] === undefined) return null;
-  return { interpreter: base(argv[0]), code: argv[at + 1]! };
+  if (at >= 0 && argv[at + 1] !== undefined) return { interpreter: b, code: argv[at + 1]! };
+  // No program file (or `-`): the interpreter reads its program from its input, here a here-document or here-string.
+  const file = argv.slice(1).find((a) => !a.startsWith('-') || a === '-');
+  const input = [...redirects].reverse().find((r) => r.op.startsWith('<'));
+  if ((file === undefined || file === '-') && input && (input.body !== undefined || input.op === '<<<')) return { interpreter: b, code: input.body ?? input.target };
+  return null;
 }
 
-/** wf, however it is started: wf, npx wf, node_modules/.bin/wf, node bin/wf.js. */
-function isWf(argv: string[]): boolean {
+/** wf's own name as a word: the command (`wf`, `bin/wf.js`) or its package (`wf-gate`, `wf-gate@1.2.0`). */
+const WF_WORD = /(^|\/)(wf|wf\.js|wf-gate(@[^/\s]*)?)$/;
+const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'npm', 'pnpm', 'yarn', 'bun', 'node', 'nodejs', 'tsx']);
+
+/** The words after wf's own name, however it is started (wf, npx wf, npx -p wf-gate wf, node bin/wf.js), or null. */
+function wfInvocation(argv: string[]): string[] | null {
   const b = base(argv[0]);
-  if (b === 'wf' || b === 'wf.js') return true;
-  if ((b === 'npx' || b === 'pnpx' || b === 'bunx') && argv.slice(1).find((a) => !a.startsWith('-')) === 'wf') return true;
-  if ((b === 'node' || b === 'pnpm' || b === 'yarn') && /(^|\/)(wf|wf\.js)$/.test(argv.slice(1).find((a) => !a.startsWith('-')) ?? '')) return true;
-  return false;
+  if (WF_WORD.test(b)) return argv.slice(1);
+  if (!RUNNERS.has(b)) return null;
+  let i = argv.findIndex((a, n) => n > 0 && WF_WORD.test(a));
+  if (i < 0) return null;
+  // `npx -p wf-gate wf …`: the package, then the command.
+  while (WF_WORD.test(argv[i + 1] ?? '')) i++;
+  return argv.slice(i + 1);
 }
 
+const isWf = (argv: string[]) => wfInvocation(argv) !== null;
+
+/** wf's command words, with oclif's `hooks:uninstall` spelling split like `hooks uninstall`. */
 function wfArgs(argv: string[]): string[] {
-  const i = argv.findIndex((a, n) => n > 0 && /(^|\/)(wf|wf\.js)$/.test(a));
-  return (base(argv[0]) === 'wf' || base(argv[0]) === 'wf.js' ? argv.slice(1) : argv.slice(i + 1)).filter((a) => !a.startsWith('-'));
+  return (wfInvocation(argv) ?? []).filter((a) => a !== '--' && !a.startsWith('-')).flatMap((a, n) => (n === 0 ? a.split(':') : [a]));
 }
 
 const hasNoVerify = (args: string[]) => args.some((a) => a !== '--' && a.startsWith('--no-ver') && '--no-verify'.startsWith(a.split('=')[0]!));
@@ -423,6 +436,13 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
   const path = expandKnown(word, ctx.vars);
   const parts = [...path.matchAll(COMPUTED_PART)];
   if (parts.length > 0) {
+    // `rm .git/hooks/$NAME`: whatever the name turns out to be, it is inside a protected folder.
+    const known = path.slice(0, parts[0]!.index);
+    const folderOf = known.includes('/') ? known.slice(0, known.lastIndexOf('/')) : '';
+    if (folderOf !== '' && !isComputedWord(folderOf)) {
+      const inside = protectedTarget(`${folderOf}/x`, ctx.cwd, ctx.root, false) ?? (protectedTarget(folderOf, ctx.cwd, ctx.root, true) !== null && !PROTECTED_FILES.includes(relativePath(folderOf, ctx.cwd, ctx.root) as never) ? relativePath(folderOf, ctx.cwd, ctx.root) : null);
+      if (inside !== null) return { reason: `${via} writes ${word}, a path made when it runs inside ${folderOf}, which holds what only wf itself may write; write the path out in full` };
+    }
     const last = parts.at(-1)!;
     const tail = path.slice(last.index + last[0].length).replace(/^\/+/, '');
     // Wholly made at run time (`> "$F"`): nothing to judge by; see the README on what the guard cannot see.
@@ -540,7 +560,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   if (cmd.argv.length > 0 && isComputedWord(cmd.argv[0]!) && cmd.argv.slice(1).some((a) => GITLIKE_ARG.test(a) || protectedTarget(a, ctx.cwd, ctx.root, true) !== null)) {
     findings.push({ reason: `the command's name (${cmd.argv[0]}) is made when it runs, so the guard cannot tell whether it is git; write the command's name out` });
   }
-  const inline = inlineCode(cmd.argv);
+  const inline = inlineCode(cmd.argv, cmd.redirects);
   if (inline) {
     // The shell puts the line's own variables into double-quoted code before the interpreter reads it.
     const code = expandKnown(inline.code, ctx.vars);
@@ -560,10 +580,9 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   }
   if (base(cmd.argv[0]) === 'find') {
     // `find .claude -name '*.md' -exec cat {} +` only reads: the programs here write nothing of their own.
-    const starts = cmd.argv.slice(1, Math.max(1, cmd.argv.slice(1).findIndex((a) => /^[-(!]/.test(a)) + 1) || cmd.argv.length);
     const acts = cmd.argv.some((a, i) => /^-(delete|fprint|fprintf|fls)$/.test(a) || (/^-(exec|execdir|ok|okdir)$/.test(a) && !FIND_READERS.has(base(cmd.argv[i + 1] ?? ''))));
-    const target = starts.map((p) => protectedTarget(p, ctx.cwd, ctx.root, true)).find((t) => t !== null);
-    if (acts && target) findings.push({ reason: `find under ${target} with -exec or -delete would change files only wf may write` });
+    const reached = acts ? findReaches(cmd.argv, ctx) : null;
+    if (reached) findings.push({ reason: `find ${reached} with -exec or -delete would change files only wf may write; start it in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` });
   }
   for (const r of cmd.redirects) {
     if (r.op.startsWith('<') && r.op !== '<>') continue;
@@ -618,6 +637,16 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
         break;
       case 'commit-tree':
         findings.push({ reason: 'git commit-tree makes a commit without any hook; use wf commit' });
+        break;
+      case 'fast-import':
+        findings.push({ reason: 'git fast-import writes commits and moves branches without any hook; use wf commit' });
+        break;
+      case 'filter-branch':
+      case 'filter-repo':
+        findings.push({ reason: `git ${git.name} rewrites commits without any hook, so their Review-Hash trailers no longer match; leave history rewrites to a person` });
+        break;
+      case 'replace':
+        if (!git.args.some((a) => /^(-l|--list|-d|--delete)$/.test(a))) findings.push({ reason: 'git replace makes git show another commit in place of one, past the gates; use wf commit for new work' });
         break;
       case 'update-ref': {
         // The first word is the ref; the rest are object names.
@@ -705,15 +734,24 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   let previous: Place = here;
   const stack: Place[] = [];
   let vars = new Map<string, string>();
+  // `for f in a b; do … $f …; done`: each value the loop gives a variable, so its commands are judged once per value.
+  let loops = new Map<string, string[]>();
   const findings: Finding[] = [];
   // A substitution's subshell: what it cds to and assigns ends with it.
-  const saved: Array<{ here: Place; previous: Place; stack: Place[]; vars: Map<string, string>; listStart: Place; maybeMoved: string | null }> = [];
+  const saved: Array<{ here: Place; previous: Place; stack: Place[]; vars: Map<string, string>; loops: Map<string, string[]>; listStart: Place; maybeMoved: string | null }> = [];
   // Where the current list began, and a cd in it that may not have run (`false && cd ..`).
   let listStart: Place = here;
   let maybeMoved: string | null = null;
+  let producer: SimpleCommand | null = null;
   for (const cmd of commands) {
+    const feeding = producer;
+    producer = cmd.scope === undefined ? cmd : null;
+    if (cmd.piped && feeding && !cmd.scope && cmd.argv.some((w) => w.includes(INPUT_WORD))) {
+      const finding = xargsFinding(cmd, feeding, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars });
+      if (finding && !findings.some((seen) => seen.reason === finding.reason)) findings.push(finding);
+    }
     if (cmd.scope === 'open') {
-      saved.push({ here, previous, stack: [...stack], vars: new Map(vars), listStart, maybeMoved });
+      saved.push({ here, previous, stack: [...stack], vars: new Map(vars), loops: new Map(loops), listStart, maybeMoved });
       listStart = here;
       maybeMoved = null;
       continue;
@@ -721,7 +759,7 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
     if (cmd.scope === 'close') {
       const s = saved.pop();
       if (s) {
-        ({ here, previous, vars, listStart, maybeMoved } = s);
+        ({ here, previous, vars, loops, listStart, maybeMoved } = s);
         stack.splice(0, stack.length, ...s.stack);
       }
       continue;
@@ -733,13 +771,25 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
       maybeMoved = null;
       continue;
     }
-    findings.push(...findingsFor(cmd, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }));
+    for (const each of loopBindings(cmd, vars, loops)) {
+      for (const f of findingsFor(cmd, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars: each })) {
+        if (!findings.some((seen) => seen.reason === f.reason)) findings.push(f);
+      }
+    }
     if (cmd.argv.length === 0 || base(cmd.argv[0]) === 'export') {
       const pairs = cmd.argv.length === 0 ? cmd.assignments : cmd.argv.slice(1).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as [string, string]);
       for (const [n, v] of pairs) {
+        loops.delete(n);
         if (isComputedWord(v)) vars.delete(n);
         else vars.set(n, v);
       }
+    }
+    if ((cmd.argv[0] === 'for' || cmd.argv[0] === 'select') && cmd.argv[2] === 'in' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(cmd.argv[1] ?? '')) {
+      const [, n, , ...values] = cmd.argv as [string, string, string, ...string[]];
+      vars.delete(n);
+      // A value made when it runs (`for f in $(ls)`) leaves the variable unknown, like any word made at run time.
+      if (values.length > 0 && !values.some(isComputedWord)) loops.set(n, values);
+      else loops.delete(n);
     }
     const name = base(cmd.argv[0]);
     if (name !== 'cd' && name !== 'pushd' && name !== 'popd' && name !== 'chdir') continue;
@@ -764,6 +814,119 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
     previous = from;
   }
   return findings;
+}
+
+/** git's own names inside .git, and sample object and pack names, which a find from above .git reaches. */
+const GIT_FOLDER_NAMES = ['HEAD', 'ORIG_HEAD', 'FETCH_HEAD', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'AUTO_MERGE', 'COMMIT_EDITMSG', 'index', 'packed-refs', 'config', 'config.worktree', 'commondir', 'gitdir', 'description', 'shallow', 'info', 'exclude', 'objects', 'pack', 'refs', 'heads', 'tags', 'remotes', 'logs', 'worktrees', 'modules', 'ab', 'cdef0123456789abcdef0123456789abcdef01', 'pack-0123456789abcdef0123456789abcdef01234567.pack', 'pack-0123456789abcdef0123456789abcdef01234567.idx', 'pack-0123456789abcdef0123456789abcdef01234567.rev'];
+
+const GIT_FOLDER_DIRS = new Set(['info', 'objects', 'pack', 'refs', 'heads', 'tags', 'remotes', 'logs', 'worktrees', 'modules', 'ab']);
+const HOME_CONFIG = new Set<string>(['.gitconfig', '.config/git/config', '/etc/gitconfig']);
+
+/** find's glob as a regular expression: for -path, `*` crosses `/`, as find's own matching does. */
+function findGlob(pattern: string, crossesSlash: boolean, ignoreCase: boolean): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    const close = ch === '[' ? pattern.indexOf(']', i + 2) : -1;
+    if (ch === '\\' && i + 1 < pattern.length) re += pattern[++i]!.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+    else if (ch === '*') re += crossesSlash ? '.*' : '[^/]*';
+    else if (ch === '?') re += crossesSlash ? '.' : '[^/]';
+    else if (close > 0) {
+      re += `[${pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, ignoreCase ? 'is' : 's');
+}
+
+/**
+ * Whether find may hand a protected path to what it runs (-exec, -delete, or xargs after it): a start inside or
+ * above .git, .claude or the home folder, and a protected path that passes every test of the expression
+ * (`-name`, `-path`, negated with `!` or `-not`; other tests are taken to hold). An expression with -o or a comma
+ * cannot be judged that way. Returns the start, described, or null.
+ */
+function findReaches(argv: readonly string[], ctx: GuardContext): string | null {
+  const first = argv.findIndex((a, i) => i > 0 && /^[-(!]/.test(a));
+  const starts = first < 0 ? argv.slice(1) : argv.slice(1, first);
+  const expression = first < 0 ? [] : argv.slice(first);
+  const inside = starts.map((p) => protectedTarget(p, ctx.cwd, ctx.root, true)).find((t) => t !== null);
+  if (inside) return `under ${inside}`;
+  const above = (starts.length === 0 ? ['.'] : starts).find((start) => {
+    const word = expandKnown(start, ctx.vars);
+    if (isComputedWord(word) || GLOB.test(word) || word.startsWith('~')) return true;
+    if (ctx.unknownCwd && !isAbsolute(word)) return true;
+    const abs = posix.normalize(isAbsolute(word) ? word : posix.join(ctx.cwd, word)).replace(/(.)\/+$/, '$1');
+    return ctx.root !== null && (abs === ctx.root || ctx.root.startsWith(abs === '/' ? '/' : `${abs}/`));
+  });
+  if (above === undefined) return null;
+  if (expression.some((a) => /^(-o|-or|,)$/.test(a))) return `from ${above}`;
+  // The paths as find prints them: the start as typed, then the way down to the repository's top.
+  const down = ctx.root && !isComputedWord(above) && !above.startsWith('~') ? posix.relative(posix.normalize(isAbsolute(above) ? above : posix.join(ctx.cwd, above)), ctx.root) : '';
+  const prefix = `${above === '/' ? '' : above.replace(/\/+$/, '')}/${down === '' ? '' : `${down}/`}`;
+  // The user's own git config is only reached from the home folder (or /), not from the repository.
+  const home = above.startsWith('~') || above === '/';
+  const files = [...PROTECTED_FILES.filter((f) => home || !HOME_CONFIG.has(f)), ...[...HOOK_NAMES].map((h) => `.git/hooks/${h}`), ...GIT_FOLDER_NAMES.filter((n) => !GIT_FOLDER_DIRS.has(n)).map((n) => `.git/${n}`)];
+  const folders = [...PROTECTED_DIRS, ...[...GIT_FOLDER_DIRS].map((n) => `.git/${n}`)];
+  const samples = [...files.map((p) => ({ path: p, kind: p === '.git' ? 'd' : 'f' })), ...folders.map((p) => ({ path: p, kind: 'd' }))].map((x) => ({ ...x, path: isAbsolute(x.path) ? x.path : prefix + x.path }));
+  const passes = ({ path: sample, kind }: { path: string; kind: string }) => {
+    let negate = false;
+    for (let i = 0; i < expression.length; i++) {
+      const term = expression[i]!;
+      if (term === '!' || term === '-not') {
+        negate = !negate;
+        continue;
+      }
+      const pattern = expression[i + 1];
+      let holds: boolean | null = null;
+      if (pattern !== undefined && /^-i?name$/.test(term)) holds = findGlob(pattern, false, term === '-iname').test(sample.slice(sample.lastIndexOf('/') + 1));
+      else if (pattern !== undefined && /^-i?(path|wholename)$/.test(term)) holds = findGlob(pattern, true, term.startsWith('-i')).test(sample);
+      else if (pattern !== undefined && term === '-type' && /^[fd]$/.test(pattern)) holds = kind.includes(pattern);
+      if (holds !== null) {
+        i++;
+        if (holds === negate) return false;
+      }
+      negate = false;
+    }
+    return true;
+  };
+  return samples.some(passes) ? `from ${above}` : null;
+}
+
+/**
+ * xargs running a program on names it reads from a pipe: `echo .git/hooks/pre-commit | xargs rm` writes what
+ * `rm .git/hooks/pre-commit` writes, and `find . -name pre-commit | xargs rm` what `find … -delete` does.
+ * Names from any other program are made when it runs, like any such word.
+ */
+function xargsFinding(cmd: SimpleCommand, feeding: SimpleCommand, ctx: GuardContext): Finding | null {
+  const producer = base(feeding.argv[0]);
+  const consumer = base(cmd.argv[0]);
+  if (producer === 'find' && !FIND_READERS.has(consumer)) {
+    const reached = findReaches(feeding.argv, ctx);
+    return reached ? { reason: `xargs ${consumer} on what find ${reached} lists would change files only wf may write; start find in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` } : null;
+  }
+  if (producer !== 'echo' && producer !== 'printf') return null;
+  const words = (producer === 'printf' ? feeding.argv.slice(2) : feeding.argv.slice(1).filter((w) => !/^-[neE]+$/.test(w))).flatMap((w) => w.split(/\s+/)).filter((w) => w !== '');
+  for (const word of words.slice(0, MAX_LOOP_BINDINGS)) {
+    const expanded: SimpleCommand = { ...cmd, argv: cmd.argv.map((w) => w.split(INPUT_WORD).join(word)), piped: false };
+    const found = findingsFor(expanded, ctx)[0];
+    if (found) return found;
+  }
+  return null;
+}
+
+/** At most this many value combinations of loop variables are tried on one command. */
+const MAX_LOOP_BINDINGS = 64;
+
+/** The variable maps to judge a command under: one per combination of the loop values it uses. */
+function loopBindings(cmd: SimpleCommand, vars: Map<string, string>, loops: ReadonlyMap<string, string[]>): Array<Map<string, string>> {
+  if (loops.size === 0) return [vars];
+  const text = [...cmd.argv, ...cmd.redirects.map((r) => r.target), ...cmd.assignments.map(([, v]) => v)].join('\n');
+  let maps = [vars];
+  for (const [n, values] of loops) {
+    if (!new RegExp(`\\$\\{?${n}\\b`).test(text)) continue;
+    maps = maps.flatMap((m) => values.map((v) => new Map(m).set(n, v))).slice(0, MAX_LOOP_BINDINGS);
+  }
+  return maps;
 }
 
 /** Is this a plain `git commit` the gates should judge before it runs? */

@@ -10,6 +10,9 @@ import { posix } from 'node:path';
 export interface Redirect {
   op: string;
   target: string;
+  /** A here-document's body (`<<`, `<<-`), read after the line ends; `expands` when its delimiter was unquoted. */
+  body?: string;
+  expands?: boolean;
 }
 
 export interface SimpleCommand {
@@ -49,8 +52,52 @@ function readParenBody(c: Cursor): string {
   const start = c.i;
   // Here-documents inside: their bodies are text (an apostrophe in a commit message is no quote).
   const heredocs: Array<{ delimiter: string; tabs: boolean }> = [];
+  // `$(case $x in a) … ;; esac)`: a pattern's `)` closes nothing. One entry per open case: waiting for `in`,
+  // reading a pattern, or in the commands of a branch.
+  const cases: Array<'in' | 'pattern' | 'body'> = [];
+  let commandStart = true;
   while (c.i < c.src.length) {
     const ch = c.src[c.i]!;
+    const keyword = /^(case|in|esac)(?=[\s;&|()<>]|$)/.exec(c.src.slice(c.i, c.i + 5))?.[1];
+    const wordStart = c.i === start || /[\s;&|()]/.test(c.src[c.i - 1]!);
+    if (keyword && wordStart) {
+      const top = cases.at(-1);
+      if (keyword === 'case' && commandStart) cases.push('in');
+      else if (keyword === 'in' && top === 'in') cases[cases.length - 1] = 'pattern';
+      else if (keyword === 'esac' && (top === 'pattern' || (top === 'body' && commandStart))) cases.pop();
+      if (keyword !== 'in' || top === 'in') {
+        c.i += keyword.length;
+        commandStart = keyword === 'in';
+        continue;
+      }
+    }
+    if (cases.at(-1) === 'pattern' && (ch === '(' || ch === ')')) {
+      if (ch === ')') {
+        cases[cases.length - 1] = 'body';
+        commandStart = true;
+      }
+      c.i++;
+      continue;
+    }
+    if (cases.at(-1) === 'body' && ch === ';' && c.src[c.i + 1] === ';') {
+      cases[cases.length - 1] = 'pattern';
+      c.i += c.src[c.i + 2] === '&' ? 3 : 2;
+      continue;
+    }
+    if (cases.at(-1) === 'body' && ch === ';' && c.src[c.i + 1] === '&') {
+      cases[cases.length - 1] = 'pattern';
+      c.i += 2;
+      continue;
+    }
+    // After a reserved word such as `then` or `do`, a command begins.
+    const reserved = wordStart ? /^(?:then|do|else|elif|\{|!)(?=\s)/.exec(c.src.slice(c.i, c.i + 5)) : null;
+    if (reserved) {
+      c.i += reserved[0].length;
+      commandStart = true;
+      continue;
+    }
+    if (/[;&|(\n]/.test(ch)) commandStart = true;
+    else if (!/\s/.test(ch)) commandStart = false;
     if (ch === '\\') {
       c.i += 2;
       continue;
@@ -157,7 +204,7 @@ function tokenize(src: string): RawCommand[] {
   let pendingRedirect: string | null = null;
   // A quote or backslash anywhere in a here-document's delimiter keeps its body as text; otherwise `$(…)` in it runs.
   let quoted = false;
-  const heredocs: Array<{ delimiter: string; expands: boolean; owner: string[] }> = [];
+  const heredocs: Array<{ delimiter: string; expands: boolean; owner: string[]; redirect: Redirect }> = [];
   // Inside `case … esac`, a `)` ends a pattern, not a subshell.
   let caseDepth = 0;
   // Inside if/while/until/for/select/case, and after && or ||, a command may not run.
@@ -169,7 +216,12 @@ function tokenize(src: string): RawCommand[] {
     if (pendingRedirect !== null) {
       // `$((1<<2))` and `(( x << 3 ))` shift bits: a number after `<<` is arithmetic, not a here-document delimiter.
       if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) {
-        if (!/^\d+$/.test(word)) heredocs.push({ delimiter: word, expands: !quoted, owner: nested });
+        if (!/^\d+$/.test(word)) {
+          // The body is the command's input: `bash <<EOF` runs it, `python3 <<EOF` reads it as code.
+          const redirect: Redirect = { op: pendingRedirect, target: word };
+          current.redirects.push(redirect);
+          heredocs.push({ delimiter: word, expands: !quoted, owner: nested, redirect });
+        }
       }
       else current.redirects.push({ op: pendingRedirect, target: word });
       pendingRedirect = null;
@@ -212,6 +264,8 @@ function tokenize(src: string): RawCommand[] {
         }
         if (end < 0) break;
       }
+      h.redirect.body = src.slice(start, bodyEnd);
+      h.redirect.expands = h.expands;
       if (!h.expands) continue;
       const bodies = substitutionsIn(src.slice(start, bodyEnd));
       if (bodies.length === 0) continue;
@@ -519,7 +573,7 @@ function readWrapper(argv: readonly string[], spec: WrapperSpec, from = 1): Wrap
 const valueOf = (read: WrapperRead, flags: readonly string[] | undefined) => read.options.filter(([f, v]) => v !== null && (flags ?? []).includes(f)).map(([, v]) => v!);
 
 /** What xargs and parallel put in place of their input, which the guard never sees: a word made at run time. */
-const INPUT_WORD = '${input-of-xargs}';
+export const INPUT_WORD = '${input-of-xargs}';
 
 /** xargs: its command (echo when none), with what it reads from its input as a word made at run time. */
 function xargsCommand(argv: readonly string[]): string[] {
@@ -787,11 +841,12 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       }
       // No -c: a script file (the guard cannot read files; see the README), or commands on standard input.
       const script = argv.slice(1).find((w) => !w.startsWith('-'));
-      if (script === undefined && (cmd.piped || cmd.redirects.some((r) => r.op === '<' || r.op === '<<<'))) {
-        out.push(opaque(cmd, `${name} reading commands from its input runs text the guard never sees`));
-        done = true;
-        break;
-      }
+      if (script === undefined || script === '-') done = runsInput(cmd, name, depth, out);
+      break;
+    }
+    if (name === 'at' || name === 'batch') {
+      // at and batch run their input later, as a shell script; with -f they run a file, which the guard cannot read.
+      if (!argv.slice(1).some((w) => /^-[a-zA-Z]*f/.test(w))) done = runsInput(cmd, name, depth, out);
       break;
     }
     if (name === 'eval' || name === 'source' || name === '.') {
@@ -853,6 +908,25 @@ export function parseShell(src: string, depth = 0): SimpleCommand[] {
 }
 
 const marker = (scope: 'open' | 'close' | 'end'): SimpleCommand => ({ argv: [], assignments: [], redirects: [], scope });
+
+/**
+ * A shell reading its commands from its input: a here-document or here-string is read like `sh -c` (its
+ * expansions, if any, make it opaque); a pipe or a file is text the guard never sees. True when it handled them.
+ */
+function runsInput(cmd: SimpleCommand, name: string, depth: number, out: SimpleCommand[]): boolean {
+  const doc = [...cmd.redirects].reverse().find((r) => r.op.startsWith('<'));
+  if (doc && (doc.body !== undefined || doc.op === '<<<')) {
+    const text = doc.body ?? doc.target;
+    if ((doc.body === undefined || doc.expands === true) && madeAtRunTime(text)) out.push(opaque(cmd, `${name} runs its input, made when it runs (${excerpt(text)}), which the guard cannot read`));
+    out.push(...inChild(text, depth + 1));
+    return true;
+  }
+  if (cmd.piped || doc) {
+    out.push(opaque(cmd, `${name} reading commands from its input runs text the guard never sees`));
+    return true;
+  }
+  return false;
+}
 
 /** Commands another process runs (`sh -c`, `watch`, `xargs sh -c`): their cds and assignments stay there. */
 function inChild(script: string, depth: number): SimpleCommand[] {

@@ -69,6 +69,42 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // A case pattern's `)` inside $(…) closes nothing: the branch's commands are read.
+  'echo $(case x in x) git commit -n -m x;; esac)',
+  'echo $(case x in (y) true;; *) git commit --no-verify -m x;; esac)',
+  // A shell or an interpreter reading a here-document or here-string runs it: it is read like sh -c.
+  "bash <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  'sh <<EOF\nrm .git/hooks/pre-commit\nEOF',
+  "python3 <<'PY'\nimport os; os.remove('.git/hooks/pre-commit')\nPY",
+  'node - <<<"require(\'fs\').rmSync(\'.git/hooks\', {recursive: true})"',
+  'bash <<< "$CMD"',
+  // at and batch run their input as a shell script.
+  'echo "rm -rf .git/hooks" | at now',
+  'at now <<< "git commit -n -m x"',
+  // A path made at run time inside a protected folder, and loop variables, judged by their values.
+  'rm .git/hooks/$NAME',
+  'cp /tmp/x "$(pwd)/x" .claude/$F',
+  'for f in .git/hooks/*; do rm "$f"; done',
+  'for h in pre-commit commit-msg; do echo exit 0 > .git/hooks/$h; done',
+  // find from above .git or .claude, with nothing in its expression that keeps it out of them.
+  'find . -name pre-commit -exec rm {} +',
+  'find . -name "*.log" | xargs rm -f',
+  "find . -name '*.orig' -o -name '*.rej' -delete",
+  'find . -type d -name hooks -exec rm -rf {} +',
+  'find . -path "*/hooks/*" -delete',
+  'find ~ -name .gitconfig -delete',
+  'find -name HEAD -delete',
+  // xargs on names it is piped from echo or printf.
+  'echo .git/hooks/pre-commit | xargs rm',
+  "printf '%s\\n' .claude/task-state.json | xargs -I{} cp /tmp/x {}",
+  // wf under its package name, and oclif's colon spelling.
+  'npx --yes wf-gate hooks uninstall',
+  'npx -p wf-gate wf hooks uninstall',
+  'bunx wf-gate@0.1.0 hooks:uninstall',
+  // git commands that write commits or history without a hook.
+  'git fast-import < stream',
+  'git filter-branch --msg-filter cat HEAD',
+  'git replace --graft HEAD',
   '$(printf "\\x67it") commit --no-verify -m x',
   '`echo git` commit -n -m x',
   '$GIT commit --no-verify -m x',
