@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentError, usageError } from '../errors/index.js';
+import { discoverRepo } from './discover.js';
 import { GitCommandError, gitEnv, gitText, runGit } from './process.js';
 
 export interface Repo {
@@ -24,6 +25,8 @@ export function emptyTreeId(repo: Repo): string {
 
 /** Finds the work tree around `cwd`, or exits 3 saying how to get into one. */
 export async function openRepo(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = gitEnv()): Promise<Repo> {
+  const found = discoverRepo(cwd, env);
+  if (found) return { root: found.root, gitDir: found.gitDir, objectFormat: found.objectFormat, env, headAtOpen: found.head };
   // One git process answers all four; without a first commit --verify -q prints nothing for HEAD and exits 1.
   let out: string;
   try {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** What Claude Code hands a hook on stdin, and finding the repository it is about. */
@@ -11,6 +11,13 @@ export interface ToolPayload {
 }
 
 async function readStdin(): Promise<string> {
+  // Reading descriptor 0 directly: building process.stdin's stream costs a few ms of every tool call. A
+  // non-blocking pipe answers EAGAIN when it is not ready yet, and then the stream waits for it.
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
