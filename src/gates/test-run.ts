@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE, type WfConfig } from '../config/index.js';
-import { installedAt } from '../installation/index.js';
+import { declaringWorkspace, installedAt } from '../installation/index.js';
 import { environmentError, refused, usageError } from '../errors/index.js';
 import { runGit, type Repo } from '../git/index.js';
 import { AUDIT_FILE } from '../audit/index.js';
@@ -74,7 +74,7 @@ export interface TestDirectory {
   dir: string;
   /** Relative to the repository root, `.` for the root. */
   rel: string;
-  source: 'test.cwd' | 'installation' | 'root';
+  source: 'test.cwd' | 'installation' | 'workspace' | 'root';
 }
 
 export function testDirectory(repoRoot: string, config: WfConfig): TestDirectory {
@@ -85,10 +85,13 @@ export function testDirectory(repoRoot: string, config: WfConfig): TestDirectory
   // In a monorepo wf is installed in the package whose tests it gates (packages/app); its package.json has the test script.
   const installed = installedAt(repoRoot);
   if (installed) return { dir: resolve(repoRoot, installed), rel: installed, source: 'installation' };
+  // Hoisted to the root of a workspace, wf was still declared by the package whose tests gate it.
+  const workspace = installed === '' ? declaringWorkspace(repoRoot) : undefined;
+  if (workspace) return { dir: resolve(repoRoot, workspace), rel: workspace, source: 'workspace' };
   return { dir: repoRoot, rel: '.', source: 'root' };
 }
 
-const where = (d: TestDirectory) => `${d.rel === '.' ? 'the repository root' : d.rel}${d.source === 'test.cwd' ? ' (test.cwd)' : d.source === 'installation' ? ' (where wf is installed)' : ''}`;
+const where = (d: TestDirectory) => `${d.rel === '.' ? 'the repository root' : d.rel}${d.source === 'test.cwd' ? ' (test.cwd)' : d.source === 'installation' ? ' (where wf is installed)' : d.source === 'workspace' ? ' (the workspace that declares wf-gate)' : ''}`;
 const CWD_HINT = (d: TestDirectory) =>
   `set test.cwd in ${CONFIG_FILE} to the folder (relative to the repository root) whose tests gate this code${d.source === 'test.cwd' ? '' : ', e.g. "packages/app"'}, commit it, then: wf test`;
 

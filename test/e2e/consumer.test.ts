@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,37 @@ describe('the packed tarball installed in a monorepo package (packages/app)', ()
     expect(refused.code, refused.stderr + refused.stdout).toBe(1);
     expect(refused.stderr).toMatch(/^wf: /m);
     expect(project.npx(['wf', 'status']).stdout).not.toMatch(/^git hooks:/m);
+  }, CONSUMER_TIMEOUT);
+});
+
+describe('an npm workspace: wf declared by packages/app, hoisted to the root with one lock file', () => {
+  let project: ConsumerProject;
+  beforeAll(() => {
+    project = makeConsumer({ packageDir: 'packages/app', workspaces: ['packages/*'], scripts: { test: 'node test.js' } });
+    project.write('packages/app/test.js', "require('fs').writeFileSync('tests-ran-here', '')\n");
+    project.write('packages/lib/package.json', '{ "name": "lib", "version": "1.0.0" }\n');
+  }, CONSUMER_TIMEOUT);
+  afterAll(() => project?.cleanup());
+
+  it('hooks and the guard run the root bin that exists, the CI template installs from the root lock file, and wf test runs the declaring workspace’s tests', () => {
+    expect(project.read('package-lock.json')).toContain('"node_modules/wf-gate"');
+    const init = project.npx(['wf', 'init', '--yes', '--agent', 'claude', '--ci', 'github'], { cwd: project.dir });
+    expect(init.code, init.stderr + init.stdout).toBe(0);
+    expect(project.read('.git/hooks/pre-commit')).toContain('"./node_modules/.bin/wf" hook pre-commit');
+    const settings = project.read('.claude/settings.json');
+    expect(settings).toContain('\\"$CLAUDE_PROJECT_DIR\\"/node_modules/.bin/wf hook pre-bash || exit 2');
+    expect(project.read('.github/workflows/wf-verify.yml')).not.toMatch(/working-directory: packages/);
+
+    const at = (args: string[]) => project.npx(['wf', ...args], { cwd: project.dir });
+    expect(at(['task', 'start', 'WS-1', '--title', 'workspace tests']).code).toBe(0);
+    project.write('.claude/subtasks/WS-1/plan.md', `# Plan\n\n## Goal\n${'Run the tests of the workspace that declares wf, not a root that has no test script at all. '.repeat(2)}\n`);
+    expect(at(['plan']).code).toBe(0);
+    expect(at(['record-review', '--step', 'plan-review', '--reviewer', 'claude', '--continuation-id', 'ses_01J9ZK3V6QW8E2R4T6Y8U0I2O4', '--status', 'approved']).code).toBe(0);
+    project.write('packages/app/index.js', 'module.exports = 1;\n');
+    project.gitOk(['add', '-A']);
+    const test = at(['test']);
+    expect(test.code, test.stderr + test.stdout).toBe(0);
+    expect(existsSync(join(project.dir, 'packages/app/tests-ran-here'))).toBe(true);
+    expect(existsSync(join(project.dir, 'tests-ran-here'))).toBe(false);
   }, CONSUMER_TIMEOUT);
 });

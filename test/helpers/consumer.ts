@@ -29,7 +29,11 @@ export interface ConsumerProject extends TestRepo {
 
 export const CONSUMER_TIMEOUT = 240_000;
 
-export function makeConsumer(options: { packageDir?: string; devDependencies?: Record<string, string>; scripts?: Record<string, string> } = {}): ConsumerProject {
+/**
+ * `workspaces` makes the root an npm workspace root (one lock file, installs hoisted to its node_modules)
+ * with packageDir one of its workspaces: npm install runs at the root, as npm's docs have it.
+ */
+export function makeConsumer(options: { packageDir?: string; devDependencies?: Record<string, string>; scripts?: Record<string, string>; workspaces?: string[] } = {}): ConsumerProject {
   const repo = makeRepo();
   const tarball = inject('wfTarball');
   const packageDir = join(repo.dir, options.packageDir ?? '.');
@@ -44,7 +48,9 @@ export function makeConsumer(options: { packageDir?: string; devDependencies?: R
   repo.write(join(rel, 'package.json'), `${JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, scripts: { test: 'node test.js', ...options.scripts }, devDependencies: { 'wf-gate': `file:${tarball}`, ...options.devDependencies } }, null, 2)}\n`);
   repo.write(join(rel, 'test.js'), 'process.exit(0)\n');
   repo.write('.gitignore', 'node_modules/\n');
-  const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  if (options.workspaces) repo.write('package.json', `${JSON.stringify({ name: 'workspace-root', private: true, workspaces: options.workspaces }, null, 2)}\n`);
+  const installAt = options.workspaces ? repo.dir : packageDir;
+  const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: installAt });
   if (install.code !== 0) throw new Error(`npm install in the consumer failed (${install.code}): ${install.stderr}`);
   return {
     ...repo,
@@ -53,6 +59,6 @@ export function makeConsumer(options: { packageDir?: string; devDependencies?: R
     tarball,
     npm: (args, o) => run('npm', args, o),
     npx: (args, o) => run('npx', ['--no-install', ...args], o),
-    installedWf: (args, o) => run(process.execPath, [join(packageDir, 'node_modules', 'wf-gate', 'bin', 'wf.js'), ...args], o),
+    installedWf: (args, o) => run(process.execPath, [join(installAt, 'node_modules', 'wf-gate', 'bin', 'wf.js'), ...args], o),
   };
 }
