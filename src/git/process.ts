@@ -1,5 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams, SpawnOptionsWithStdioTuple, StdioPipe } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { environmentError } from '../errors/index.js';
 
@@ -9,6 +10,16 @@ import { environmentError } from '../errors/index.js';
  * `git cat-file --batch`, and it imports nothing beyond node: so the hook
  * fast path can use it.
  */
+/**
+ * node:child_process, and the stream and socket modules it brings, cost a few ms of start-up; a hook that
+ * starts no git process at all (commit-msg with pre-commit's handoff) never loads them.
+ */
+let childProcess: typeof import('node:child_process') | undefined;
+function spawnGit(args: string[], options: SpawnOptionsWithStdioTuple<StdioPipe, StdioPipe, StdioPipe>): ChildProcessWithoutNullStreams {
+  childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  return childProcess.spawn('git', args, options);
+}
+
 export interface GitResult {
   stdout: Buffer;
   stderr: string;
@@ -54,7 +65,7 @@ function missingGit(err: NodeJS.ErrnoException) {
 
 export function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnGit(args, { cwd: options.cwd, env: options.env ?? gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -95,7 +106,7 @@ export class CatFileBatch {
   private closed = false;
 
   constructor(cwd: string, env: NodeJS.ProcessEnv = gitEnv()) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawnGit(['cat-file', '--batch'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     this.child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -9,6 +9,7 @@ import { type WfConfig, effectiveConfig } from '../config/index.js';
 import type { ReviewRecord } from '../state/index.js';
 import { isAmendInProgress } from './amend.js';
 import { isCleanMergeInProgress } from './clean-merge.js';
+import { readStagedHandoff } from './staged-handoff.js';
 import { loadHookContext, resolveHookTask } from '../tasks/index.js';
 import { approvalKey, approvalsInAuditLog } from '../audit/index.js';
 
@@ -73,17 +74,22 @@ export async function runCommitMsg(args: string[]): Promise<number> {
 
   if (await isCleanMergeInProgress(repo)) return ExitCode.Ok;
 
-  const batch = new CatFileBatch(repo.root, repo.env);
+  // pre-commit of this commit computed both already, for exactly this index and HEAD (staged-handoff.ts).
+  const handed = readStagedHandoff(repo);
   let fingerprint: string;
   let config: WfConfig;
-  try {
-    // The committed config rides the fingerprint's cat-file process (see committed-floor.ts for why it matters).
-    const effective = effectiveConfig(repo, ctx.config, batch);
-    effective.catch(() => undefined);
-    fingerprint = (await computeStagedFingerprint(repo, effective.then((c) => c.fingerprint.exclude), head, batch)).fingerprint;
-    config = await effective;
-  } finally {
-    await batch.close();
+  if (handed) ({ fingerprint, config } = handed);
+  else {
+    const batch = new CatFileBatch(repo.root, repo.env);
+    try {
+      // The committed config rides the fingerprint's cat-file process (see committed-floor.ts for why it matters).
+      const effective = effectiveConfig(repo, ctx.config, batch);
+      effective.catch(() => undefined);
+      fingerprint = (await computeStagedFingerprint(repo, effective.then((c) => c.fingerprint.exclude), head, batch)).fingerprint;
+      config = await effective;
+    } finally {
+      await batch.close();
+    }
   }
   const present = trailers.hashes[0];
   if (present !== undefined) {

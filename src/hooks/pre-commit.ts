@@ -3,6 +3,7 @@ import { ExitCode, usageError } from '../errors/index.js';
 import { isAmendInProgress } from './amend.js';
 import { writeHookMessage } from './exit-contract.js';
 import { isCleanMergeInProgress } from './clean-merge.js';
+import { writeStagedHandoff } from './staged-handoff.js';
 import { loadHookContext, resolveHookTask } from '../tasks/index.js';
 import { runGit, type Repo } from '../git/index.js';
 import { STATE_FILE } from '../state/index.js';
@@ -58,6 +59,8 @@ export async function runPreCommit(args: string[]): Promise<number> {
   }
   const failures = refusedGates(results);
   const warnings = results.filter((r) => r.status === 'warn');
+  // commit-msg of this same commit needs the fingerprint and the config again: it is handed over.
+  if (failures.length === 0) writeStagedHandoff(ctx.repo, staged.fingerprint, config);
   if (failures.length === 0 && warnings.length === 0) return ExitCode.Ok;
   const header = failures.length > 0 ? `wf: commit refused for task ${task.id} (picked by ${rule}):` : `wf: task ${task.id} (picked by ${rule}), gates warn${config.mode === 'warn' ? ' (mode: warn)' : ''}:`;
   writeHookMessage(`${header}\n${renderGateChecklist(results)}`);

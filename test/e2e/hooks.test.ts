@@ -26,6 +26,47 @@ describe('git hooks on plain git commands', () => {
     expect(trailer(repo, 'Review-Id')).toBe(`alice:${realId(1)}`);
   });
 
+  it("pre-commit hands its fingerprint to commit-msg for exactly this index and HEAD: commit-msg starts no git, and a change staged in between is judged afresh", () => {
+    const repo = track(plannedRepo());
+    testAndApprove(repo);
+    const msg = join(repo.dir, '..', 'message.txt');
+    const commitMsg = (env: NodeJS.ProcessEnv = {}) => {
+      repo.write('../message.txt', 'feat: handed over\n');
+      return repo.wf(['hook', 'commit-msg', msg], { env });
+    };
+    // Without pre-commit's handoff, commit-msg computes the fingerprint itself.
+    const computed = commitMsg();
+    expectCode(computed, 0);
+    const expected = readFileSync(msg, 'utf8');
+    expect(expected).toMatch(/^Review-Hash: [0-9a-f]{64}$/m);
+
+    expectCode(repo.wf(['hook', 'pre-commit']), 0);
+    expect(existsSync(join(repo.dir, '.git/wf-staged-handoff.json'))).toBe(true);
+    const trace = join(repo.dir, '..', 'git-trace.log');
+    expectCode(commitMsg({ GIT_TRACE: trace }), 0);
+    expect(readFileSync(msg, 'utf8')).toBe(expected);
+    expect(existsSync(trace) ? readFileSync(trace, 'utf8') : '').not.toMatch(/built-in: git/);
+
+    // Staged after pre-commit ran: the index is another file now, so the handoff is not used, and the
+    // unreviewed code gets no trailer.
+    repo.write('src/app.txt', 'staged after pre-commit\n');
+    repo.gitOk(['add', '-A']);
+    const refused = commitMsg();
+    expectCode(refused, 1);
+    expect(refused.stderr).toContain('no approved review of task T-1 matches the change being committed');
+
+    // A handoff from before another commit (HEAD moved) is not used either.
+    repo.write('src/app.txt', 'hello\n');
+    repo.gitOk(['add', '-A']);
+    expectCode(repo.wf(['hook', 'pre-commit']), 0);
+    const handoff = readFileSync(join(repo.dir, '.git/wf-staged-handoff.json'), 'utf8');
+    expectCode(repo.git(['commit', '-m', 'plain commit']), 0);
+    repo.write('.git/wf-staged-handoff.json', handoff);
+    repo.write('src/app.txt', 'next change, unreviewed\n');
+    repo.gitOk(['add', '-A']);
+    expectCode(commitMsg(), 1);
+  });
+
   it('a direct git commit of unreviewed code is refused by pre-commit', () => {
     const repo = track(plannedRepo());
     repo.write('src/x.txt', 'x\n');
