@@ -19,8 +19,38 @@ export interface DiscoveredRepo {
 /** Variables that move or redefine the repository git finds: with any of them set, git is asked. */
 const DISCOVERY_ENV = /^GIT_(DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|OBJECT_DIRECTORY|NAMESPACE|CONFIG|CONFIG_COUNT|REPLACE_REF_BASE|DEFAULT_HASH|DEFAULT_REF_FORMAT)$/;
 
-/** Config that changes where the work tree is, whether there is one, or how refs and config are stored. */
-const CONFIG_NOT_PLAIN = /^\s*(worktree|bare\s*=\s*(true|yes|on|1)\b|bare\s*$|refstorage|worktreeconfig|\[\s*include)/im;
+/**
+ * The repository config as git's setup reads it, for the few keys that decide the layout: null when it holds
+ * anything that moves or removes the work tree (core.worktree, core.bare other than false), includes, a format
+ * version above 1, or any extension but objectFormat (git refuses unknown ones, or stores refs differently).
+ */
+function plainLayout(text: string): { objectFormat: 'sha1' | 'sha256' } | null {
+  let section = '';
+  let objectFormat: 'sha1' | 'sha256' = 'sha1';
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.trim();
+    const header = /^\[([^\]]*)\](.*)$/.exec(line);
+    if (header) {
+      section = header[1]!.trim().toLowerCase().replace(/\s+"/, ' "');
+      line = header[2]!.trim();
+    }
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const pair = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$/.exec(line);
+    if (!pair) return null;
+    const key = pair[1]!.toLowerCase();
+    // Values as git reads them here: a trailing comment off, quotes around the whole value off.
+    const value = (pair[2] ?? 'true').replace(/\s+[#;].*$/, '').replace(/^"(.*)"$/, '$1').trim().toLowerCase();
+    if (section.startsWith('include')) return null;
+    if (section === 'core' && key === 'worktree') return null;
+    if (section === 'core' && key === 'bare' && !['false', 'no', 'off', '0'].includes(value)) return null;
+    if (section === 'core' && key === 'repositoryformatversion' && !['0', '1'].includes(value)) return null;
+    if (section === 'extensions') {
+      if (key !== 'objectformat' || (value !== 'sha1' && value !== 'sha256')) return null;
+      objectFormat = value;
+    }
+  }
+  return { objectFormat };
+}
 
 const readText = (path: string): string | null => {
   try {
@@ -72,8 +102,9 @@ function fromDotGit(root: string, dotGit: string, isFile: boolean, uid: number |
   const common = commonDir(gitDir);
   if (common === null || !isGitFolder(common)) return null;
   const config = readText(join(common, 'config'));
-  if (config === null || CONFIG_NOT_PLAIN.test(config)) return null;
-  const objectFormat = /^\s*objectformat\s*=\s*sha256\s*$/im.test(config) ? 'sha256' : 'sha1';
+  const layout = config === null ? null : plainLayout(config);
+  if (layout === null) return null;
+  const { objectFormat } = layout;
   const head = resolveHead(gitDir, common);
   if (head === undefined) return null;
   if (head !== null && head.length !== (objectFormat === 'sha256' ? 64 : 40)) return null;
@@ -95,25 +126,20 @@ function commonDir(gitDir: string): string | null {
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /**
- * HEAD's commit: a detached id, or the branch it names, loose or packed. null before the first commit;
- * undefined where this cannot be sure (a long chain of symbolic refs, text that is no ref).
+ * HEAD's commit when HEAD names a branch (git keeps commits there), loose or packed; null before the first
+ * commit. undefined where only git can tell: a detached HEAD or another ref (either may name a tag or a tree,
+ * which `HEAD^{commit}` peels or refuses), a branch that is itself a symbolic ref, text that is no ref.
  */
 function resolveHead(gitDir: string, common: string): string | null | undefined {
-  let text = readText(join(gitDir, 'HEAD'))?.replace(/\r?\n$/, '');
-  for (let hops = 0; hops < 5 && text !== undefined; hops++) {
-    if (OID.test(text)) return text;
-    const ref = /^ref: (refs\/[^\s]+)$/.exec(text)?.[1];
-    if (!ref || ref.includes('..')) return undefined;
-    // Per-worktree refs live in the worktree's folder; branches in the common one.
-    const folder = /^refs\/(bisect|worktree|rewritten)\//.test(ref) ? gitDir : common;
-    const loose = readText(join(folder, ref));
-    if (loose !== null) {
-      text = loose.replace(/\r?\n$/, '');
-      continue;
-    }
-    return packedRef(common, ref);
+  const text = readText(join(gitDir, 'HEAD'))?.replace(/\r?\n$/, '');
+  const ref = text === undefined ? undefined : /^ref: (refs\/heads\/[^\s]+)$/.exec(text)?.[1];
+  if (!ref || ref.includes('..') || ref.includes('//') || ref.endsWith('/')) return undefined;
+  const loose = readText(join(common, ref));
+  if (loose !== null) {
+    const oid = loose.replace(/\r?\n$/, '');
+    return OID.test(oid) ? oid : undefined;
   }
-  return undefined;
+  return packedRef(common, ref);
 }
 
 function packedRef(common: string, ref: string): string | null | undefined {

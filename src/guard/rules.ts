@@ -439,12 +439,14 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     // `rm .git/hooks/$NAME`: whatever the name turns out to be, it is inside a protected folder.
     const known = path.slice(0, parts[0]!.index);
     const folderOf = known.includes('/') ? known.slice(0, known.lastIndexOf('/')) : '';
-    if (folderOf !== '' && !isComputedWord(folderOf)) {
-      const inside = protectedTarget(`${folderOf}/x`, ctx.cwd, ctx.root, false) ?? (protectedTarget(folderOf, ctx.cwd, ctx.root, true) !== null && !PROTECTED_FILES.includes(relativePath(folderOf, ctx.cwd, ctx.root) as never) ? relativePath(folderOf, ctx.cwd, ctx.root) : null);
-      if (inside !== null) return { reason: `${via} writes ${word}, a path made when it runs inside ${folderOf}, which holds what only wf itself may write; write the path out in full` };
-    }
     const last = parts.at(-1)!;
     const tail = path.slice(last.index + last[0].length).replace(/^\/+/, '');
+    if (folderOf !== '' && !isComputedWord(folderOf)) {
+      // Everything in .git is git's own; in .claude or .husky, a name that is all made at run time may be wf's.
+      const inGit = protectedTarget(`${folderOf}/x`, ctx.cwd, ctx.root, false) !== null;
+      const inFolder = tail === '' && protectedTarget(folderOf, ctx.cwd, ctx.root, true) !== null && !PROTECTED_FILES.includes(relativePath(folderOf, ctx.cwd, ctx.root) as never);
+      if (inGit || inFolder) return { reason: `${via} writes ${word}, a path made when it runs inside ${folderOf}, which holds what only wf itself may write; write the path out in full` };
+    }
     // Wholly made at run time (`> "$F"`): nothing to judge by; see the README on what the guard cannot see.
     if (tail === '') return null;
     const hit = protectedByTail(tail, folder);
@@ -580,7 +582,7 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
   }
   if (base(cmd.argv[0]) === 'find') {
     // `find .claude -name '*.md' -exec cat {} +` only reads: the programs here write nothing of their own.
-    const acts = cmd.argv.some((a, i) => /^-(delete|fprint|fprintf|fls)$/.test(a) || (/^-(exec|execdir|ok|okdir)$/.test(a) && !FIND_READERS.has(base(cmd.argv[i + 1] ?? ''))));
+    const acts = cmd.argv.some((a, i) => /^-(delete|fprint|fprintf|fls)$/.test(a) || (/^-(exec|execdir|ok|okdir)$/.test(a) && !FIND_READERS.has(base(cmd.argv[i + 1] ?? '')) && !onlyAddsPermissions(cmd.argv.slice(i + 1))));
     const reached = acts ? findReaches(cmd.argv, ctx) : null;
     if (reached) findings.push({ reason: `find ${reached} with -exec or -delete would change files only wf may write; start it in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` });
   }
@@ -646,12 +648,13 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
         findings.push({ reason: `git ${git.name} rewrites commits without any hook, so their Review-Hash trailers no longer match; leave history rewrites to a person` });
         break;
       case 'replace':
-        if (!git.args.some((a) => /^(-l|--list|-d|--delete)$/.test(a))) findings.push({ reason: 'git replace makes git show another commit in place of one, past the gates; use wf commit for new work' });
+        // Listing (`git replace`, `-l`) and deleting replacements change nothing the gates judged.
+        if (nonOptions(git.args).length > 0 && !git.args.some((a) => /^(-l|--list|-d|--delete)$/.test(a))) findings.push({ reason: 'git replace makes git show another commit in place of one, past the gates; use wf commit for new work' });
         break;
       case 'update-ref': {
         // The first word is the ref; the rest are object names.
         const ref = nonOptions(git.args)[0];
-        if (git.args.includes('--stdin') || (ref !== undefined && (ref === 'HEAD' || ref.startsWith('refs/heads/') || !ref.startsWith('refs/')))) {
+        if (git.args.includes('--stdin') || (ref !== undefined && (ref === 'HEAD' || ref.startsWith('refs/heads/') || ref.startsWith('refs/replace/') || !ref.startsWith('refs/')))) {
           findings.push({ reason: 'git update-ref on a branch moves it to a commit no hook checked; use wf commit' });
         }
         break;
@@ -742,14 +745,16 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   // Where the current list began, and a cd in it that may not have run (`false && cd ..`).
   let listStart: Place = here;
   let maybeMoved: string | null = null;
-  let producer: SimpleCommand | null = null;
+  // The commands of the current list, for what xargs reads: `find … | sort | xargs -I{} sh -c 'rm {}'`.
+  let segment: SimpleCommand[] = [];
   for (const cmd of commands) {
-    const feeding = producer;
-    producer = cmd.scope === undefined ? cmd : null;
-    if (cmd.piped && feeding && !cmd.scope && cmd.argv.some((w) => w.includes(INPUT_WORD))) {
-      const finding = xargsFinding(cmd, feeding, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars });
+    if (cmd.scope === 'end') segment = [];
+    if (!cmd.scope && cmd.argv.some((w) => w.includes(INPUT_WORD))) {
+      const feeding = xargsSource(segment);
+      const finding = feeding ? xargsFinding(cmd, feeding, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }) : null;
       if (finding && !findings.some((seen) => seen.reason === finding.reason)) findings.push(finding);
     }
+    if (!cmd.scope) segment.push(cmd);
     if (cmd.scope === 'open') {
       saved.push({ here, previous, stack: [...stack], vars: new Map(vars), loops: new Map(loops), listStart, maybeMoved });
       listStart = here;
@@ -776,7 +781,14 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
         if (!findings.some((seen) => seen.reason === f.reason)) findings.push(f);
       }
     }
-    if (cmd.argv.length === 0 || base(cmd.argv[0]) === 'export') {
+    // `read f`, `printf -v f …`, `mapfile f`: a value the guard never sees, loop variable or not.
+    if (/^(read|mapfile|readarray)$/.test(cmd.argv[0] ?? '') || (cmd.argv[0] === 'printf' && cmd.argv.includes('-v'))) {
+      for (const w of cmd.argv[0] === 'printf' ? [cmd.argv[cmd.argv.indexOf('-v') + 1] ?? ''] : cmd.argv.slice(1).filter((a) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(a))) {
+        vars.delete(w);
+        loops.delete(w);
+      }
+    }
+    if (cmd.argv.length === 0 || /^(export|declare|typeset|local|readonly)$/.test(base(cmd.argv[0]))) {
       const pairs = cmd.argv.length === 0 ? cmd.assignments : cmd.argv.slice(1).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as [string, string]);
       for (const [n, v] of pairs) {
         loops.delete(n);
@@ -816,8 +828,15 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   return findings;
 }
 
+/** `chmod +x {}`: a mode that only adds permissions cannot switch a hook off (`-x`, `=`, or `644` could). */
+function onlyAddsPermissions(command: readonly string[]): boolean {
+  if (base(command[0]) !== 'chmod') return false;
+  const mode = command.slice(1).find((w) => !/^-[a-zA-Z]+$/.test(w) && !w.startsWith('--'));
+  return mode !== undefined && mode.split(',').every((clause) => /^[ugoa]*\+[rwxX]+$/.test(clause));
+}
+
 /** git's own names inside .git, and sample object and pack names, which a find from above .git reaches. */
-const GIT_FOLDER_NAMES = ['HEAD', 'ORIG_HEAD', 'FETCH_HEAD', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'AUTO_MERGE', 'COMMIT_EDITMSG', 'index', 'packed-refs', 'config', 'config.worktree', 'commondir', 'gitdir', 'description', 'shallow', 'info', 'exclude', 'objects', 'pack', 'refs', 'heads', 'tags', 'remotes', 'logs', 'worktrees', 'modules', 'ab', 'cdef0123456789abcdef0123456789abcdef01', 'pack-0123456789abcdef0123456789abcdef01234567.pack', 'pack-0123456789abcdef0123456789abcdef01234567.idx', 'pack-0123456789abcdef0123456789abcdef01234567.rev'];
+const GIT_FOLDER_NAMES = ['HEAD', 'ORIG_HEAD', 'FETCH_HEAD', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD', 'BISECT_LOG', 'AUTO_MERGE', 'commit-graph', 'sparse-checkout', 'refs/heads/main', 'refs/heads/master', 'refs/heads/develop', 'refs/stash', 'refs/notes/wf-attestations', 'COMMIT_EDITMSG', 'index', 'packed-refs', 'config', 'config.worktree', 'commondir', 'gitdir', 'description', 'shallow', 'info', 'exclude', 'objects', 'pack', 'refs', 'heads', 'tags', 'remotes', 'logs', 'worktrees', 'modules', 'ab', 'cdef0123456789abcdef0123456789abcdef01', 'pack-0123456789abcdef0123456789abcdef01234567.pack', 'pack-0123456789abcdef0123456789abcdef01234567.idx', 'pack-0123456789abcdef0123456789abcdef01234567.rev'];
 
 const GIT_FOLDER_DIRS = new Set(['info', 'objects', 'pack', 'refs', 'heads', 'tags', 'remotes', 'logs', 'worktrees', 'modules', 'ab']);
 const HOME_CONFIG = new Set<string>(['.gitconfig', '.config/git/config', '/etc/gitconfig']);
@@ -842,13 +861,24 @@ function findGlob(pattern: string, crossesSlash: boolean, ignoreCase: boolean): 
 /**
  * Whether find may hand a protected path to what it runs (-exec, -delete, or xargs after it): a start inside or
  * above .git, .claude or the home folder, and a protected path that passes every test of the expression
- * (`-name`, `-path`, negated with `!` or `-not`; other tests are taken to hold). An expression with -o or a comma
- * cannot be judged that way. Returns the start, described, or null.
+ * (`-name`, `-path`, `-type`, negated with `!` or `-not`; other tests are taken to hold), within -maxdepth.
+ * The one `-o` it reads is the pruning idiom (`-path ./.git -prune -o …`); any other `-o`, a comma or
+ * parentheses cannot be judged this way. Returns the start, described, or null.
  */
 function findReaches(argv: readonly string[], ctx: GuardContext): string | null {
-  const first = argv.findIndex((a, i) => i > 0 && /^[-(!]/.test(a));
-  const starts = first < 0 ? argv.slice(1) : argv.slice(1, first);
-  const expression = first < 0 ? [] : argv.slice(first);
+  // -H, -L, -P, -D opts and -O level come before the starting points.
+  let at = 1;
+  while (at < argv.length && /^-([HLP]|O\d*|D)$/.test(argv[at]!)) at += argv[at] === '-D' ? 2 : 1;
+  const first = argv.findIndex((a, i) => i >= at && /^[-(!]/.test(a));
+  const starts = first < 0 ? argv.slice(at) : argv.slice(at, first);
+  // The expression without what -exec runs (its words are the program's, not tests).
+  const expression: string[] = [];
+  for (let i = first < 0 ? argv.length : first; i < argv.length; i++) {
+    if (/^-(exec|execdir|ok|okdir)$/.test(argv[i]!)) {
+      while (i < argv.length && argv[i] !== ';' && argv[i] !== '+') i++;
+      expression.push('-exec');
+    } else expression.push(argv[i]!);
+  }
   const inside = starts.map((p) => protectedTarget(p, ctx.cwd, ctx.root, true)).find((t) => t !== null);
   if (inside) return `under ${inside}`;
   const above = (starts.length === 0 ? ['.'] : starts).find((start) => {
@@ -859,7 +889,18 @@ function findReaches(argv: readonly string[], ctx: GuardContext): string | null 
     return ctx.root !== null && (abs === ctx.root || ctx.root.startsWith(abs === '/' ? '/' : `${abs}/`));
   });
   if (above === undefined) return null;
-  if (expression.some((a) => /^(-o|-or|,)$/.test(a))) return `from ${above}`;
+  const unjudged = `from ${above}`;
+  if (expression.some((a) => a === ',' || a === '(' || a === ')')) return unjudged;
+  const ors = expression.flatMap((a, i) => (a === '-o' || a === '-or' ? [i] : []));
+  if (ors.length > 1 || (ors.length === 1 && expression[ors[0]! - 1] !== '-prune')) return unjudged;
+  const pruned = ors.length === 1 ? expression.slice(0, ors[0]! - 1) : null;
+  const tests = ors.length === 1 ? expression.slice(ors[0]! + 1) : expression;
+  const depthOf = (flag: string) => {
+    const i = expression.indexOf(flag);
+    return i >= 0 && /^\d+$/.test(expression[i + 1] ?? '') ? Number(expression[i + 1]) : null;
+  };
+  const maxDepth = depthOf('-maxdepth');
+  const minDepth = depthOf('-mindepth');
   // The paths as find prints them: the start as typed, then the way down to the repository's top.
   const down = ctx.root && !isComputedWord(above) && !above.startsWith('~') ? posix.relative(posix.normalize(isAbsolute(above) ? above : posix.join(ctx.cwd, above)), ctx.root) : '';
   const prefix = `${above === '/' ? '' : above.replace(/\/+$/, '')}/${down === '' ? '' : `${down}/`}`;
@@ -867,16 +908,19 @@ function findReaches(argv: readonly string[], ctx: GuardContext): string | null 
   const home = above.startsWith('~') || above === '/';
   const files = [...PROTECTED_FILES.filter((f) => home || !HOME_CONFIG.has(f)), ...[...HOOK_NAMES].map((h) => `.git/hooks/${h}`), ...GIT_FOLDER_NAMES.filter((n) => !GIT_FOLDER_DIRS.has(n)).map((n) => `.git/${n}`)];
   const folders = [...PROTECTED_DIRS, ...[...GIT_FOLDER_DIRS].map((n) => `.git/${n}`)];
-  const samples = [...files.map((p) => ({ path: p, kind: p === '.git' ? 'd' : 'f' })), ...folders.map((p) => ({ path: p, kind: 'd' }))].map((x) => ({ ...x, path: isAbsolute(x.path) ? x.path : prefix + x.path }));
-  const passes = ({ path: sample, kind }: { path: string; kind: string }) => {
+  // .git is a folder, or in a linked worktree a file; the folder is what `-type f` filters keep out of.
+  const samples = [...files.filter((p) => p !== '.git').map((p) => ({ path: p, kind: 'f' })), ...folders.map((p) => ({ path: p, kind: 'd' }))];
+  const printed = (rel: string) => (isAbsolute(rel) ? rel : prefix + rel);
+  const depth = (rel: string) => (isAbsolute(rel) ? 0 : rel.split('/').length + (down === '' ? 0 : down.split('/').length));
+  const passes = (terms: readonly string[], sample: string, kind: string) => {
     let negate = false;
-    for (let i = 0; i < expression.length; i++) {
-      const term = expression[i]!;
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i]!;
       if (term === '!' || term === '-not') {
         negate = !negate;
         continue;
       }
-      const pattern = expression[i + 1];
+      const pattern = terms[i + 1];
       let holds: boolean | null = null;
       if (pattern !== undefined && /^-i?name$/.test(term)) holds = findGlob(pattern, false, term === '-iname').test(sample.slice(sample.lastIndexOf('/') + 1));
       else if (pattern !== undefined && /^-i?(path|wholename)$/.test(term)) holds = findGlob(pattern, true, term.startsWith('-i')).test(sample);
@@ -889,7 +933,32 @@ function findReaches(argv: readonly string[], ctx: GuardContext): string | null 
     }
     return true;
   };
-  return samples.some(passes) ? `from ${above}` : null;
+  const reached = samples.some(({ path, kind }) => {
+    const d = depth(path);
+    if ((maxDepth !== null && d > maxDepth) || (minDepth !== null && d < minDepth)) return false;
+    if (pruned) {
+      // `-prune` stops find at a folder the tests before it match: nothing below it is reached.
+      const parts = path.split('/');
+      for (let k = 1; k <= parts.length; k++) {
+        const ancestor = parts.slice(0, k).join('/');
+        if ((k < parts.length || kind === 'd') && passes(pruned, printed(ancestor), 'd')) return false;
+      }
+    }
+    return passes(tests, printed(path), kind);
+  });
+  return reached ? `from ${above}` : null;
+}
+
+/** Programs that pass on (some of) the names they read: what xargs reads after them is what came before them. */
+const NAME_FILTERS = new Set(['sort', 'uniq', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'cat', 'tac', 'tr', 'cut', 'tee', 'sed', 'awk']);
+
+/** The command whose output xargs reads: the last of the list before it, past filters it was piped through. */
+function xargsSource(segment: readonly SimpleCommand[]): SimpleCommand | null {
+  let k = segment.length - 1;
+  // Commands the same xargs runs (`sh -c 'echo {}; rm {}'`) come before it in the list; they are not its input.
+  while (k >= 0 && segment[k]!.argv.some((w) => w.includes(INPUT_WORD))) k--;
+  while (k > 0 && NAME_FILTERS.has(base(segment[k]!.argv[0])) && segment[k]!.piped) k--;
+  return k >= 0 ? segment[k]! : null;
 }
 
 /**

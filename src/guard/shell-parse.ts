@@ -10,6 +10,8 @@ import { posix } from 'node:path';
 export interface Redirect {
   op: string;
   target: string;
+  /** The descriptor written before the operator (`3<<EOF`, `2>`), when one was. */
+  fd?: number;
   /** A here-document's body (`<<`, `<<-`), read after the line ends; `expands` when its delimiter was unquoted. */
   body?: string;
   expands?: boolean;
@@ -41,6 +43,9 @@ export class ShellParseError extends Error {}
 const SEPARATORS = new Set([';', '&', '|', '\n', '(', ')']);
 const MAX_DEPTH = 8;
 
+/** Reserved words after which a new command begins: `{ X=1 git …; }` assigns X like `X=1 git …` does. */
+const COMMAND_STARTS = new Set(['{', '!', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', 'time']);
+
 interface Cursor {
   src: string;
   i: number;
@@ -56,47 +61,55 @@ function readParenBody(c: Cursor): string {
   // reading a pattern, or in the commands of a branch.
   const cases: Array<'in' | 'pattern' | 'body'> = [];
   let commandStart = true;
+  // Inside a pattern: parentheses of its own (`@(a|b)`, `$(…)`), and whether it has begun (a leading `(` is optional syntax).
+  let patternDepth = 0;
+  let patternBegun = false;
   while (c.i < c.src.length) {
     const ch = c.src[c.i]!;
     const keyword = /^(case|in|esac)(?=[\s;&|()<>]|$)/.exec(c.src.slice(c.i, c.i + 5))?.[1];
     const wordStart = c.i === start || /[\s;&|()]/.test(c.src[c.i - 1]!);
     if (keyword && wordStart) {
       const top = cases.at(-1);
-      if (keyword === 'case' && commandStart) cases.push('in');
-      else if (keyword === 'in' && top === 'in') cases[cases.length - 1] = 'pattern';
-      else if (keyword === 'esac' && (top === 'pattern' || (top === 'body' && commandStart))) cases.pop();
-      if (keyword !== 'in' || top === 'in') {
+      // The word after `case` is its subject, and a pattern is a word: neither opens a case.
+      const known = keyword === 'case' ? commandStart && top !== 'in' && top !== 'pattern' : keyword === 'in' ? top === 'in' && !commandStart : top === 'pattern' ? patternDepth === 0 && !patternBegun : top === 'body' && commandStart;
+      if (known) {
+        if (keyword === 'case') cases.push('in');
+        else if (keyword === 'in') cases[cases.length - 1] = 'pattern';
+        else cases.pop();
+        patternDepth = 0;
+        patternBegun = false;
         c.i += keyword.length;
         commandStart = keyword === 'in';
         continue;
       }
     }
     if (cases.at(-1) === 'pattern' && (ch === '(' || ch === ')')) {
-      if (ch === ')') {
+      if (ch === '(' && !patternBegun) patternBegun = true;
+      else if (ch === '(') patternDepth++;
+      else if (patternDepth > 0) patternDepth--;
+      else {
         cases[cases.length - 1] = 'body';
         commandStart = true;
       }
       c.i++;
       continue;
     }
-    if (cases.at(-1) === 'body' && ch === ';' && c.src[c.i + 1] === ';') {
+    if (cases.at(-1) === 'pattern' && !/\s/.test(ch)) patternBegun = true;
+    if (cases.at(-1) === 'body' && ch === ';' && (c.src[c.i + 1] === ';' || c.src[c.i + 1] === '&')) {
       cases[cases.length - 1] = 'pattern';
-      c.i += c.src[c.i + 2] === '&' ? 3 : 2;
+      patternDepth = 0;
+      patternBegun = false;
+      c.i += c.src[c.i + 1] === ';' && c.src[c.i + 2] === '&' ? 3 : 2;
       continue;
     }
-    if (cases.at(-1) === 'body' && ch === ';' && c.src[c.i + 1] === '&') {
-      cases[cases.length - 1] = 'pattern';
-      c.i += 2;
-      continue;
-    }
-    // After a reserved word such as `then` or `do`, a command begins.
-    const reserved = wordStart ? /^(?:then|do|else|elif|\{|!)(?=\s)/.exec(c.src.slice(c.i, c.i + 5)) : null;
+    // After a reserved word such as `then`, `do` or `if`, a command begins.
+    const reserved = wordStart ? /^(?:then|do|else|elif|if|while|until|time|\{|!)(?=\s)/.exec(c.src.slice(c.i, c.i + 6)) : null;
     if (reserved) {
       c.i += reserved[0].length;
       commandStart = true;
       continue;
     }
-    if (/[;&|(\n]/.test(ch)) commandStart = true;
+    if (/[;&|()\n]/.test(ch)) commandStart = true;
     else if (!/\s/.test(ch)) commandStart = false;
     if (ch === '\\') {
       c.i += 2;
@@ -202,9 +215,10 @@ function tokenize(src: string): RawCommand[] {
   let word = '';
   let inWord = false;
   let pendingRedirect: string | null = null;
+  let pendingFd: number | null = null;
   // A quote or backslash anywhere in a here-document's delimiter keeps its body as text; otherwise `$(…)` in it runs.
   let quoted = false;
-  const heredocs: Array<{ delimiter: string; expands: boolean; owner: string[]; redirect: Redirect }> = [];
+  const heredocs: Array<{ delimiter: string; expands: boolean; tabs: boolean; owner: string[]; redirect: Redirect }> = [];
   // Inside `case … esac`, a `)` ends a pattern, not a subshell.
   let caseDepth = 0;
   // Inside if/while/until/for/select/case, and after && or ||, a command may not run.
@@ -218,14 +232,15 @@ function tokenize(src: string): RawCommand[] {
       if (pendingRedirect.startsWith('<<') && !pendingRedirect.startsWith('<<<')) {
         if (!/^\d+$/.test(word)) {
           // The body is the command's input: `bash <<EOF` runs it, `python3 <<EOF` reads it as code.
-          const redirect: Redirect = { op: pendingRedirect, target: word };
+          const redirect: Redirect = { op: pendingRedirect, target: word, ...(pendingFd !== null ? { fd: pendingFd } : {}) };
           current.redirects.push(redirect);
-          heredocs.push({ delimiter: word, expands: !quoted, owner: nested, redirect });
+          heredocs.push({ delimiter: word, expands: !quoted, tabs: pendingRedirect === '<<-', owner: nested, redirect });
         }
       }
-      else current.redirects.push({ op: pendingRedirect, target: word });
+      else current.redirects.push({ op: pendingRedirect, target: word, ...(pendingFd !== null ? { fd: pendingFd } : {}) });
       pendingRedirect = null;
-    } else if (current.argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
+      pendingFd = null;
+    } else if (current.argv.every((w) => COMMAND_STARTS.has(w)) && /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
       const eq = word.indexOf('=');
       current.assignments.push([word.slice(0, eq), word.slice(eq + 1)]);
     } else {
@@ -250,7 +265,8 @@ function tokenize(src: string): RawCommand[] {
   const skipHeredocBodies = () => {
     // After the newline that ends a command line, each pending here-document's body runs up to its delimiter line.
     for (const h of heredocs.splice(0)) {
-      const delimiter = h.delimiter.replace(/^-/, '');
+      // `<<-` strips leading tabs from the body's lines and the delimiter line; plain `<<` strips nothing.
+      const delimiter = h.delimiter;
       const start = c.i;
       let bodyEnd = src.length;
       for (;;) {
@@ -258,7 +274,7 @@ function tokenize(src: string): RawCommand[] {
         const line = src.slice(c.i, end < 0 ? src.length : end);
         const lineStart = c.i;
         c.i = end < 0 ? src.length : end + 1;
-        if (line.replace(/^\t+/, '') === delimiter) {
+        if ((h.tabs ? line.replace(/^\t+/, '') : line) === delimiter) {
           bodyEnd = lineStart;
           break;
         }
@@ -386,7 +402,9 @@ function tokenize(src: string): RawCommand[] {
     }
     if (ch === '>' || ch === '<' || (ch === '&' && src[c.i + 1] === '>')) {
       // An fd number right before the operator (2>) belongs to the operator, not to the command.
-      if (inWord && /^\d+$/.test(word)) {
+      pendingFd = null;
+      if (inWord && /^\d+$/.test(word) && !quoted) {
+        pendingFd = Number(word);
         word = '';
         inWord = false;
       } else endWord();
@@ -441,6 +459,9 @@ export interface GitInvocation {
 const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix', '--list-cmds']);
 
 export function gitSubcommand(argv: readonly string[]): GitInvocation | null {
+  // git's commands are programs of their own too: `$(git --exec-path)/git-commit -n` is `git commit -n`.
+  const dashed = /^git-([a-z][a-z0-9-]*)$/.exec(base(argv[0] ?? ''));
+  if (dashed) return { name: dashed[1]!, args: argv.slice(1), configs: [], dir: null, workTree: null };
   if (base(argv[0] ?? '') !== 'git') return null;
   const configs: string[] = [];
   let dir: string | null = null;
@@ -839,9 +860,24 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
         done = true;
         break;
       }
-      // No -c: a script file (the guard cannot read files; see the README), or commands on standard input.
-      const script = argv.slice(1).find((w) => !w.startsWith('-'));
-      if (script === undefined || script === '-') done = runsInput(cmd, name, depth, out);
+      // No -c: a script file (the guard cannot read files; see the README), or commands on standard input,
+      // which -s asks for whatever operands follow. -o/-O/+o/+O and --rcfile take a value, no script.
+      let script: string | undefined;
+      let fromInput = false;
+      for (let i = 1; i < argv.length; i++) {
+        const w = argv[i]!;
+        if (/^[-+][oO]$/.test(w) || w === '--rcfile' || w === '--init-file') i++;
+        else if (/^-[a-zA-Z]*s[a-zA-Z]*$/.test(w)) fromInput = true;
+        else if (w === '-' || w === '--') {
+          if (w === '-') fromInput = true;
+          script = argv[i + 1];
+          break;
+        } else if (!/^[-+]/.test(w)) {
+          script = w;
+          break;
+        }
+      }
+      if (fromInput || script === undefined) done = runsInput(cmd, name, depth, out);
       break;
     }
     if (name === 'at' || name === 'batch') {
@@ -914,10 +950,16 @@ const marker = (scope: 'open' | 'close' | 'end'): SimpleCommand => ({ argv: [], 
  * expansions, if any, make it opaque); a pipe or a file is text the guard never sees. True when it handled them.
  */
 function runsInput(cmd: SimpleCommand, name: string, depth: number, out: SimpleCommand[]): boolean {
-  const doc = [...cmd.redirects].reverse().find((r) => r.op.startsWith('<'));
+  // Only descriptor 0 is the input (`3<<<'echo hi'` leaves a pipe on 0); the last redirection of it wins.
+  const doc = [...cmd.redirects].reverse().find((r) => r.op.startsWith('<') && (r.fd ?? 0) === 0);
   if (doc && (doc.body !== undefined || doc.op === '<<<')) {
     const text = doc.body ?? doc.target;
-    if ((doc.body === undefined || doc.expands === true) && madeAtRunTime(text)) out.push(opaque(cmd, `${name} runs its input, made when it runs (${excerpt(text)}), which the guard cannot read`));
+    // An unquoted here-document is expanded first: `$…`, backquotes, and backslashes the shell takes out
+    // (`--no-veri\\fy` arrives as --no-verify).
+    const expanded = doc.body === undefined || doc.expands === true;
+    if (expanded && (madeAtRunTime(text) || (doc.body !== undefined && text.includes('\\')))) {
+      out.push(opaque(cmd, `${name} runs its input, made when it runs (${excerpt(text)}), which the guard cannot read`));
+    }
     out.push(...inChild(text, depth + 1));
     return true;
   }

@@ -56,17 +56,19 @@ export function installingProject(): string | undefined {
 /**
  * The project whose node_modules holds the wf package at `packageDir` (its real path, as node loads it).
  * pnpm keeps packages in a store, `<root>/node_modules/.pnpm/wf-gate@1.0.0/node_modules/wf-gate`, and links
- * them into each project's node_modules: the project is then the nearest folder from `cwd` up to the store's
- * root that links wf-gate, or that root.
+ * them into each project's node_modules. The project is then the store's root when it links wf-gate itself,
+ * else the one workspace folder that does (the same answer from wherever wf runs: hooks run at the top,
+ * `wf test` perhaps in the package), else the nearest folder from `cwd` that does, else the root.
  */
 export function projectHolding(packageDir: string, cwd: string): string | undefined {
   const store = packageDir.lastIndexOf(`${sep}node_modules${sep}.pnpm${sep}`);
   if (store >= 0) {
     const storeRoot = packageDir.slice(0, store);
-    for (let dir = realOrSame(cwd); dir === storeRoot || dir.startsWith(`${storeRoot}${sep}`); dir = dirname(dir)) {
-      if (lstatSync(join(dir, 'node_modules', 'wf-gate'), { throwIfNoEntry: false })) return dir;
-      if (dir === storeRoot) break;
-    }
+    const links = (dir: string) => lstatSync(join(dir, 'node_modules', 'wf-gate'), { throwIfNoEntry: false }) !== undefined;
+    if (links(storeRoot)) return storeRoot;
+    const linking = foldersBelow(storeRoot, 3).filter(links);
+    if (linking.length === 1) return linking[0];
+    for (let dir = realOrSame(cwd); dir.startsWith(`${storeRoot}${sep}`); dir = dirname(dir)) if (links(dir)) return dir;
     return storeRoot;
   }
   const holder = dirname(packageDir);
@@ -106,9 +108,17 @@ export function declaringWorkspace(repoRoot: string): string | undefined {
   const field = manifest.workspaces;
   const patterns = Array.isArray(field) ? field : field && typeof field === 'object' && Array.isArray((field as { packages?: unknown }).packages) ? (field as { packages: unknown[] }).packages : [];
   const found = new Set<string>();
+  const excluded = new Set<string>();
   for (const pattern of patterns) {
     if (typeof pattern !== 'string') return undefined;
-    const clean = pattern.replace(/^\.\//, '').replace(/\/+$/, '');
+    // `!packages/legacy` takes a folder out of the workspaces.
+    const negated = pattern.startsWith('!');
+    const clean = pattern.replace(/^!/, '').replace(/^\.\//, '').replace(/\/+$/, '');
+    if (negated) {
+      if (/[*?[{]/.test(clean)) return undefined;
+      excluded.add(clean);
+      continue;
+    }
     if (/[*?[{]/.test(clean.replace(/\/\*$/, '')) || clean.startsWith('..') || isAbsolute(clean)) return undefined;
     const folders = clean.endsWith('/*') ? listFolders(join(repoRoot, clean.slice(0, -2))).map((f) => `${clean.slice(0, -2)}/${f}`) : [clean];
     for (const folder of folders) {
@@ -116,7 +126,8 @@ export function declaringWorkspace(repoRoot: string): string | undefined {
       if (m && declares(m)) found.add(folder);
     }
   }
-  return found.size === 1 ? [...found][0] : undefined;
+  const left = [...found].filter((f) => !excluded.has(f));
+  return left.length === 1 ? left[0] : undefined;
 }
 
 function readManifest(file: string): Record<string, unknown> | null {
@@ -133,6 +144,14 @@ const declares = (manifest: Record<string, unknown>) =>
     const deps = manifest[k];
     return typeof deps === 'object' && deps !== null && Object.hasOwn(deps, 'wf-gate');
   });
+
+/** Folders under `dir` down to `depth` levels, past node_modules and dot folders (a workspace's packages). */
+function foldersBelow(dir: string, depth: number): string[] {
+  if (depth === 0) return [];
+  return listFolders(dir)
+    .filter((name) => !name.startsWith('.'))
+    .flatMap((name) => [join(dir, name), ...foldersBelow(join(dir, name), depth - 1)]);
+}
 
 function listFolders(dir: string): string[] {
   try {

@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discoverRepo } from '../../src/git/discover.js';
@@ -58,8 +58,9 @@ describe('finding the repository without starting git', () => {
     commit(r);
     r.gitOk(['pack-refs', '--all']);
     expectSame(r, r.dir, { fast: true });
+    // A detached HEAD may name a tag or a tree, which only git peels: git is asked.
     r.gitOk(['checkout', '-q', '--detach', 'HEAD~1']);
-    expectSame(r, r.dir, { fast: true });
+    expectSame(r, r.dir, { fast: false });
     r.gitOk(['checkout', '-q', '-b', 'feature/x']);
     commit(r);
     expectSame(r, r.dir, { fast: true });
@@ -119,11 +120,44 @@ describe('finding the repository without starting git', () => {
     expectSame(moved, moved.dir, { fast: false });
   });
 
-  it('a config with includes, or reftable refs, is left to git', () => {
+  it('a config with includes, one-line sections, odd values or unknown extensions is read as git reads it, or left to git', () => {
     const r = repo();
     commit(r);
-    r.gitOk(['config', 'include.path', '/dev/null']);
-    expect(discoverRepo(r.dir, r.env)).toBeNull();
+    const config = join(r.dir, '.git/config');
+    const original = readFileSync(config, 'utf8');
+    const withConfig = (extra: string, fast: boolean) => {
+      writeFileSync(config, original + extra);
+      expectSame(r, r.dir, { fast });
+      writeFileSync(config, original);
+    };
+    withConfig('[include]\n\tpath = /dev/null\n', false);
+    withConfig('[core] worktree = /elsewhere\n', false);
+    withConfig('[core] bare = true\n', false);
+    withConfig('[core]\n\tbare = "true"\n', false);
+    withConfig('[core]\n\tbare = 2\n', false);
+    withConfig('[extensions]\n\tnoop = true\n', false);
+    withConfig('[extensions]\n\trefStorage = reftable\n', false);
+    withConfig('[remote "origin"]\n\turl = https://example.invalid/x.git ; a comment\n', true);
+  });
+
+  it('the object format is read past a comment, before the first commit too', () => {
+    const r = repo(false);
+    r.gitOk(['init', '-q', '--object-format=sha256']);
+    const config = join(r.dir, '.git/config');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/objectformat = sha256/, 'objectformat = sha256 ; the hash'));
+    expectSame(r, r.dir, { fast: true });
+    expect(discoverRepo(r.dir, r.env)?.objectFormat).toBe('sha256');
+  });
+
+  it('HEAD on a tag, or on any ref but a branch, is left to git, which peels it to its commit', () => {
+    const r = repo();
+    commit(r);
+    r.gitOk(['tag', '-a', '-m', 'v1', 'v1']);
+    r.gitOk(['symbolic-ref', 'HEAD', 'refs/tags/v1']);
+    expectSame(r, r.dir, { fast: false });
+    // A detached HEAD holding the tag object's own id (git 2.39 refuses to write it, an older git or a hand did not).
+    writeFileSync(join(r.dir, '.git/HEAD'), `${r.gitOk(['rev-parse', 'v1'])}\n`);
+    expectSame(r, r.dir, { fast: false });
   });
 
   it('no repository at all is null, not a guess', () => {

@@ -69,6 +69,35 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // Found by a hostile read: assignments after `{`/`then`, loop variables reassigned, case in $(…), other descriptors,
+  // here-document expansion and delimiters, shell options, find's parentheses and refs, xargs past filters, dashed git.
+  "{ GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x; }",
+  "{ HUSKY=0 git commit -m x; }",
+  "if true; then GIT_CONFIG_GLOBAL=/tmp/g git commit -m x; fi",
+  "for f in ../../a; do f=pre-commit; echo x > .git/hooks/$f; done",
+  "for f in a; do read f <<< pre-commit; echo x > .git/hooks/$f; done",
+  "echo $(case x in $(echo x)) git commit --no-verify -m x;; esac)",
+  "echo $(if case x in x) git commit --no-verify -m x;; esac; then :; fi)",
+  "echo $(case case in case) git commit --no-verify -m x;; esac)",
+  "echo $(case x in @(x)) git commit --no-verify -m x;; esac)",
+  "echo 'git commit --no-verify -m x' | bash 3<<<'echo hi'",
+  "bash <<EOF\ngit commit --no-veri\\\\fy -m x\nEOF",
+  "cat <<EOF\n\tEOF\ncat <<'Q'\nEOF\ngit commit --no-verify -m x\nQ",
+  "cat << -EOF\n-EOF\ngit commit --no-verify -m x\nEOF",
+  "bash -s arg <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "bash -o pipefail <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "find . ! \\( -name '*.tmp' \\) -delete",
+  "find . -path '*/refs/heads/*' -exec cp /tmp/evil {} \\;",
+  "find . -name main -delete",
+  "find -L . -name pre-commit -delete",
+  "find . -name pre-commit | sort | xargs rm",
+  "find . -name pre-commit | xargs -I{} sh -c 'rm {}'",
+  "echo .git/hooks/pre-commit | parallel rm",
+  "git update-ref refs/replace/0123abcd 4567ef01",
+  "git-filter-repo --force",
+  "/usr/lib/git-core/git-commit --no-verify -m x",
+  "git-commit -n -m x",
+
   // A case pattern's `)` inside $(…) closes nothing: the branch's commands are read.
   'echo $(case x in x) git commit -n -m x;; esac)',
   'echo $(case x in (y) true;; *) git commit --no-verify -m x;; esac)',
@@ -408,7 +437,7 @@ describe('parsing details', () => {
   });
   it('reads redirections with fd numbers and skips here-document bodies', () => {
     const [cmd] = parseShell('cmd 2> err.log >> out.log 2>&1');
-    expect(cmd!.redirects).toEqual([{ op: '>', target: 'err.log' }, { op: '>>', target: 'out.log' }]);
+    expect(cmd!.redirects).toEqual([{ op: '>', target: 'err.log', fd: 2 }, { op: '>>', target: 'out.log' }]);
     // Markers of where a list or subshell ends are no commands.
     expect(parseShell('cat <<EOF\nrm -rf /\nEOF\nls').filter((c) => !c.scope).map((c) => c.argv[0])).toEqual(['cat', 'ls']);
   });
