@@ -865,7 +865,7 @@ function findGlob(pattern: string, crossesSlash: boolean, ignoreCase: boolean): 
  * The one `-o` it reads is the pruning idiom (`-path ./.git -prune -o …`); any other `-o`, a comma or
  * parentheses cannot be judged this way. Returns the start, described, or null.
  */
-function findReaches(argv: readonly string[], ctx: GuardContext): string | null {
+function findReaches(argv: readonly string[], ctx: GuardContext, via: 'exec' | 'print' = 'exec'): string | null {
   // -H, -L, -P, -D opts and -O level come before the starting points.
   let at = 1;
   while (at < argv.length && /^-([HLP]|O\d*|D)$/.test(argv[at]!)) at += argv[at] === '-D' ? 2 : 1;
@@ -875,8 +875,10 @@ function findReaches(argv: readonly string[], ctx: GuardContext): string | null 
   const expression: string[] = [];
   for (let i = first < 0 ? argv.length : first; i < argv.length; i++) {
     if (/^-(exec|execdir|ok|okdir)$/.test(argv[i]!)) {
+      const program = argv.slice(i + 1);
+      const reads = FIND_READERS.has(base(program[0])) || onlyAddsPermissions(program);
       while (i < argv.length && argv[i] !== ';' && argv[i] !== '+') i++;
-      expression.push('-exec');
+      expression.push(reads ? '-exec-read' : '-exec');
     } else expression.push(argv[i]!);
   }
   const inside = starts.map((p) => protectedTarget(p, ctx.cwd, ctx.root, true)).find((t) => t !== null);
@@ -890,17 +892,17 @@ function findReaches(argv: readonly string[], ctx: GuardContext): string | null 
   });
   if (above === undefined) return null;
   const unjudged = `from ${above}`;
-  if (expression.some((a) => a === ',' || a === '(' || a === ')')) return unjudged;
-  const ors = expression.flatMap((a, i) => (a === '-o' || a === '-or' ? [i] : []));
-  if (ors.length > 1 || (ors.length === 1 && expression[ors[0]! - 1] !== '-prune')) return unjudged;
-  const pruned = ors.length === 1 ? expression.slice(0, ors[0]! - 1) : null;
-  const tests = ors.length === 1 ? expression.slice(ors[0]! + 1) : expression;
+  const tree = parseFindExpression(expression);
+  if (tree === null) return unjudged;
   const depthOf = (flag: string) => {
     const i = expression.indexOf(flag);
     return i >= 0 && /^\d+$/.test(expression[i + 1] ?? '') ? Number(expression[i + 1]) : null;
   };
   const maxDepth = depthOf('-maxdepth');
   const minDepth = depthOf('-mindepth');
+  // -delete and -depth visit a folder's contents first, so -prune stops nothing (GNU find says as much).
+  const depthFirst = expression.includes('-delete') || expression.includes('-depth');
+  const printing = via === 'print' && !containsAction(tree);
   // The paths as find prints them: the start as typed, then the way down to the repository's top.
   const down = ctx.root && !isComputedWord(above) && !above.startsWith('~') ? posix.relative(posix.normalize(isAbsolute(above) ? above : posix.join(ctx.cwd, above)), ctx.root) : '';
   const prefix = `${above === '/' ? '' : above.replace(/\/+$/, '')}/${down === '' ? '' : `${down}/`}`;
@@ -909,44 +911,128 @@ function findReaches(argv: readonly string[], ctx: GuardContext): string | null 
   const files = [...PROTECTED_FILES.filter((f) => home || !HOME_CONFIG.has(f)), ...[...HOOK_NAMES].map((h) => `.git/hooks/${h}`), ...GIT_FOLDER_NAMES.filter((n) => !GIT_FOLDER_DIRS.has(n)).map((n) => `.git/${n}`)];
   const folders = [...PROTECTED_DIRS, ...[...GIT_FOLDER_DIRS].map((n) => `.git/${n}`)];
   // .git is a folder, or in a linked worktree a file; the folder is what `-type f` filters keep out of.
-  const samples = [...files.filter((p) => p !== '.git').map((p) => ({ path: p, kind: 'f' })), ...folders.map((p) => ({ path: p, kind: 'd' }))];
+  const samples = [...files.filter((p) => p !== '.git').map((p) => ({ path: p, kind: 'f' as const })), ...folders.map((p) => ({ path: p, kind: 'd' as const }))];
   const printed = (rel: string) => (isAbsolute(rel) ? rel : prefix + rel);
   const depth = (rel: string) => (isAbsolute(rel) ? 0 : rel.split('/').length + (down === '' ? 0 : down.split('/').length));
-  const passes = (terms: readonly string[], sample: string, kind: string) => {
-    let negate = false;
-    for (let i = 0; i < terms.length; i++) {
-      const term = terms[i]!;
-      if (term === '!' || term === '-not') {
-        negate = !negate;
-        continue;
-      }
-      const pattern = terms[i + 1];
-      let holds: boolean | null = null;
-      if (pattern !== undefined && /^-i?name$/.test(term)) holds = findGlob(pattern, false, term === '-iname').test(sample.slice(sample.lastIndexOf('/') + 1));
-      else if (pattern !== undefined && /^-i?(path|wholename)$/.test(term)) holds = findGlob(pattern, true, term.startsWith('-i')).test(sample);
-      else if (pattern !== undefined && term === '-type' && /^[fd]$/.test(pattern)) holds = kind.includes(pattern);
-      if (holds !== null) {
-        i++;
-        if (holds === negate) return false;
-      }
-      negate = false;
-    }
-    return true;
-  };
   const reached = samples.some(({ path, kind }) => {
     const d = depth(path);
     if ((maxDepth !== null && d > maxDepth) || (minDepth !== null && d < minDepth)) return false;
-    if (pruned) {
-      // `-prune` stops find at a folder the tests before it match: nothing below it is reached.
+    if (!depthFirst && !isAbsolute(path)) {
+      // A folder on the way down that is certainly pruned hides everything below it.
       const parts = path.split('/');
-      for (let k = 1; k <= parts.length; k++) {
-        const ancestor = parts.slice(0, k).join('/');
-        if ((k < parts.length || kind === 'd') && passes(pruned, printed(ancestor), 'd')) return false;
+      for (let k = 1; k < parts.length; k++) {
+        if (evaluateFind(tree, printed(parts.slice(0, k).join('/')), 'd', via).prune === YES) return false;
       }
     }
-    return passes(tests, printed(path), kind);
+    const r = evaluateFind(tree, printed(path), kind, via);
+    return (printing ? r.value : r.act) !== NO;
   });
   return reached ? `from ${above}` : null;
+}
+
+/** find's expression as a tree; null where it cannot be read (unbalanced parentheses, a test without its value). */
+type FindNode = { op: 'and' | 'or' | 'comma'; left: FindNode; right: FindNode } | { op: 'not'; of: FindNode } | { op: 'term'; name: string; value: string | undefined };
+
+const FIND_TAKES_VALUE = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-iwholename', '-regex', '-iregex', '-type', '-xtype', '-newer', '-anewer', '-cnewer', '-user', '-group', '-perm', '-size', '-mtime', '-mmin', '-atime', '-amin', '-ctime', '-cmin', '-links', '-inum', '-samefile', '-lname', '-ilname', '-fstype', '-uid', '-gid', '-used', '-maxdepth', '-mindepth', '-printf', '-fprint', '-fprint0', '-fls', '-regextype', '-context']);
+
+function parseFindExpression(words: readonly string[]): FindNode | null {
+  let i = 0;
+  const fail = (): never => {
+    throw new Error('unreadable find expression');
+  };
+  const primary = (): FindNode => {
+    const w = words[i++] ?? fail();
+    if (w === '!' || w === '-not') return { op: 'not', of: primary() };
+    if (w === '(') {
+      const inner = comma();
+      if (words[i++] !== ')') fail();
+      return inner;
+    }
+    if (w === ')' || w === '-o' || w === '-or' || w === ',' || w === '-a' || w === '-and') fail();
+    if (w === '-fprintf') {
+      i += 2;
+      return { op: 'term', name: w, value: undefined };
+    }
+    if (FIND_TAKES_VALUE.has(w) || /^-newer[a-zA-Z]{2}$/.test(w)) return { op: 'term', name: w, value: words[i++] ?? fail() };
+    return { op: 'term', name: w, value: undefined };
+  };
+  const and = (): FindNode => {
+    let left = primary();
+    while (i < words.length && words[i] !== ')' && words[i] !== '-o' && words[i] !== '-or' && words[i] !== ',') {
+      if (words[i] === '-a' || words[i] === '-and') i++;
+      left = { op: 'and', left, right: primary() };
+    }
+    return left;
+  };
+  const or = (): FindNode => {
+    let left = and();
+    while (words[i] === '-o' || words[i] === '-or') {
+      i++;
+      left = { op: 'or', left, right: and() };
+    }
+    return left;
+  };
+  const comma = (): FindNode => {
+    let left = or();
+    while (words[i] === ',') {
+      i++;
+      left = { op: 'comma', left, right: or() };
+    }
+    return left;
+  };
+  if (words.length === 0) return { op: 'term', name: '-true', value: undefined };
+  try {
+    const tree = comma();
+    return i === words.length ? tree : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Three-valued truth for find's tests the guard cannot evaluate (-newer, -size, an -exec's exit status). */
+const NO = 0;
+const MAYBE = 0.5;
+const YES = 1;
+type Truth = typeof NO | typeof MAYBE | typeof YES;
+const and3 = (a: Truth, b: Truth): Truth => Math.min(a, b) as Truth;
+const or3 = (a: Truth, b: Truth): Truth => Math.max(a, b) as Truth;
+const not3 = (a: Truth): Truth => (1 - a) as Truth;
+
+const PRINTS = /^-(print|print0|printf|ls|fprint|fprint0|fprintf|fls)$/;
+
+function containsAction(node: FindNode): boolean {
+  if (node.op === 'term') return node.name === '-exec' || node.name === '-exec-read' || node.name === '-delete' || node.name === '-quit' || PRINTS.test(node.name);
+  if (node.op === 'not') return containsAction(node.of);
+  return containsAction(node.left) || containsAction(node.right);
+}
+
+/**
+ * One path through find's expression: its value, whether the acting part runs on it (-delete, a writing -exec,
+ * or with `via` print whatever prints it for xargs), and whether -prune runs on it.
+ */
+function evaluateFind(node: FindNode, sample: string, kind: 'f' | 'd', via: 'exec' | 'print'): { value: Truth; act: Truth; prune: Truth } {
+  if (node.op === 'not') {
+    const r = evaluateFind(node.of, sample, kind, via);
+    return { ...r, value: not3(r.value) };
+  }
+  if (node.op !== 'term') {
+    const l = evaluateFind(node.left, sample, kind, via);
+    const r = evaluateFind(node.right, sample, kind, via);
+    // -a runs the right side when the left holds, -o when it does not, a comma always.
+    const runs = node.op === 'and' ? l.value : node.op === 'or' ? not3(l.value) : YES;
+    return { value: node.op === 'and' ? and3(l.value, r.value) : node.op === 'or' ? or3(l.value, r.value) : r.value, act: or3(l.act, and3(runs, r.act)), prune: or3(l.prune, and3(runs, r.prune)) };
+  }
+  const { name, value } = node;
+  const none = { act: NO as Truth, prune: NO as Truth };
+  if (value !== undefined && /^-i?name$/.test(name)) return { value: findGlob(value, false, name === '-iname').test(sample.slice(sample.lastIndexOf('/') + 1)) ? YES : NO, ...none };
+  if (value !== undefined && /^-i?(path|wholename)$/.test(name)) return { value: findGlob(value, true, name.startsWith('-i')).test(sample) ? YES : NO, ...none };
+  if (value !== undefined && name === '-type' && /^[fd]$/.test(value)) return { value: kind === value ? YES : NO, ...none };
+  if (name === '-true' || name === '-maxdepth' || name === '-mindepth' || name === '-depth') return { value: YES, ...none };
+  if (name === '-false') return { value: NO, ...none };
+  if (name === '-prune') return { value: YES, act: NO, prune: YES };
+  if (name === '-delete' || name === '-exec') return { value: MAYBE, act: YES, prune: NO };
+  if (PRINTS.test(name)) return { value: YES, act: via === 'print' ? YES : NO, prune: NO };
+  return { value: MAYBE, ...none };
 }
 
 /** Programs that pass on (some of) the names they read: what xargs reads after them is what came before them. */
@@ -970,7 +1056,7 @@ function xargsFinding(cmd: SimpleCommand, feeding: SimpleCommand, ctx: GuardCont
   const producer = base(feeding.argv[0]);
   const consumer = base(cmd.argv[0]);
   if (producer === 'find' && !FIND_READERS.has(consumer)) {
-    const reached = findReaches(feeding.argv, ctx);
+    const reached = findReaches(feeding.argv, ctx, 'print');
     return reached ? { reason: `xargs ${consumer} on what find ${reached} lists would change files only wf may write; start find in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` } : null;
   }
   if (producer !== 'echo' && producer !== 'printf') return null;

@@ -118,7 +118,8 @@ const BYPASS_CLASSES = [
   // find from above .git or .claude, with nothing in its expression that keeps it out of them.
   'find . -name pre-commit -exec rm {} +',
   'find . -name "*.log" | xargs rm -f',
-  "find . -name '*.orig' -o -name '*.rej' -delete",
+  "find . \\( -name '*.orig' -o -name '*.log' \\) -delete",
+  'find . -path ./.git -prune -o -type f -delete',
   'find . -type d -name hooks -exec rm -rf {} +',
   'find . -path "*/hooks/*" -delete',
   'find ~ -name .gitconfig -delete',
