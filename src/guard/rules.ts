@@ -1,6 +1,6 @@
 import { isAbsolute, normalize, posix } from 'node:path';
 import { destinationsOf, gitDestinations } from './destinations.js';
-import { gitSubcommand, INPUT_WORD, type SimpleCommand } from './shell-parse.js';
+import { gitSubcommand, INPUT_WORD, STDIN_PATHS, type SimpleCommand } from './shell-parse.js';
 
 /** Programs that only read the files find hands them. */
 const FIND_READERS = new Set(['cat', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'wc', 'ls', 'stat', 'sha256sum', 'sha1sum', 'md5sum', 'cksum', 'diff', 'cmp', 'jq', 'du', 'echo', 'printf', 'basename', 'dirname', 'realpath', 'readlink']);
@@ -187,7 +187,9 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean; 
     case 'git': {
       const sub = gitSubcommand(argv);
       if (!sub) return null;
-      if (['checkout', 'restore', 'rm', 'mv', 'clean', 'stash'].includes(sub.name)) return { paths: nonOptions(sub.args), destructive: sub.name !== 'checkout' && sub.name !== 'restore' };
+      // git clean's -e takes a pattern to keep, not a path to delete.
+      const args = sub.name === 'clean' ? sub.args.filter((a, i) => a !== '-e' && a !== '--exclude' && sub.args[i - 1] !== '-e' && sub.args[i - 1] !== '--exclude' && !/^(-e.|--exclude=)/.test(a)) : sub.args;
+      if (['checkout', 'restore', 'rm', 'mv', 'clean', 'stash'].includes(sub.name)) return { paths: nonOptions(args), destructive: sub.name !== 'checkout' && sub.name !== 'restore' };
       return null;
     }
     default:
@@ -232,6 +234,12 @@ const TOUCHES_GIT = /\bgit\b|\.git\b|gitconfig|\.husky\b|hooks|hookspath|task-st
 const INTERPRETERS: Record<string, RegExp> = {
   python: /^-c$/, node: /^(-e|--eval|-p|--print)$/, nodejs: /^(-e|--eval|-p|--print)$/, bun: /^(-e|--eval|-p|--print)$/, deno: /^eval$/,
   perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-[a-zA-Z]*e$/, php: /^-r$/, lua: /^-e$/, osascript: /^-e$/,
+};
+
+/** Interpreter options whose value is the next word (`python3 -W ignore`, `node -r ts-node/register`, `perl -I lib`). */
+const INTERPRETER_VALUES: Record<string, RegExp> = {
+  python: /^-[WXQm]$/, node: /^(-r|--require|--import|--loader|--experimental-loader|--input-type|-C|--conditions|--env-file)$/, nodejs: /^(-r|--require|--import|--loader|--input-type)$/,
+  bun: /^(-r|--preload|--cwd)$/, perl: /^-[IMmx]$/, ruby: /^-[IrCE]$/, php: /^-[cdz]$/, lua: /^-[l]$/,
 };
 
 /** A word whose text exists only when the shell runs it: a substitution, a variable, brace expansion. */
@@ -317,10 +325,20 @@ function inlineCode(argv: string[], redirects: SimpleCommand['redirects'] = []):
   if (!flag) return null;
   const at = argv.findIndex((a, i) => i > 0 && flag.test(a));
   if (at >= 0 && argv[at + 1] !== undefined) return { interpreter: b, code: argv[at + 1]! };
-  // No program file (or `-`): the interpreter reads its program from its input, here a here-document or here-string.
-  const file = argv.slice(1).find((a) => !a.startsWith('-') || a === '-');
-  const input = [...redirects].reverse().find((r) => r.op.startsWith('<'));
-  if ((file === undefined || file === '-') && input && (input.body !== undefined || input.op === '<<<')) return { interpreter: b, code: input.body ?? input.target };
+  // No program file (or `-`, /dev/stdin): the interpreter reads its program from its input, here a here-document
+  // or here-string on descriptor 0. Options that take a value (`-W ignore`, `--input-type module`) name no file.
+  let file: string | undefined;
+  const valued = INTERPRETER_VALUES[name];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (valued?.test(a)) i++;
+    else if (a === '-' || !a.startsWith('-')) {
+      file = a;
+      break;
+    }
+  }
+  const input = [...redirects].reverse().find((r) => r.op.startsWith('<') && (r.fd ?? 0) === 0);
+  if ((file === undefined || file === '-' || STDIN_PATHS.test(file)) && input && (input.body !== undefined || input.op === '<<<')) return { interpreter: b, code: input.body ?? input.target };
   return null;
 }
 
@@ -543,7 +561,10 @@ function inFolder(ctx: GuardContext, dir: string | null): GuardContext {
 }
 
 /** Every rule over one parsed command; an empty list means it may run. */
-export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
+export function findingsFor(given: SimpleCommand, ctx: GuardContext): Finding[] {
+  // Variables the line set, loop values included, stand in the words as the shell puts them there
+  // (`o=--no-verify; git commit "$o"`); a word made of other variables stays as written.
+  const cmd = ctx.vars && ctx.vars.size > 0 ? { ...given, argv: given.argv.map((w) => (w.includes('$') ? expandKnown(w, ctx.vars) : w)) } : given;
   const findings: Finding[] = [];
   if (cmd.opaque) findings.push({ reason: `${cmd.opaque}; run the commands themselves` });
   for (const [name, value] of cmd.assignments) {
@@ -640,6 +661,31 @@ export function findingsFor(cmd: SimpleCommand, ctx: GuardContext): Finding[] {
       case 'commit-tree':
         findings.push({ reason: 'git commit-tree makes a commit without any hook; use wf commit' });
         break;
+      case 'clean': {
+        // -x and -X delete ignored files too, and wf's state and audit log are ignored: everything recorded would go.
+        const clusters = git.args.filter((a) => /^-[a-zA-Z]+$/.test(a));
+        const ignored = clusters.some((a) => /[xX]/.test(a));
+        const dryRun = clusters.some((a) => a.includes('n')) || git.args.includes('--dry-run');
+        if (!ignored || dryRun) break;
+        const kept: string[] = [];
+        const paths: string[] = [];
+        for (let i = 0; i < git.args.length; i++) {
+          const a = git.args[i]!;
+          if (a === '-e' || a === '--exclude') kept.push(git.args[++i] ?? '');
+          else if (a.startsWith('--exclude=')) kept.push(a.slice(10));
+          else if (/^-e./.test(a)) kept.push(a.slice(2));
+          else if (a === '--') paths.push(...git.args.slice(i + 1));
+          else if (!a.startsWith('-')) paths.push(a);
+          if (a === '--') break;
+        }
+        // With -x (not -X), `-e .claude` keeps the folder; paths limit the clean to themselves.
+        const keepsWf = clusters.some((a) => a.includes('x')) && !clusters.some((a) => a.includes('X')) && kept.some((k) => /^\/?\.claude(\/\*{0,2})?\/?$/.test(k));
+        // With no path, git cleans the folder it runs in: below the top, .claude is out of its reach.
+        const below = !gitCtx.unknownCwd && ctx.root !== null && posix.normalize(gitCtx.cwd).startsWith(`${ctx.root}/`);
+        const coversWf = (paths.length === 0 && !below) || paths.some((p) => /^(\.\/?|:\/?|\*|:\(top\).*)$/.test(p) || isComputedWord(p) || protectedTarget(p, gitCtx.cwd, ctx.root, true) !== null || relativePath(p, gitCtx.cwd, ctx.root) === '.');
+        if (!keepsWf && coversWf) findings.push({ reason: 'git clean -x/-X deletes ignored files, and wf keeps its state and audit log in ignored files (.claude/task-state.json, .claude/workflow-audit.log); add -e .claude to git clean -x, or name the folders to clean (git clean -fdX dist/)' });
+        break;
+      }
       case 'fast-import':
         findings.push({ reason: 'git fast-import writes commits and moves branches without any hook; use wf commit' });
         break;
@@ -749,9 +795,8 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   let segment: SimpleCommand[] = [];
   for (const cmd of commands) {
     if (cmd.scope === 'end') segment = [];
-    if (!cmd.scope && cmd.argv.some((w) => w.includes(INPUT_WORD))) {
-      const feeding = xargsSource(segment);
-      const finding = feeding ? xargsFinding(cmd, feeding, { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars }) : null;
+    if (!cmd.scope && (cmd.argv.some((w) => w.includes(INPUT_WORD)) || cmd.redirects.some((r) => r.target.includes(INPUT_WORD)))) {
+      const finding = xargsFinding(cmd, xargsSource(segment), { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars });
       if (finding && !findings.some((seen) => seen.reason === finding.reason)) findings.push(finding);
     }
     if (!cmd.scope) segment.push(cmd);
@@ -1042,7 +1087,7 @@ const NAME_FILTERS = new Set(['sort', 'uniq', 'head', 'tail', 'grep', 'egrep', '
 function xargsSource(segment: readonly SimpleCommand[]): SimpleCommand | null {
   let k = segment.length - 1;
   // Commands the same xargs runs (`sh -c 'echo {}; rm {}'`) come before it in the list; they are not its input.
-  while (k >= 0 && segment[k]!.argv.some((w) => w.includes(INPUT_WORD))) k--;
+  while (k >= 0 && (segment[k]!.argv.some((w) => w.includes(INPUT_WORD)) || segment[k]!.redirects.some((r) => r.target.includes(INPUT_WORD)))) k--;
   while (k > 0 && NAME_FILTERS.has(base(segment[k]!.argv[0])) && segment[k]!.piped) k--;
   return k >= 0 ? segment[k]! : null;
 }
@@ -1052,17 +1097,29 @@ function xargsSource(segment: readonly SimpleCommand[]): SimpleCommand | null {
  * `rm .git/hooks/pre-commit` writes, and `find . -name pre-commit | xargs rm` what `find … -delete` does.
  * Names from any other program are made when it runs, like any such word.
  */
-function xargsFinding(cmd: SimpleCommand, feeding: SimpleCommand, ctx: GuardContext): Finding | null {
-  const producer = base(feeding.argv[0]);
+function xargsFinding(cmd: SimpleCommand, feeding: SimpleCommand | null, ctx: GuardContext): Finding | null {
   const consumer = base(cmd.argv[0]);
-  if (producer === 'find' && !FIND_READERS.has(consumer)) {
-    const reached = findReaches(feeding.argv, ctx, 'print');
-    return reached ? { reason: `xargs ${consumer} on what find ${reached} lists would change files only wf may write; start find in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` } : null;
+  // xargs's own here-string or here-document is its input (`xargs rm <<< .git/hooks/pre-commit`).
+  const own = [...cmd.redirects].reverse().find((r) => r.op.startsWith('<') && (r.fd ?? 0) === 0 && (r.body !== undefined || r.op === '<<<'));
+  let words: string[];
+  if (own) words = (own.body ?? own.target).split(/\s+/);
+  else if (feeding === null) return null;
+  else {
+    const producer = base(feeding.argv[0]);
+    if (producer === 'find') {
+      if (FIND_READERS.has(consumer) && !cmd.redirects.some((r) => r.target.includes(INPUT_WORD))) return null;
+      const reached = findReaches(feeding.argv, ctx, 'print');
+      return reached ? { reason: `xargs ${consumer} on what find ${reached} lists would change files only wf may write; start find in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` } : null;
+    }
+    // `ls -d .git/hooks/*` prints the names it is given (a folder's own names without -d, which are inside it).
+    if (producer === 'ls') words = feeding.argv.slice(1).filter((w) => !w.startsWith('-')).flatMap((w) => [w, `${w}/pre-commit`]);
+    else if (producer === 'echo' || producer === 'printf') words = producer === 'printf' ? feeding.argv.slice(2) : feeding.argv.slice(1).filter((w) => !/^-[neE]+$/.test(w));
+    else return null;
   }
-  if (producer !== 'echo' && producer !== 'printf') return null;
-  const words = (producer === 'printf' ? feeding.argv.slice(2) : feeding.argv.slice(1).filter((w) => !/^-[neE]+$/.test(w))).flatMap((w) => w.split(/\s+/)).filter((w) => w !== '');
-  for (const word of words.slice(0, MAX_LOOP_BINDINGS)) {
-    const expanded: SimpleCommand = { ...cmd, argv: cmd.argv.map((w) => w.split(INPUT_WORD).join(word)), piped: false };
+  const each = words.flatMap((w) => w.split(/\s+/)).filter((w) => w !== '');
+  for (const word of each.slice(0, MAX_LOOP_BINDINGS)) {
+    const put = (w: string) => w.split(INPUT_WORD).join(word);
+    const expanded: SimpleCommand = { ...cmd, argv: cmd.argv.map(put), redirects: cmd.redirects.filter((r) => r !== own).map((r) => ({ ...r, target: put(r.target) })), piped: false };
     const found = findingsFor(expanded, ctx)[0];
     if (found) return found;
   }

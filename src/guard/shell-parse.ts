@@ -24,6 +24,11 @@ export interface SimpleCommand {
   redirects: Redirect[];
   /** Its standard input comes from a pipe (`… | sh`). */
   piped?: boolean;
+  /**
+   * Words holding `$` or a backquote only inside single quotes (`sh -c 'for f in *; do echo $f; done'`): the
+   * shell passes them on as written, so a shell that runs one parses exactly this text.
+   */
+  literals?: string[];
   /** Set when the command runs text the guard cannot see (a shell fed by a pipe, `sh -c "$(…)"`): why. */
   opaque?: string;
   /**
@@ -64,6 +69,8 @@ function readParenBody(c: Cursor): string {
   // Inside a pattern: parentheses of its own (`@(a|b)`, `$(…)`), and whether it has begun (a leading `(` is optional syntax).
   let patternDepth = 0;
   let patternBegun = false;
+  // The word after `case` (its subject, `$(…)` or `$((…))` included) has begun: the next `in` is the keyword.
+  let subjectSeen = false;
   while (c.i < c.src.length) {
     const ch = c.src[c.i]!;
     const keyword = /^(case|in|esac)(?=[\s;&|()<>]|$)/.exec(c.src.slice(c.i, c.i + 5))?.[1];
@@ -71,9 +78,12 @@ function readParenBody(c: Cursor): string {
     if (keyword && wordStart) {
       const top = cases.at(-1);
       // The word after `case` is its subject, and a pattern is a word: neither opens a case.
-      const known = keyword === 'case' ? commandStart && top !== 'in' && top !== 'pattern' : keyword === 'in' ? top === 'in' && !commandStart : top === 'pattern' ? patternDepth === 0 && !patternBegun : top === 'body' && commandStart;
+      const known = keyword === 'case' ? commandStart && top !== 'in' && top !== 'pattern' : keyword === 'in' ? top === 'in' && subjectSeen : top === 'pattern' ? patternDepth === 0 && !patternBegun : top === 'body' && commandStart;
       if (known) {
-        if (keyword === 'case') cases.push('in');
+        if (keyword === 'case') {
+          cases.push('in');
+          subjectSeen = false;
+        }
         else if (keyword === 'in') cases[cases.length - 1] = 'pattern';
         else cases.pop();
         patternDepth = 0;
@@ -95,6 +105,7 @@ function readParenBody(c: Cursor): string {
       continue;
     }
     if (cases.at(-1) === 'pattern' && !/\s/.test(ch)) patternBegun = true;
+    if (cases.at(-1) === 'in' && !/\s/.test(ch)) subjectSeen = true;
     if (cases.at(-1) === 'body' && ch === ';' && (c.src[c.i + 1] === ';' || c.src[c.i + 1] === '&')) {
       cases[cases.length - 1] = 'pattern';
       patternDepth = 0;
@@ -216,6 +227,8 @@ function tokenize(src: string): RawCommand[] {
   let inWord = false;
   let pendingRedirect: string | null = null;
   let pendingFd: number | null = null;
+  // The word has a `$…` or a backquote the shell expands (outside single quotes).
+  let expands = false;
   // A quote or backslash anywhere in a here-document's delimiter keeps its body as text; otherwise `$(…)` in it runs.
   let quoted = false;
   const heredocs: Array<{ delimiter: string; expands: boolean; tabs: boolean; owner: string[]; redirect: Redirect }> = [];
@@ -246,6 +259,7 @@ function tokenize(src: string): RawCommand[] {
     } else {
       if (current.argv.length === 0 && !quoted && word === 'case') caseDepth++;
       if (current.argv.length === 0 && !quoted && word === 'esac') caseDepth = Math.max(0, caseDepth - 1);
+      if (!expands && /[$`]/.test(word)) (current.literals ??= []).push(word);
       if (current.argv.length === 0 && !quoted && /^(?:if|while|until|for|select|case)$/.test(word)) blockDepth++;
       if (current.argv.length === 0 && !quoted && /^(?:fi|done|esac)$/.test(word)) blockDepth = Math.max(0, blockDepth - 1);
       current.argv.push(word);
@@ -253,6 +267,7 @@ function tokenize(src: string): RawCommand[] {
     word = '';
     inWord = false;
     quoted = false;
+    expands = false;
   };
   const endCommand = () => {
     endWord();
@@ -361,12 +376,15 @@ function tokenize(src: string): RawCommand[] {
           const body = readParenBody(c);
           nested.push(body);
           word += `$(${body})`;
+          expands = true;
         } else if (d === '`') {
           c.i++;
           const body = readBacktickBody(c);
           nested.push(body);
           word += `\`${body}\``;
+          expands = true;
         } else {
+          if (d === '$') expands = true;
           word += d;
           c.i++;
         }
@@ -381,6 +399,7 @@ function tokenize(src: string): RawCommand[] {
       nested.push(body);
       word += `$(${body})`;
       inWord = true;
+      expands = true;
       continue;
     }
     if (ch === '`') {
@@ -389,6 +408,7 @@ function tokenize(src: string): RawCommand[] {
       nested.push(body);
       word += `\`${body}\``;
       inWord = true;
+      expands = true;
       continue;
     }
     if ((ch === '<' || ch === '>') && src[c.i + 1] === '(') {
@@ -439,6 +459,7 @@ function tokenize(src: string): RawCommand[] {
       if (ch === '\n') skipHeredocBodies();
       continue;
     }
+    if (ch === '$') expands = true;
     word += ch;
     inWord = true;
     c.i++;
@@ -482,7 +503,11 @@ export function gitSubcommand(argv: readonly string[]): GitInvocation | null {
   return name ? { name, args: argv.slice(i + 1), configs, dir, workTree } : null;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish', 'mksh', 'yash', 'tcsh', 'csh', 'posh', 'rbash']);
+/** Words that close a compound command; a redirection after one applies to all of it. */
+const GROUP_CLOSERS = new Set(['}', 'done', 'fi', 'esac']);
+/** Paths that are the command's own standard input: `bash /dev/stdin <<EOF` reads the here-document. */
+export const STDIN_PATHS = /^\/(dev\/stdin|dev\/fd\/0|proc\/(self|thread-self|\d+)\/fd\/0)$/;
 /** Words of the shell's grammar that a command follows: the next word is that command. */
 const KEYWORDS = new Set(['then', 'do', 'else', 'elif', '!', '{', 'if', 'while', 'until']);
 
@@ -668,6 +693,21 @@ const base = (word: string) => word.slice(word.lastIndexOf('/') + 1);
 const isAbsoluteWord = (word: string) => word.startsWith('/') || word.startsWith('~');
 /** Text whose words only exist once it runs: a substitution or a variable. */
 const madeAtRunTime = (text: string) => /\$\(|`|\$\{?[A-Za-z_@*0-9]/.test(text);
+
+/** Variables of the session's own environment, which a command line does not choose: their values are paths and names, not code. */
+const SESSION_VARIABLES = new Set(['HOME', 'PWD', 'OLDPWD', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'LANG', 'TERM', 'HOSTNAME', 'CLAUDE_PROJECT_DIR']);
+
+/**
+ * Text the shell expands before another shell reads it as commands, where the expansion could be code: a
+ * substitution, or a variable other than the session's own (`cd $HOME` is a path; `$CMD` may be anything).
+ */
+function expandsUnsafely(text: string): boolean {
+  if (/\$\(|`/.test(text)) return true;
+  for (const m of text.matchAll(/\$(\{)?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/g)) {
+    if (!SESSION_VARIABLES.has(m[2]!) || (m[1] === '{' && !text.startsWith(`\${${m[2]}}`, m.index))) return true;
+  }
+  return false;
+}
 const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 const opaque = (cmd: SimpleCommand, reason: string): SimpleCommand => ({ argv: [], assignments: [], redirects: [], opaque: reason, ...(cmd.piped ? { piped: true } : {}) });
 
@@ -731,6 +771,18 @@ function embeddedScripts(name: string, argv: readonly string[]): string[] {
 
 /** Unwraps `env`, `sudo`, `timeout`, `xargs`, `sh -c`, `eval`, … into the commands they run. */
 function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
+  // A here-document given to a group (`{ bash; } <<EOF`, `( sh ) <<EOF`, `while …; done <<EOF`) is the input of
+  // every command in it, a shell among them perhaps: its body is judged as commands too.
+  if ((cmd.argv.length === 0 || GROUP_CLOSERS.has(cmd.argv[0]!)) && cmd.redirects.some((r) => (r.fd ?? 0) === 0 && (r.body !== undefined || r.op === '<<<'))) {
+    // Most such bodies are data (`while read l; …; done <<EOF`): one that is no shell text runs as none.
+    try {
+      const judged: SimpleCommand[] = [];
+      runsInput(cmd, 'a group of commands', depth, judged);
+      out.push(...judged);
+    } catch (err) {
+      if (!(err instanceof ShellParseError)) throw err;
+    }
+  }
   let argv = [...cmd.argv];
   const assignments = [...cmd.assignments];
   const start = out.length;
@@ -853,10 +905,14 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
         // a variable; input run as the command itself is text the guard never sees.
         const injected = script.includes(INPUT_WORD);
         const inner = inChild(script, depth + 1);
-        if (madeAtRunTime(injected ? script.split(INPUT_WORD).join('') : script) || (injected && inner.some((c) => c.argv[0]?.includes(INPUT_WORD)))) {
+        // A script in single quotes reaches the shell as written: its own `$f` are its business, read below.
+        const literal = cmd.literals?.includes(script) === true;
+        if ((!literal && expandsUnsafely(injected ? script.split(INPUT_WORD).join('') : script)) || (injected && inner.some((c) => c.argv[0]?.includes(INPUT_WORD)))) {
           out.push(opaque(cmd, `${name} -c runs text made when it runs (${excerpt(script)}), which the guard cannot read`));
         }
         out.push(...inner);
+        // `bash -c 'bash' <<EOF`: a shell the script starts may read the here-document.
+        if (cmd.redirects.some((r) => (r.fd ?? 0) === 0 && (r.body !== undefined || r.op === '<<<'))) runsInput(cmd, name, depth, out);
         done = true;
         break;
       }
@@ -877,12 +933,16 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
           break;
         }
       }
-      if (fromInput || script === undefined) done = runsInput(cmd, name, depth, out);
+      if (fromInput || script === undefined || STDIN_PATHS.test(script)) done = runsInput(cmd, name, depth, out);
       break;
     }
     if (name === 'at' || name === 'batch') {
       // at and batch run their input later, as a shell script; with -f they run a file, which the guard cannot read.
       if (!argv.slice(1).some((w) => /^-[a-zA-Z]*f/.test(w))) done = runsInput(cmd, name, depth, out);
+      break;
+    }
+    if ((name === 'source' || name === '.') && STDIN_PATHS.test(argv[1] ?? '')) {
+      done = runsInput(cmd, name, depth, out);
       break;
     }
     if (name === 'eval' || name === 'source' || name === '.') {
@@ -953,12 +1013,14 @@ function runsInput(cmd: SimpleCommand, name: string, depth: number, out: SimpleC
   // Only descriptor 0 is the input (`3<<<'echo hi'` leaves a pipe on 0); the last redirection of it wins.
   const doc = [...cmd.redirects].reverse().find((r) => r.op.startsWith('<') && (r.fd ?? 0) === 0);
   if (doc && (doc.body !== undefined || doc.op === '<<<')) {
-    const text = doc.body ?? doc.target;
-    // An unquoted here-document is expanded first: `$…`, backquotes, and backslashes the shell takes out
-    // (`--no-veri\\fy` arrives as --no-verify).
+    const raw = doc.body ?? doc.target;
+    // An unquoted here-document is expanded first: `$…` and backquotes, and a backslash before `$`, a
+    // backquote, a backslash or a newline is taken out; the shell then reads what is left.
     const expanded = doc.body === undefined || doc.expands === true;
-    if (expanded && (madeAtRunTime(text) || (doc.body !== undefined && text.includes('\\')))) {
-      out.push(opaque(cmd, `${name} runs its input, made when it runs (${excerpt(text)}), which the guard cannot read`));
+    const text = doc.body !== undefined && expanded ? raw.replace(/\\\n/g, '').replace(/\\([$`\\])/g, '$1') : raw;
+    const herestringLiteral = doc.body === undefined && cmd.literals?.includes(raw) === true;
+    if (expanded && !herestringLiteral && expandsUnsafely(doc.body !== undefined ? raw.replace(/\\[$`\\]/g, '') : raw)) {
+      out.push(opaque(cmd, `${name} runs its input, made when it runs (${excerpt(raw)}), which the guard cannot read`));
     }
     out.push(...inChild(text, depth + 1));
     return true;

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { WfConfig } from '../config/index.js';
 import type { Repo } from '../git/index.js';
@@ -9,7 +9,7 @@ import { packageVersion } from '../installation/index.js';
  * effective config. Without it commit-msg starts node's child_process, a cat-file and a diff-index again, only
  * to recompute the same two things (about a third of its time).
  *
- * It is bound to the index file git commits (its device, inode, size and nanosecond mtime) and to HEAD, so a
+ * It is bound to the index file git commits (its device, inode, size, timestamps and trailing checksum) and to HEAD, so a
  * change staged between the two hooks, a later commit, or another wf version finds nothing and recomputes. It
  * sits in git's own folder, which the guard keeps agents out of; a forged one fools only this seatbelt:
  * `wf verify` in CI recomputes every fingerprint from the commits themselves.
@@ -31,13 +31,27 @@ function indexFile(repo: Repo): string {
   return join(repo.gitDir, 'index');
 }
 
+/**
+ * The index file as it is now: where it is, its stat data, and the checksum git writes at its end (a digest of
+ * all of it), which tells two same-size rewrites apart on file systems whose timestamps are coarse. With
+ * index.skipHash the checksum is zeros, and there is no identity to bind to: commit-msg recomputes.
+ */
 function indexIdentity(repo: Repo): string | null {
   const path = indexFile(repo);
+  const width = repo.objectFormat === 'sha256' ? 32 : 20;
+  let fd: number | undefined;
   try {
-    const s = statSync(path, { bigint: true });
-    return `${path} ${s.dev} ${s.ino} ${s.size} ${s.mtimeNs} ${s.ctimeNs}`;
+    fd = openSync(path, 'r');
+    const s = fstatSync(fd, { bigint: true });
+    if (s.size < BigInt(width)) return null;
+    const sum = Buffer.alloc(width);
+    readSync(fd, sum, 0, width, Number(s.size) - width);
+    if (sum.every((b) => b === 0)) return null;
+    return `${path} ${s.dev} ${s.ino} ${s.size} ${s.mtimeNs} ${s.ctimeNs} ${sum.toString('hex')}`;
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

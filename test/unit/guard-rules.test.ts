@@ -69,6 +69,32 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // A second hostile read: xargs into sh -c redirections, variables in git's words, case subjects, here-documents
+  // reaching a shell another way, interpreter options, xargs's own input, git clean -x taking wf's ignored files.
+  "find .git/hooks -name pre-commit | xargs -I{} sh -c ': > {}'",
+  "echo .git/hooks/pre-commit | xargs -I{} sh -c 'cat /dev/null > {}'",
+  "for o in -n; do git commit \"$o\" -m x; done",
+  "for c in commit; do git $c --no-verify -m x; done",
+  "o=--no-verify; git commit \"$o\" -m x",
+  "echo $(case $(echo x) in x) git commit --no-verify -m x;; esac)",
+  "echo $(case $((1)) in 1) git commit --no-verify -m x;; esac)",
+  "bash /dev/stdin <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "source /dev/stdin <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "{ bash; } <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "( bash ) <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "bash -c 'bash' <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "mksh <<'EOF'\ngit commit --no-verify -m x\nEOF",
+  "python3 -W ignore <<'EOF'\nimport os; os.system('git commit --no-verify -m x')\nEOF",
+  "node --input-type module <<'EOF'\nimport { execSync } from 'node:child_process'; execSync('git commit -n -m x')\nEOF",
+  "python3 <<'EOF' 3<<'X'\nimport os; os.system('git commit --no-verify -m x')\nEOF\nprint(1)\nX",
+  "xargs rm <<< .git/hooks/pre-commit",
+  "xargs git commit <<< '--no-verify -m x'",
+  "ls -d .git/hooks/* | xargs rm",
+  "bash <<EOF\necho \\$(git commit -n -m x)\nEOF",
+  "git clean -fdX",
+  "git clean -fdx",
+  "git clean -xdf .",
+
   // Found by a hostile read: assignments after `{`/`then`, loop variables reassigned, case in $(…), other descriptors,
   // here-document expansion and delimiters, shell options, find's parentheses and refs, xargs past filters, dashed git.
   "{ GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null git commit -m x; }",
