@@ -229,8 +229,37 @@ export function commitSkipsHooks(args: string[]): boolean {
 const GIT_CONFIG_ENV = /^GIT_CONFIG(_COUNT|_KEY_\d+|_VALUE_\d+|_PARAMETERS|_GLOBAL|_SYSTEM|_NOSYSTEM)?$/;
 /** Arguments that make a command whose name is computed look like git (or wf) at work. */
 const GITLIKE_ARG = /^(commit|push|merge|rebase|am|cherry-pick|revert|config|update-ref|commit-tree|hooks|uninstall|--no-verify|--no-ver\w*|-[a-zA-Z]*n[a-zA-Z]*|core\.hooks[pP]ath.*)$/;
-/** Inline code that names git, its folder, hooks, or wf's files. */
+/** A value (of a variable the code reads) that names git, its folder, hooks, or wf's files. */
 const TOUCHES_GIT = /\bgit\b|\.git\b|gitconfig|\.husky\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
+/** Code that names git's folder, its config, a hook manager's folder or wf's files. */
+const NAMES_PROTECTED = /\.git\b|gitconfig|\.husky\b|hookspath|task-state|workflow-audit|\.claude\b|MERGE_HEAD|GIT_(DIR|WORK_TREE|INDEX_FILE|CONFIG)/i;
+/** git commands that only read: inline code may run these. */
+const READ_ONLY_GIT = new Set(['log', 'status', 'diff', 'show', 'rev-parse', 'ls-files', 'ls-tree', 'blame', 'grep', 'describe', 'cat-file', 'for-each-ref', 'rev-list', 'shortlog', 'name-rev', 'merge-base', 'version', '--version', 'help', 'var', 'whatchanged', 'count-objects', 'show-ref', 'symbolic-ref', 'check-ignore', 'check-attr']);
+const GIT_WRITERS = /^(commit|push|pull|merge|rebase|am|apply|cherry-pick|revert|reset|checkout|switch|restore|branch|tag|stash|config|update-ref|update-index|commit-tree|write-tree|read-tree|fast-import|filter-branch|filter-repo|replace|notes|worktree|clean|rm|mv|add|init|clone|fetch|gc|prune|reflog|remote|submodule|hook|hooks|-c|-C|--git-dir|--work-tree|--exec-path)$/;
+
+/**
+ * Whether inline code (python3 -c, node -e, an interpreter's here-document) may do to git or wf's files what the
+ * guard cannot read: it names git's folder or wf's files, or runs git other than to read. `print('git is
+ * great')` and `['git', 'log']` do neither; `'git'` with anything else after it, or `git ci -n` (an alias, with
+ * options), may. sed's programs have no strings: any git there counts.
+ */
+function codeTouchesGit(code: string, interpreter: string): boolean {
+  if (NAMES_PROTECTED.test(code)) return true;
+  if (interpreter === 'sed') return /\bgit\b/i.test(code);
+  // 'git' as a string of its own: an argument list; the next string is the command.
+  for (const m of code.matchAll(/(['"`])git\1(\s*[,)\]]?\s*(?:(['"`])([^'"`]*)\3)?)?/g)) {
+    const sub = m[4];
+    if (sub === undefined || !READ_ONLY_GIT.has(sub.trim())) return true;
+  }
+  // A string that starts with git: a command line.
+  for (const m of code.matchAll(/(['"`])\s*git\s+([^'"`]*)/g)) {
+    const words = m[2]!.trim().split(/\s+/);
+    const sub = words[0] ?? '';
+    if (READ_ONLY_GIT.has(sub) && !words.slice(1).some((w) => /^--(output|exec|upload|receive)/.test(w))) continue;
+    if (GIT_WRITERS.test(sub) || words.some((w) => w.startsWith('-'))) return true;
+  }
+  return false;
+}
 const INTERPRETERS: Record<string, RegExp> = {
   python: /^-c$/, node: /^(-e|--eval|-p|--print)$/, nodejs: /^(-e|--eval|-p|--print)$/, bun: /^(-e|--eval|-p|--print)$/, deno: /^eval$/,
   perl: /^-[a-zA-Z]*[eE]$/, ruby: /^-[a-zA-Z]*e$/, php: /^-r$/, lua: /^-e$/, osascript: /^-e$/,
@@ -587,7 +616,7 @@ export function findingsFor(given: SimpleCommand, ctx: GuardContext): Finding[] 
   if (inline) {
     // The shell puts the line's own variables into double-quoted code before the interpreter reads it.
     const code = expandKnown(inline.code, ctx.vars);
-    if (TOUCHES_GIT.test(code)) {
+    if (codeTouchesGit(code, inline.interpreter)) {
       findings.push({ reason: `inline ${inline.interpreter} code that mentions git or wf's files does what the guard cannot read; run git and wf commands directly` });
     } else {
       // Code that reads a variable the line gave a protected path (D=.git node -e "…process.env.D…").

@@ -69,6 +69,15 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // Inline code that runs git other than to read, or names wf's files.
+  "python3 -c \"import subprocess; subprocess.run(['git','commit','-n'])\"",
+  "python3 -c \"import subprocess; subprocess.run(['git'] + args)\"",
+  "python3 -c \"import os; os.system('git' + ' commit -n')\"",
+  "node -e \"require('child_process').execSync('git ci -n -m x')\"",
+  "python3 -c \"open('.claude/settings.json','w')\"",
+  "perl -e 'system(\"git\", \"commit\", \"-n\")'",
+  "ruby -e '`git commit -n`'",
+
   // A second hostile read: xargs into sh -c redirections, variables in git's words, case subjects, here-documents
   // reaching a shell another way, interpreter options, xargs's own input, git clean -x taking wf's ignored files.
   "find .git/hooks -name pre-commit | xargs -I{} sh -c ': > {}'",
