@@ -504,6 +504,13 @@ export function gitSubcommand(argv: readonly string[]): GitInvocation | null {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish', 'mksh', 'yash', 'tcsh', 'csh', 'posh', 'rbash']);
+/**
+ * Programs that take git's name or a git command line as text, not to run it (`echo git commit -n`, `grep
+ * "git commit" notes`, `gh pr create --title "git commit …"`): the rule for programs that may run what they are
+ * handed skips them.
+ */
+const NOT_RUNNERS = new Set(['echo', 'printf', 'print', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'man', 'help', 'info', 'tldr', 'which', 'whereis', 'type', 'apropos', 'whatis', 'cat', 'less', 'more', 'head', 'tail', 'wc', 'ls', 'test', '[', '[[', 'read', 'logger', 'notify-send', 'say', 'gh', 'glab', 'jq', 'yq', 'sed', 'awk', 'tr', 'cut', 'sort', 'uniq', 'diff', 'cmp', 'file', 'stat', 'touch', 'mkdir', 'cd', 'pushd', 'popd', 'export', 'declare', 'local', 'alias', 'unalias', 'hash', 'complete', 'compgen', 'brew', 'apt', 'apt-get', 'dnf', 'yum', 'pacman', 'apk', 'snap', 'choco', 'winget', 'npm', 'pnpm', 'yarn', 'bun', 'pip', 'pip3', 'cargo', 'go', 'wf', 'claude', 'codex', 'gemini', 'curl', 'wget', 'tee', 'xargs', 'command']);
+
 /** Words that close a compound command; a redirection after one applies to all of it. */
 const GROUP_CLOSERS = new Set(['}', 'done', 'fi', 'esac']);
 /** Paths that are the command's own standard input: `bash /dev/stdin <<EOF` reads the here-document. */
@@ -975,6 +982,23 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     break;
   }
   if (!done) out.push({ argv, assignments, redirects: [...cmd.redirects, ...outputs], ...(cmd.piped ? { piped: true } : {}), ...(cmd.conditional ? { conditional: true } : {}) });
+  // A program the guard does not know that is handed git, or a command line that starts with git
+  // (`xvfb-run git commit -n`, `nix-shell --run "git commit -n"`, `gdb --args git …`), may run it: judged too.
+  if (!done && argv.length > 1 && !NOT_RUNNERS.has(base(argv[0]!)) && base(argv[0]!) !== 'git' && !/^git-/.test(base(argv[0]!))) {
+    const at = argv.findIndex((w, i) => i > 0 && /^(.*\/)?git$/.test(w));
+    if (at > 0) {
+      out.push(marker('open'));
+      unwrap({ argv: argv.slice(at), assignments: [], redirects: [] }, depth + 1, out);
+      out.push(marker('close'));
+    }
+    for (const line of argv.slice(1).filter((w) => /^\s*git\s+\S/.test(w) && w.trim().includes(' ')).slice(0, 4)) {
+      try {
+        out.push(...inChild(line, depth + 1));
+      } catch (err) {
+        if (!(err instanceof ShellParseError)) throw err;
+      }
+    }
+  }
   // `env -C DIR cmd` runs cmd in DIR: the rules follow it like `pushd DIR; cmd; popd`.
   if (chdir !== null) {
     out.splice(start, 0, { argv: ['pushd', chdir], assignments: [], redirects: [] });

@@ -69,6 +69,14 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // Programs the guard has no table for, handed git or a git command line.
+  "xvfb-run git commit -n -m x",
+  "prlimit --nofile=10 git commit -n -m x",
+  "systemd-run --user git commit --no-verify -m x",
+  "sg grp \"git commit -n -m x\"",
+  "gdb -batch -ex run --args git commit -n -m x",
+  "nix-shell --run \"git commit --no-verify -m x\"",
+
   // Inline code that runs git other than to read, or names wf's files.
   "python3 -c \"import subprocess; subprocess.run(['git','commit','-n'])\"",
   "python3 -c \"import subprocess; subprocess.run(['git'] + args)\"",
