@@ -453,7 +453,36 @@ const COMPUTED_PART = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]|\$\((
 /** Replaces variables the command line itself set to plain text; what stays computed is left as it is. */
 function expandKnown(word: string, vars: ReadonlyMap<string, string> | undefined): string {
   if (!vars || vars.size === 0) return word;
-  return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, a: string | undefined, b: string | undefined) => vars.get(a ?? b ?? '') ?? all);
+  // `${f%.sample}`, `${f##*/}`, `${f:-x}` as the shell works them out, for a variable the line set.
+  return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(%%|%|##|#|:-|:=|:\+|-|=|\+)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, a: string | undefined, op: string | undefined, arg: string | undefined, b: string | undefined) => {
+    const value = vars.get(a ?? b ?? '');
+    if (value === undefined) return all;
+    if (op === undefined) return value;
+    if (op === ':+' || op === '+') return isComputedWord(arg ?? '') ? all : (arg ?? '');
+    if (op.startsWith(':') || op === '-' || op === '=') return value === '' && op.startsWith(':') ? all : value;
+    if (isComputedWord(arg ?? '')) return all;
+    // The shell's pattern: `*` and `?` match `/` here too.
+    const matches = findGlob(arg ?? '', true, false);
+    const longest = op === '%%' || op === '##';
+    if (op.startsWith('%')) {
+      // The shortest suffix that matches is tried from the end, the longest from the start.
+      for (let i = longest ? 0 : value.length; longest ? i <= value.length : i >= 0; i += longest ? 1 : -1) {
+        if (matches.test(value.slice(i))) return value.slice(0, i);
+      }
+      return value;
+    }
+    for (let i = longest ? value.length : 0; longest ? i >= 0 : i <= value.length; i += longest ? -1 : 1) {
+      if (matches.test(value.slice(0, i))) return value.slice(i);
+    }
+    return value;
+  });
+}
+
+/** `{a,b}` and `x{1,2}y` as the shell expands them (one level, no ranges): other braces are left alone. */
+function braceExpand(word: string): string[] {
+  const m = /^(.*?)\{([^{}]*,[^{}]*)\}(.*)$/s.exec(word);
+  if (!m) return [word];
+  return m[2]!.split(',').flatMap((part) => braceExpand(`${m[1]}${part}${m[3]}`)).slice(0, 64);
 }
 
 /** Could a path, relative to a folder the guard cannot place, be a protected one? Judged by its trailing names. */
@@ -866,15 +895,33 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
       const pairs = cmd.argv.length === 0 ? cmd.assignments : cmd.argv.slice(1).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] as [string, string]);
       for (const [n, v] of pairs) {
         loops.delete(n);
-        if (isComputedWord(v)) vars.delete(n);
-        else vars.set(n, v);
+        const known = expandKnown(v, vars);
+        // `g=$f` in a loop: g takes each of f's values.
+        const loop = [...loops].find(([l]) => new RegExp(`\\$\\{?${l}\\b`).test(known));
+        if (loop) {
+          vars.delete(n);
+          loops.set(n, loop[1].map((value) => expandKnown(known, new Map([...vars, [loop[0], value]]))));
+        } else if (isComputedWord(known)) vars.delete(n);
+        else vars.set(n, known);
       }
     }
+    // `read f <<< value`: one variable, a here-string the guard can read.
+    if (cmd.argv[0] === 'read') {
+      const names = cmd.argv.slice(1).filter((a) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(a));
+      const input = cmd.redirects.find((r) => r.op === '<<<' && (r.fd ?? 0) === 0);
+      if (names.length === 1 && input && !isComputedWord(input.target)) vars.set(names[0]!, input.target.trim());
+    }
     if ((cmd.argv[0] === 'for' || cmd.argv[0] === 'select') && cmd.argv[2] === 'in' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(cmd.argv[1] ?? '')) {
-      const [, n, , ...values] = cmd.argv as [string, string, string, ...string[]];
+      const [, n, , ...words] = cmd.argv as [string, string, string, ...string[]];
       vars.delete(n);
+      // Values as the shell makes them: braces expanded, the line's variables and other loops' values put in.
+      const values = words.flatMap(braceExpand).flatMap((w) => {
+        const known = expandKnown(w, vars);
+        const loop = [...loops].find(([l]) => new RegExp(`\\$\\{?${l}\\b`).test(known));
+        return loop ? loop[1].map((value) => expandKnown(known, new Map([...vars, [loop[0], value]]))) : [known];
+      });
       // A value made when it runs (`for f in $(ls)`) leaves the variable unknown, like any word made at run time.
-      if (values.length > 0 && !values.some(isComputedWord)) loops.set(n, values);
+      if (values.length > 0 && !values.some(isComputedWord)) loops.set(n, values.slice(0, MAX_LOOP_BINDINGS));
       else loops.delete(n);
     }
     const name = base(cmd.argv[0]);
@@ -944,7 +991,7 @@ function findReaches(argv: readonly string[], ctx: GuardContext, via: 'exec' | '
   let at = 1;
   while (at < argv.length && /^-([HLP]|O\d*|D)$/.test(argv[at]!)) at += argv[at] === '-D' ? 2 : 1;
   const first = argv.findIndex((a, i) => i >= at && /^[-(!]/.test(a));
-  const starts = first < 0 ? argv.slice(at) : argv.slice(at, first);
+  const starts = (first < 0 ? argv.slice(at) : argv.slice(at, first)).map((p) => expandKnown(p, ctx.vars));
   // The expression without what -exec runs (its words are the program's, not tests).
   const expression: string[] = [];
   for (let i = first < 0 ? argv.length : first; i < argv.length; i++) {

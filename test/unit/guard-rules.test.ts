@@ -69,6 +69,15 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // Loop values through the shell's own expansions, copies, nested loops, braces, and read from a here-string.
+  "for f in .git/hooks/pre-commit.sample; do rm ${f%.sample}; done",
+  "for f in .git/hooks/pre-commit; do rm ${f:-x}; done",
+  "for f in .git/hooks/pre-commit; do g=$f; rm $g; done",
+  "for f in .git/hooks/pre-commit; do for g in $f; do rm $g; done; done",
+  "for d in .git; do find $d -delete; done",
+  "for f in .git/hooks/{pre-commit,commit-msg}; do rm $f; done",
+  "read f <<< .git/hooks/pre-commit; rm \"$f\"",
+
   // Programs the guard has no table for, handed git or a git command line.
   "xvfb-run git commit -n -m x",
   "prlimit --nofile=10 git commit -n -m x",
