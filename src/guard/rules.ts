@@ -851,10 +851,15 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
   let maybeMoved: string | null = null;
   // The commands of the current list, for what xargs reads: `find … | sort | xargs -I{} sh -c 'rm {}'`.
   let segment: SimpleCommand[] = [];
+  // `find … | while read f; do rm "$f"; done`: what the loop's read takes in, for the commands that use it.
+  let readFeed: SimpleCommand | null = null;
   for (const cmd of commands) {
     if (cmd.scope === 'end') segment = [];
-    if (!cmd.scope && (cmd.argv.some((w) => w.includes(INPUT_WORD)) || cmd.redirects.some((r) => r.target.includes(INPUT_WORD)))) {
-      const finding = xargsFinding(cmd, xargsSource(segment), { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars });
+    const direct = !cmd.scope && (cmd.argv.some((w) => w.includes(INPUT_WORD)) || cmd.redirects.some((r) => r.target.includes(INPUT_WORD)));
+    const viaRead = !cmd.scope && !direct && readFeed !== null && [...cmd.argv, ...cmd.redirects.map((r) => r.target)].some((w) => expandKnown(w, vars).includes(INPUT_WORD));
+    if (direct || viaRead) {
+      const fed: SimpleCommand = viaRead ? { ...cmd, argv: cmd.argv.map((w) => expandKnown(w, vars)), redirects: cmd.redirects.map((r) => ({ ...r, target: expandKnown(r.target, vars) })) } : cmd;
+      const finding = xargsFinding(fed, viaRead ? readFeed : xargsSource(segment), { ...ctx, cwd: here.cwd, unknownCwd: here.unknown, vars });
       if (finding && !findings.some((seen) => seen.reason === finding.reason)) findings.push(finding);
     }
     if (!cmd.scope) segment.push(cmd);
@@ -910,6 +915,16 @@ export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardCon
       const names = cmd.argv.slice(1).filter((a) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(a));
       const input = cmd.redirects.find((r) => r.op === '<<<' && (r.fd ?? 0) === 0);
       if (names.length === 1 && input && !isComputedWord(input.target)) vars.set(names[0]!, input.target.trim());
+    }
+    if (cmd.argv[0] === 'read' && cmd.piped) {
+      // The producer before it in the pipeline (the read itself is the segment's last command by now).
+      const feeding = xargsSource(segment.slice(0, -1));
+      const names = cmd.argv.slice(1).filter((a) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(a));
+      if (feeding && names.length > 0) {
+        readFeed = feeding;
+        // Each line the producer prints lands in these variables.
+        for (const n of names) vars.set(n, INPUT_WORD);
+      }
     }
     if ((cmd.argv[0] === 'for' || cmd.argv[0] === 'select') && cmd.argv[2] === 'in' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(cmd.argv[1] ?? '')) {
       const [, n, , ...words] = cmd.argv as [string, string, string, ...string[]];
@@ -1185,7 +1200,7 @@ function xargsFinding(cmd: SimpleCommand, feeding: SimpleCommand | null, ctx: Gu
     if (producer === 'find') {
       if (FIND_READERS.has(consumer) && !cmd.redirects.some((r) => r.target.includes(INPUT_WORD))) return null;
       const reached = findReaches(feeding.argv, ctx, 'print');
-      return reached ? { reason: `xargs ${consumer} on what find ${reached} lists would change files only wf may write; start find in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` } : null;
+      return reached ? { reason: `${consumer} on the names find ${reached} lists would change files only wf may write; start find in a folder without them, or keep it out of them (-not -path './.git/*' -not -path './.claude/*')` } : null;
     }
     // `ls -d .git/hooks/*` prints the names it is given (a folder's own names without -d, which are inside it).
     if (producer === 'ls') words = feeding.argv.slice(1).filter((w) => !w.startsWith('-')).flatMap((w) => [w, `${w}/pre-commit`]);

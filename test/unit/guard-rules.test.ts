@@ -69,6 +69,11 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // A while-read loop fed by find or echo.
+  "find . -name pre-commit | while read f; do rm \"$f\"; done",
+  "find . -name '*.log' | while read -r f; do rm \"$f\"; done",
+  "echo .git/hooks/pre-commit | while read f; do rm $f; done",
+
   // Loop values through the shell's own expansions, copies, nested loops, braces, and read from a here-string.
   "for f in .git/hooks/pre-commit.sample; do rm ${f%.sample}; done",
   "for f in .git/hooks/pre-commit; do rm ${f:-x}; done",
