@@ -983,9 +983,10 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
   }
   if (!done) out.push({ argv, assignments, redirects: [...cmd.redirects, ...outputs], ...(cmd.piped ? { piped: true } : {}), ...(cmd.conditional ? { conditional: true } : {}) });
   // A program the guard does not know that is handed git, or a command line that starts with git
-  // (`xvfb-run git commit -n`, `nix-shell --run "git commit -n"`, `gdb --args git …`), may run it: judged too.
+  // (`xvfb-run git commit -n`, `nix-shell --run "git commit -n"`, `gdb --args /usr/bin/git …`), may run it: judged too;
+  // `eslint src/git` names a folder, not the program.
   if (!done && argv.length > 1 && !NOT_RUNNERS.has(base(argv[0]!)) && base(argv[0]!) !== 'git' && !/^git-/.test(base(argv[0]!))) {
-    const at = argv.findIndex((w, i) => i > 0 && /^(.*\/)?git$/.test(w));
+    const at = argv.findIndex((w, i) => i > 0 && /^(\/.*\/)?git$/.test(w));
     if (at > 0) {
       out.push(marker('open'));
       unwrap({ argv: argv.slice(at), assignments: [], redirects: [] }, depth + 1, out);

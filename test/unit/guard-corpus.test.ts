@@ -166,6 +166,8 @@ const CORPUS = [
   "git replace",
   "echo \"# notes\" > .claude/$NAME.md",
   "git-lfs pull",
+  "npx eslint src/git lib --fix",
+  "npx prettier --write src/git/*.ts",
   "find . -name '*.orig' | while read f; do rm \"$f\"; done",
   "git ls-files | while read f; do wc -l \"$f\"; done",
   "find . -name '*.ts' | while read -r f; do echo \"$f\"; done",
