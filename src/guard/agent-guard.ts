@@ -31,6 +31,23 @@ export function resolveOnDisk(absolute: string): string | null {
   }
 }
 
+/** The repository's git folder and, for a linked worktree, its common folder: read from `.git`, never guessed. */
+export function gitFoldersOf(root: string): string[] | undefined {
+  const dotGit = join(root, '.git');
+  try {
+    const text = readFileSync(dotGit, 'utf8');
+    const pointer = /^gitdir: (.+?)\r?\n?$/.exec(text)?.[1];
+    if (!pointer) return undefined;
+    const gitDir = realpathSync(isAbsolute(pointer) ? pointer : join(root, pointer));
+    const common = readIfExists(join(gitDir, 'commondir'))?.trim();
+    return common ? [gitDir, realpathSync(isAbsolute(common) ? common : join(gitDir, common))] : [gitDir];
+  } catch (err) {
+    // A folder (EISDIR): the plain layout, with git's folder inside the work tree.
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return [resolveOnDisk(dotGit) ?? dotGit];
+    return undefined;
+  }
+}
+
 function block(reasons: string[], next: string): number {
   // The commands it names in the form that runs where the agent's shell does (Claude Code starts the guard there).
   process.stderr.write(`${GUARD_BLOCKED}\n${inInvocationForm(`${reasons.map((r) => `- ${r}`).join('\n')}\nnext: ${next}`, hookInvocation(process.env, process.cwd()))}\n`);
@@ -52,7 +69,7 @@ export async function runPreBash(): Promise<number> {
     if (err instanceof ShellParseError) return block([`the command could not be read safely: ${err.message}`], 'write it as plain commands without unbalanced quotes');
     throw err;
   }
-  const findings: Finding[] = findingsForAll(commands, { cwd, root, resolve: resolveOnDisk, cdpath: Boolean(process.env.CDPATH) });
+  const findings: Finding[] = findingsForAll(commands, { cwd, root, resolve: resolveOnDisk, cdpath: Boolean(process.env.CDPATH), ...(root ? { gitFolders: gitFoldersOf(root) } : {}) });
   if (findings.length > 0) return block([...new Set(findings.map((f) => f.reason))], 'follow the workflow instead: wf status shows what is missing');
 
   for (const cmd of commands) {

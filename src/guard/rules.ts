@@ -124,12 +124,20 @@ function insidePrefix(path: readonly string[]): string | null {
 export function protectedTarget(word: string, cwd: string, root: string | null, includeDirs: boolean): string | null {
   const rel = relativePath(word, cwd, root).replace(/\/+$/, '');
   const parts = split(rel);
-  const file = PROTECTED_FILE_PARTS.find(([, f]) => endsAs(parts, f));
+  const file = PROTECTED_FILE_PARTS.find(([f, fp]) => endsAs(parts, fp) && (!HOME_CONFIG_FILES.has(f) || inHomeFolder(parts.slice(0, parts.length - fp.length), cwd)));
   if (file) return file[0];
   const inside = insidePrefix(parts);
   if (inside !== null) return inside;
   if (includeDirs) return PROTECTED_DIR_PARTS.find(([, d]) => endsAs(parts, d))?.[0] ?? null;
   return null;
+}
+
+/** The user's git config files: git reads them in the home folder only (`/tmp/x/.gitconfig` is just a file). */
+const HOME_CONFIG_FILES = new Set<string>(['.gitconfig', '.config/git/config']);
+function inHomeFolder(folder: readonly string[], cwd: string): boolean {
+  const path = folder.join('/');
+  if (path === '') return /^(~|\/root|\/home\/[^/]+|\/Users\/[^/]+)\/?$/.test(cwd);
+  return /^(~|\$\{?HOME\}?|\/root|\/home\/[^/]+|\/Users\/[^/]+)$/.test(path) || isComputedWord(path);
 }
 
 const nonOptions = (args: string[]) => {
@@ -168,10 +176,12 @@ function writtenPaths(argv: string[]): { paths: string[]; destructive: boolean; 
       const destination = target >= 0 ? args[target + 1] : args.some((a) => /^(-t.|--target-directory=|-T$|--no-target-directory$)/.test(a)) ? undefined : plain.at(-1);
       return { paths: plain, destructive: true, links: new Set(plain.filter((p) => p !== destination)) };
     }
+    case 'chmod':
+      // `chmod +x .husky/*` cannot switch a hook off; `-x`, `=`, or an octal mode can.
+      return onlyAddsPermissions(argv) ? null : { paths: plain, destructive: true };
     case 'truncate':
     case 'sudoedit':
     case 'tee':
-    case 'chmod':
     case 'chown':
     case 'chgrp':
     case 'chattr':
@@ -231,8 +241,12 @@ const GIT_CONFIG_ENV = /^GIT_CONFIG(_COUNT|_KEY_\d+|_VALUE_\d+|_PARAMETERS|_GLOB
 const GITLIKE_ARG = /^(commit|push|merge|rebase|am|cherry-pick|revert|config|update-ref|commit-tree|hooks|uninstall|--no-verify|--no-ver\w*|-[a-zA-Z]*n[a-zA-Z]*|core\.hooks[pP]ath.*)$/;
 /** A value (of a variable the code reads) that names git, its folder, hooks, or wf's files. */
 const TOUCHES_GIT = /\bgit\b|\.git\b|gitconfig|\.husky\b|hooks|hookspath|task-state|workflow-audit|settings(\.local)?\.json|MERGE_HEAD/i;
-/** Code that names git's folder, its config, a hook manager's folder or wf's files. */
-const NAMES_PROTECTED = /\.git\b|gitconfig|\.husky\b|hookspath|task-state|workflow-audit|\.claude\b|MERGE_HEAD|GIT_(DIR|WORK_TREE|INDEX_FILE|CONFIG)/i;
+/** Code that names git's folder, its config, a hook manager's folder or wf's files (`app.git` in a URL is none of these). */
+const NAMES_PROTECTED = /(^|[^\w.-])\.git\b|gitconfig|(^|[^\w.-])\.husky\b|hookspath|task-state|workflow-audit|(^|[^\w.-])\.claude\b|MERGE_HEAD|GIT_(DIR|WORK_TREE|INDEX_FILE|CONFIG)/i;
+/** Calls that start a program: code that has none runs no git. Backquotes run one in perl, ruby and php. */
+const RUNS = /\b(system|popen|Popen|subprocess|run|call|check_call|check_output|exec\w*|spawn\w*|fork|shell_exec|passthru|proc_open|execute|IO\.popen|Open3|capture\w*|sh|\$|os\.exec)\s*[(.\[`'"]|`|%x[({[]|do shell script|child_process|\bexeca\b|Bun\.spawn|Deno\.(run|Command)/;
+/** Calls that write, move, remove or run: code naming a protected path with none of these only reads it. */
+const WRITES_OR_RUNS = new RegExp(`${RUNS.source}|\\b(write\\w*|append\\w*|createWriteStream|unlink\\w*|remove\\w*|rmtree|rmdir\\w*|rm|rmSync|rename\\w*|replace|chmod\\w*|chown\\w*|copy\\w*|copyfile|copytree|cp|cpSync|move|symlink\\w*|link\\w*|truncate\\w*|touch|mkdir\\w*|makedirs|file_put_contents|fwrite|FileUtils|File\\.(write|delete|rename|open)|utime\\w*)\\s*\\(|open\\s*\\([^)]*['"][wax+]|open\\s*\\([^)]*['"]\\+?>|\\.write_(text|bytes)|\\bwrite\\b`);
 /** git commands that only read: inline code may run these. */
 const READ_ONLY_GIT = new Set(['log', 'status', 'diff', 'show', 'rev-parse', 'ls-files', 'ls-tree', 'blame', 'grep', 'describe', 'cat-file', 'for-each-ref', 'rev-list', 'shortlog', 'name-rev', 'merge-base', 'version', '--version', 'help', 'var', 'whatchanged', 'count-objects', 'show-ref', 'symbolic-ref', 'check-ignore', 'check-attr']);
 const GIT_WRITERS = /^(commit|push|pull|merge|rebase|am|apply|cherry-pick|revert|reset|checkout|switch|restore|branch|tag|stash|config|update-ref|update-index|commit-tree|write-tree|read-tree|fast-import|filter-branch|filter-repo|replace|notes|worktree|clean|rm|mv|add|init|clone|fetch|gc|prune|reflog|remote|submodule|hook|hooks|-c|-C|--git-dir|--work-tree|--exec-path)$/;
@@ -244,8 +258,12 @@ const GIT_WRITERS = /^(commit|push|pull|merge|rebase|am|apply|cherry-pick|revert
  * options), may. sed's programs have no strings: any git there counts.
  */
 function codeTouchesGit(code: string, interpreter: string): boolean {
-  if (NAMES_PROTECTED.test(code)) return true;
-  if (interpreter === 'sed') return /\bgit\b/i.test(code);
+  // sed's and awk's programs write with `w`, `print >` and pipes, and have no calls to look for: naming is enough.
+  if (interpreter === 'sed' || /^[gmn]?awk$/.test(interpreter)) return NAMES_PROTECTED.test(code) || (interpreter === 'sed' ? /\bgit\b/i.test(code) : /["']\s*git\s/.test(code));
+  // Naming git's folder or wf's files to skip or read them (`os.walk` past '.git', reading settings) is reading.
+  if (NAMES_PROTECTED.test(code) && WRITES_OR_RUNS.test(code)) return true;
+  // A git command line in prose (`print('git commit failed')`) runs nothing.
+  if (!RUNS.test(code)) return false;
   // 'git' as a string of its own: an argument list; the next string is the command.
   for (const m of code.matchAll(/(['"`])git\1(\s*[,)\]]?\s*(?:(['"`])([^'"`]*)\3)?)?/g)) {
     const sub = m[4];
@@ -399,6 +417,9 @@ const mentionsHooksPath = (text: string) => /core\.hookspath/i.test(text);
 /** Settings that make git run a program or read more config: fsmonitor, includes, ssh and editor commands. */
 const RISKY_CONFIG = /^(include\.|includeif\.|core\.fsmonitor|core\.sshcommand|core\.editor|sequence\.editor|core\.pager|diff\.external|gpg\.program|credential\.helper)/i;
 
+/** An editor or pager that is a plain do-nothing program (`-c core.editor=true rebase --continue`, `-c core.pager=cat`). */
+const HARMLESS_PROGRAM_SETTING = /^(core\.editor|sequence\.editor|core\.pager)=(true|:|false|cat|less|less -R|more)?$/i;
+
 const CONFIG_SUBCOMMANDS = new Set(['get', 'list', 'set', 'unset', 'rename-section', 'remove-section', 'edit']);
 
 export interface GuardContext {
@@ -412,6 +433,8 @@ export interface GuardContext {
   resolve?: (absolute: string) => string | null;
   /** CDPATH is set in the environment the command runs in, so a relative `cd` may land elsewhere. */
   cdpath?: boolean;
+  /** This repository's git folder and common folder, real paths (a linked worktree's are outside the work tree). */
+  gitFolders?: readonly string[];
 }
 
 /**
@@ -447,6 +470,8 @@ export function protectedThroughLinks(word: string, ctx: GuardContext, includeDi
 
 /** Names git runs as hooks, and husky's runner: in a folder the guard cannot place, these names are what matter. */
 const HOOK_NAMES = new Set(['applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-rebase', 'post-checkout', 'post-merge', 'pre-push', 'pre-receive', 'update', 'proc-receive', 'post-receive', 'post-update', 'reference-transaction', 'push-to-checkout', 'pre-auto-gc', 'post-rewrite', 'sendemail-validate', 'fsmonitor-watchman', 'post-index-change', 'h', 'husky.sh']);
+
+const COMMON_WORD_HOOKS = new Set(['update', 'h']);
 
 const COMPUTED_PART = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`/g;
 
@@ -499,7 +524,8 @@ function protectedByTail(tail: string, folder: boolean): string | null {
   if (hit) return hit[0];
   const inside = insidePrefix(parts);
   if (inside !== null) return inside;
-  const hook = [...HOOK_NAMES].find((h) => componentMayBe(last, h));
+  // `update` and husky's `h` are ordinary words too: alone they name a hook only inside a hooks folder.
+  const hook = [...HOOK_NAMES].find((h) => componentMayBe(last, h) && (!COMMON_WORD_HOOKS.has(h) || (parts.length > 1 && /^(hooks|_|\.husky)$/.test(parts.at(-2)!))));
   return hook ? `a hook named ${hook}` : null;
 }
 
@@ -534,6 +560,7 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
   }
   const target = protectedTarget(path, ctx.cwd, ctx.root, folder) ?? protectedThroughLinks(path, ctx, folder, followLast);
   if (!target) return null;
+  if ((target === '.git' || target.startsWith('.git/')) && isOthersGitFolder(path, ctx)) return null;
   if (/[*?[]/.test(path)) return { reason: `${via} writes ${word}, which may be ${target}, which only wf itself may write; name the files one by one` };
   if (folder && (PROTECTED_DIRS.includes(target) || !PROTECTED_FILES.some((f) => f === target))) {
     return { reason: `${via} would write into ${target}, which holds what only wf itself may write (git's hooks and config, wf's evidence); name a destination outside it` };
@@ -543,6 +570,27 @@ export function writeFinding(word: string, folder: boolean, ctx: GuardContext, v
     return { reason: `${via} would change ${target}, which decides what git runs or what a branch is; use git's own commands for refs and branches, and leave git's config and hooks to a person` };
   }
   return { reason: `${via} would change ${target}, which only wf itself may write; the wf commands write it (wf status shows the next one)` };
+}
+
+/**
+ * A `.git` that is not this repository's: a nested or vendored repository's inside the work tree
+ * (`rm -rf vendor/foo/.git`), or, when the hook names this repository's git folders, any other one
+ * (`rm -rf /tmp/template/.git`). Without that list, a `.git` outside the work tree may be this worktree's own.
+ */
+function isOthersGitFolder(path: string, ctx: GuardContext): boolean {
+  if (ctx.unknownCwd || ctx.root === null || isComputedWord(path)) return false;
+  const abs = posix.normalize(isAbsolute(path) ? path : posix.join(ctx.cwd, path));
+  // The first name on the way that is, or as a pattern may be, `.git`: what is above it owns it.
+  const names = abs.split('/');
+  const at = names.findIndex((n, i) => i > 0 && componentMayBe(n, '.git'));
+  if (at < 0) return false;
+  const owner = names.slice(0, at).join('/') || '/';
+  if (owner === ctx.root) return false;
+  if (owner.startsWith(`${ctx.root}/`)) return true;
+  const mine = ctx.gitFolders;
+  if (!mine || GLOB.test(names[at]!)) return false;
+  const folder = names.slice(0, at + 1).join('/');
+  return !mine.some((g) => g === folder || g.startsWith(`${folder}/`) || folder.startsWith(`${g}/`));
 }
 
 const PROC_ENVIRON_REASON =
@@ -650,7 +698,8 @@ export function findingsFor(given: SimpleCommand, ctx: GuardContext): Finding[] 
     } else {
       // Code that reads a variable the line gave a protected path (D=.git node -e "…process.env.D…").
       const known = [...(ctx.vars ?? new Map<string, string>()), ...cmd.assignments];
-      const via = known.find(([n, v]) => !isComputedWord(v) && TOUCHES_GIT.test(v) && new RegExp(`\\b${n}\\b`).test(code));
+      // The value stands where the code reads the variable: judged as if written there.
+      const via = known.find(([n, v]) => !isComputedWord(v) && new RegExp(`\\b${n}\\b`).test(code) && (/^\s*git\s*$/.test(v) || codeTouchesGit(code.replace(new RegExp(`\\b${n}\\b`, 'g'), JSON.stringify(v)), inline.interpreter)));
       if (via) findings.push({ reason: `inline ${inline.interpreter} code reads ${via[0]}, which holds ${via[1]}, so it does what the guard cannot read to git or wf's files; run git and wf commands directly` });
     }
     if (PROC_ENVIRON_IN_CODE.test(code)) findings.push({ reason: PROC_ENVIRON_REASON });
@@ -702,7 +751,7 @@ export function findingsFor(given: SimpleCommand, ctx: GuardContext): Finding[] 
     for (const config of git.configs) {
       if (mentionsHooksPath(config)) findings.push({ reason: `git -c ${config} points git at other hooks, which skips wf's gates; run git without it` });
       else if (/^alias\./i.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} defines an alias, which can run anything (--no-verify included); run the git command itself` });
-      else if (RISKY_CONFIG.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check; run git without it` });
+      else if (RISKY_CONFIG.test(config) && !HARMLESS_PROGRAM_SETTING.test(config)) findings.push({ reason: `git -c ${config.split('=')[0]} runs or includes what the guard cannot check; run git without it` });
     }
     switch (git.name) {
       case 'commit':
@@ -1162,7 +1211,8 @@ function evaluateFind(node: FindNode, sample: string, kind: 'f' | 'd', via: 'exe
   const none = { act: NO as Truth, prune: NO as Truth };
   if (value !== undefined && /^-i?name$/.test(name)) return { value: findGlob(value, false, name === '-iname').test(sample.slice(sample.lastIndexOf('/') + 1)) ? YES : NO, ...none };
   if (value !== undefined && /^-i?(path|wholename)$/.test(name)) return { value: findGlob(value, true, name.startsWith('-i')).test(sample) ? YES : NO, ...none };
-  if (value !== undefined && name === '-type' && /^[fd]$/.test(value)) return { value: kind === value ? YES : NO, ...none };
+  // What the guard protects is files and folders: `-type l` (or `f,d`, GNU's list) is judged on that.
+  if (value !== undefined && name === '-type' && /^[bcdpflsD](,[bcdpflsD])*$/.test(value)) return { value: value.split(',').includes(kind) ? YES : NO, ...none };
   if (name === '-true' || name === '-maxdepth' || name === '-mindepth' || name === '-depth') return { value: YES, ...none };
   if (name === '-false') return { value: NO, ...none };
   if (name === '-prune') return { value: YES, act: NO, prune: YES };

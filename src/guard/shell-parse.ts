@@ -974,7 +974,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
         if (!/^-(exec|execdir|ok|okdir)$/.test(argv[i]!)) continue;
         let j = i + 1;
         while (j < argv.length && argv[j] !== ';' && argv[j] !== '+') j++;
-        if (j > i + 1) unwrap({ argv: argv.slice(i + 1, j), assignments: [], redirects: [] }, depth + 1, out);
+        if (j > i + 1) unwrap({ argv: argv.slice(i + 1, j), assignments: [], redirects: [], ...(cmd.literals ? { literals: cmd.literals } : {}) }, depth + 1, out);
         i = j;
       }
       break;
@@ -989,7 +989,7 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
     const at = argv.findIndex((w, i) => i > 0 && /^(\/.*\/)?git$/.test(w));
     if (at > 0) {
       out.push(marker('open'));
-      unwrap({ argv: argv.slice(at), assignments: [], redirects: [] }, depth + 1, out);
+      unwrap({ argv: argv.slice(at), assignments: [], redirects: [], ...(cmd.literals ? { literals: cmd.literals } : {}) }, depth + 1, out);
       out.push(marker('close'));
     }
     for (const line of argv.slice(1).filter((w) => /^\s*git\s+\S/.test(w) && w.trim().includes(' ')).slice(0, 4)) {

@@ -69,6 +69,18 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  // The other side of the false blocks mended after a fuzzing read.
+  "python3 -c \"open('.claude/settings.json','w').write('{}')\"",
+  "node -e \"require('fs').writeFileSync('.git/hooks/pre-commit','')\"",
+  "D=.git/hooks node -e \"require('fs').rmSync(process.env.D,{recursive:true})\"",
+  "chmod -x .husky/pre-commit",
+  "chmod 644 .git/hooks/pre-commit",
+  "rm -rf \"$D/hooks/update\"",
+  "git -c core.editor='sh -c x' commit",
+  "echo x > ~/.gitconfig",
+  "find . -type f,d -name pre-commit -delete",
+  "cd vendor && rm -rf ../.git",
+
   // A while-read loop fed by find or echo.
   "find . -name pre-commit | while read f; do rm \"$f\"; done",
   "find . -name '*.log' | while read -r f; do rm \"$f\"; done",
@@ -795,7 +807,8 @@ const REVIEW_CLASSES: Array<{ name: string; blocked: string[]; allowed: string[]
       'gunzip -Nf foo.gz',
       'gunzip -S .x .claude/task-state.json.x',
       'unxz --suffix=.bak .claude/task-state.json.bak',
-      'xz -d -S .bak .gitconfig.bak',
+      // git reads .gitconfig in the home folder only.
+      'cd ~ && xz -d -S .bak .gitconfig.bak',
       'gzip -S .json .claude/task-state',
       'gunzip -S "$SUF" .claude/x',
       'gzip -r .claude',
@@ -878,5 +891,23 @@ describe('removing or renaming a symlink is not writing what it points to (a rea
 
   it.each(['echo x > hook', 'rm hooks/pre-commit', 'rm -r hooks/', 'rm -rf hooks/.', 'mv evil hooks', 'cp evil hook', 'chmod -x hook', 'shred hook', 'truncate -s 0 hook', 'mv x hooks/../config'])('%s reaches .git through the link', (command) => {
     expect(onDisk(command).join('\n')).toMatch(/\.git/);
+  });
+});
+
+describe("another repository's .git is not this one's", () => {
+  const worktree = { cwd: '/wt', root: '/wt', gitFolders: ['/main/.git/worktrees/wt', '/main/.git'] };
+  const reasons = (command: string, c: typeof worktree) => findingsForAll(parseShell(command), c).map((f) => f.reason);
+  it('a template cloned elsewhere loses its .git; the main repository of this worktree does not', () => {
+    expect(reasons('git clone https://example.invalid/t.git /tmp/tpl && rm -rf /tmp/tpl/.git', worktree)).toEqual([]);
+    expect(reasons('rm -rf /main/.git', worktree)).not.toEqual([]);
+    expect(reasons('rm -rf /main/.git/worktrees/wt/hooks', worktree)).not.toEqual([]);
+    expect(reasons('echo x > /main/.git/config', worktree)).not.toEqual([]);
+    // Without the hook's list of git folders, a .git outside the work tree may be this worktree's own.
+    expect(reasons('rm -rf /tmp/tpl/.git', { cwd: '/wt', root: '/wt', gitFolders: undefined as never })).not.toEqual([]);
+  });
+  it('a nested or vendored repository inside the work tree is its own', () => {
+    expect(reasons('rm -rf vendor/foo/.git', worktree)).toEqual([]);
+    expect(reasons('rm -rf .git', worktree)).not.toEqual([]);
+    expect(reasons('cd vendor && rm -rf ../.git', worktree)).not.toEqual([]);
   });
 });
