@@ -68,6 +68,21 @@ export function relativePath(word: string, cwd: string, root: string | null): st
 
 const GLOB = /[*?[]/;
 
+/**
+ * A shell pattern's `[…]` (`[!…]` too) as a character class. One the shell takes but a regular expression
+ * refuses (`[z-a]`, a range backwards) matches any character: the guard assumes the most a pattern may match.
+ */
+function bracketClass(body: string): string {
+  const negated = body.startsWith('!') || body.startsWith('^');
+  const cls = `[${negated ? '^' : ''}${(negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')}]`;
+  try {
+    new RegExp(cls);
+    return cls;
+  } catch {
+    return '[^/]';
+  }
+}
+
 /** One path component of a shell pattern as a regular expression: `*`, `?` and `[…]` (`[!…]` too). */
 function componentRegExp(glob: string): RegExp {
   let re = '';
@@ -77,9 +92,7 @@ function componentRegExp(glob: string): RegExp {
     if (ch === '*') re += '.*';
     else if (ch === '?') re += '.';
     else if (close > 0) {
-      const body = glob.slice(i + 1, close);
-      const negated = body.startsWith('!') || body.startsWith('^');
-      re += `[${negated ? '^' : ''}${(negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')}]`;
+      re += bracketClass(glob.slice(i + 1, close));
       i = close;
     } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
@@ -610,7 +623,7 @@ function pathPattern(path: string): RegExp {
     else if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
     else if (close > 0) {
-      re += `[${marked.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      re += bracketClass(marked.slice(i + 1, close));
       i = close;
     } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
@@ -1036,7 +1049,7 @@ function findGlob(pattern: string, crossesSlash: boolean, ignoreCase: boolean): 
     else if (ch === '*') re += crossesSlash ? '.*' : '[^/]*';
     else if (ch === '?') re += crossesSlash ? '.' : '[^/]';
     else if (close > 0) {
-      re += `[${pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      re += bracketClass(pattern.slice(i + 1, close));
       i = close;
     } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }

@@ -911,3 +911,13 @@ describe("another repository's .git is not this one's", () => {
     expect(reasons('cd vendor && rm -rf ../.git', worktree)).not.toEqual([]);
   });
 });
+
+describe('patterns a regular expression refuses', () => {
+  it.each(['rm .git/hooks/[z-a]', 'ls [d-a]*', "find . -name '[z-a]' -delete", 'cp x .claude/[\\d-a]', 'rm -rf .[z-a]*'])('%s is judged, never a crash', (command) => {
+    expect(() => findingsForAll(parseShell(command), ctx)).not.toThrow();
+  });
+  it('a backwards range may match anything, as the guard must assume', () => {
+    expect(blockedBy('rm .git/hooks/[z-a]')).not.toEqual([]);
+  });
+});
+
