@@ -929,8 +929,11 @@ function unwrap(cmd: SimpleCommand, depth: number, out: SimpleCommand[]): void {
       let fromInput = false;
       for (let i = 1; i < argv.length; i++) {
         const w = argv[i]!;
-        if (/^[-+][oO]$/.test(w) || w === '--rcfile' || w === '--init-file') i++;
-        else if (/^-[a-zA-Z]*s[a-zA-Z]*$/.test(w)) fromInput = true;
+        if (/^[-+][a-zA-Z]+$/.test(w)) {
+          // A cluster: `s` reads the input; ending in `o`/`O` (`-euo pipefail`), the next word is its value.
+          if (w.startsWith('-') && w.includes('s')) fromInput = true;
+          if (/[oO]$/.test(w)) i++;
+        } else if (w === '--rcfile' || w === '--init-file') i++;
         else if (w === '-' || w === '--') {
           if (w === '-') fromInput = true;
           script = argv[i + 1];

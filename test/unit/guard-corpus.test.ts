@@ -166,6 +166,7 @@ const CORPUS = [
   "git replace",
   "echo \"# notes\" > .claude/$NAME.md",
   "git-lfs pull",
+  "bash -euo pipefail scripts/release.sh",
   "rm -rf vendor/foo/.git",
   "cp -a \"$SRC\"/ ./vendor/lib",
   "python3 - <<'PY'\nimport os\nfor root, dirs, files in os.walk('.'):\n    dirs[:] = [d for d in dirs if d not in ('.git', 'node_modules')]\n    print(root)\nPY",

@@ -69,6 +69,8 @@ const BLOCKED = [
 
 /** Whole classes of bypass: a command word made at run time, aliases, git's config by any route, interpreters, find, forged merges. */
 const BYPASS_CLASSES = [
+  "bash -euo pipefail <<'EOF'\ngit commit --no-verify -m x\nEOF",
+
   // The other side of the false blocks mended after a fuzzing read.
   "python3 -c \"open('.claude/settings.json','w').write('{}')\"",
   "node -e \"require('fs').writeFileSync('.git/hooks/pre-commit','')\"",
