@@ -26,7 +26,7 @@ interface Handoff {
 
 /** The index file this `git commit` writes its tree from: git hands its hooks GIT_INDEX_FILE (relative to the top). */
 function indexFile(repo: Repo): string {
-  const named = process.env.GIT_INDEX_FILE;
+  const named = repo.env.GIT_INDEX_FILE;
   if (named) return isAbsolute(named) ? named : join(repo.root, named);
   return join(repo.gitDir, 'index');
 }
