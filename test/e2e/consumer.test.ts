@@ -124,6 +124,18 @@ describe('the packed tarball installed in a monorepo package (packages/app)', ()
     expect(project.npx(['wf', 'status']).stdout).not.toMatch(/^git hooks:/m);
   }, CONSUMER_TIMEOUT);
 
+  it('the GitLab template, written by the installed wf, installs wf from the package: cd packages/app before it reads the lock file', () => {
+    const init = project.npx(['wf', 'init', '--yes', '--ci', 'gitlab']);
+    expect(init.code, init.stderr + init.stdout).toBe(0);
+    expect(init.stdout + init.stderr).toMatch(/include/);
+    const lines = project.read('.gitlab/wf-verify.gitlab-ci.yml').split('\n');
+    const cd = lines.findIndex((l) => /^\s+- cd packages\/app$/.test(l));
+    const lock = lines.findIndex((l) => /^\s+- .*package-lock\.json/.test(l));
+    expect(cd).toBeGreaterThan(0);
+    expect(lock).toBeGreaterThan(cd);
+    expect(lines.join('\n')).not.toContain(project.dir);
+  }, CONSUMER_TIMEOUT);
+
   it("husky set up from the package (core.hooksPath packages/app/.husky/_) gets wf's line there, and a root commit runs wf through it", () => {
     // husky's monorepo set-up, as its docs give it: `cd ../.. && husky packages/app/.husky`.
     const husky = spawnSync(process.execPath, [join(project.packageDir, 'node_modules/husky/bin.js'), 'packages/app/.husky'], { cwd: project.dir, env: project.env, encoding: 'utf8' });

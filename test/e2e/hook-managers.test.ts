@@ -132,6 +132,35 @@ describe('lefthook', () => {
   });
 });
 
+describe('lefthook in a monorepo: wf and lefthook installed in packages/app, lefthook.yml at the root', () => {
+  let project: ConsumerProject;
+  beforeAll(() => {
+    project = makeConsumer({ packageDir: 'packages/app', devDependencies: { lefthook: LEFTHOOK_VERSION } });
+    for (const f of ['lefthook.yml', '.git/hooks/pre-commit', '.git/hooks/commit-msg', '.git/hooks/prepare-commit-msg']) rmSync(join(project.dir, f), { force: true });
+  }, CONSUMER_TIMEOUT);
+  afterAll(() => project?.cleanup());
+
+  it("wf's commands in lefthook.yml name the package's bin, and a commit at the root runs the gate through lefthook", () => {
+    project.write('lefthook.yml', LEFTHOOK_YML);
+    const bin = join(project.packageDir, 'node_modules/.bin/lefthook');
+    const atRoot = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: project.dir, env: project.env, encoding: 'utf8' });
+    const init = project.npx(['wf', 'init', '--yes']);
+    expect(init.code, init.stderr + init.stdout).toBe(0);
+    const yml = project.read('lefthook.yml');
+    expect(yml.split('\n').filter((l) => !l.includes('wf-gate'))).toEqual(LEFTHOOK_YML.split('\n'));
+    expect(yml).toContain('PATH="$PWD/packages/app/node_modules/.bin:$PATH" wf hook pre-commit');
+    expect(yml).not.toContain(project.dir);
+    const sync = atRoot(bin, ['install']);
+    expect(sync.status, sync.stderr).toBe(0);
+    project.write('root-file.txt', `${Math.random()}\n`);
+    project.gitOk(['add', 'root-file.txt']);
+    const refused = project.git(['commit', '-m', 'through lefthook from the root']);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain('no wf task exists');
+    expect(project.read('lint-ran.txt')).toContain('lint-ran');
+  }, CONSUMER_TIMEOUT);
+});
+
 describe.skipIf(!PRE_COMMIT)('the pre-commit framework', () => {
   const CONFIG = `repos:
 -   repo: local
