@@ -498,7 +498,9 @@ function expandKnown(word: string, vars: ReadonlyMap<string, string> | undefined
     if (op === undefined) return value;
     if (op === ':+' || op === '+') return isComputedWord(arg ?? '') ? all : (arg ?? '');
     if (op.startsWith(':') || op === '-' || op === '=') return value === '' && op.startsWith(':') ? all : value;
-    if (isComputedWord(arg ?? '')) return all;
+    // A pattern with many `*` on a long value backtracks; what the guard cannot work out quickly stays unknown.
+    const stars = (arg ?? '').split('*').length - 1;
+    if (isComputedWord(arg ?? '') || value.length > 4096 || stars > 3 || (stars > 1 && value.length > 256)) return all;
     // The shell's pattern: `*` and `?` match `/` here too.
     const matches = findGlob(arg ?? '', true, false);
     const longest = op === '%%' || op === '##';
@@ -517,10 +519,18 @@ function expandKnown(word: string, vars: ReadonlyMap<string, string> | undefined
 }
 
 /** `{a,b}` and `x{1,2}y` as the shell expands them (one level, no ranges): other braces are left alone. */
-function braceExpand(word: string): string[] {
+function braceExpand(word: string, limit = MAX_LOOP_BINDINGS): string[] {
   const m = /^(.*?)\{([^{}]*,[^{}]*)\}(.*)$/s.exec(word);
   if (!m) return [word];
-  return m[2]!.split(',').flatMap((part) => braceExpand(`${m[1]}${part}${m[3]}`)).slice(0, 64);
+  // Stops at the limit as it goes: `{a,b}` twenty times over is a million words, never built.
+  const out: string[] = [];
+  for (const part of m[2]!.split(',')) {
+    for (const w of braceExpand(`${m[1]}${part}${m[3]}`, limit - out.length)) {
+      out.push(w);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
 }
 
 /** Could a path, relative to a folder the guard cannot place, be a protected one? Judged by its trailing names. */
@@ -899,6 +909,17 @@ function nextPlace(here: Place, to: string, ctx: GuardContext, vars: ReadonlyMap
  * writes are judged by their names alone.
  */
 export function findingsForAll(commands: readonly SimpleCommand[], ctx: GuardContext): Finding[] {
+  try {
+    return judgeAll(commands, ctx);
+  } catch (err) {
+    // A pattern too large for a regular expression, an expression nested past the stack: a command the guard
+    // cannot read is blocked with that reason, never a crash (which the hook would block as a bug).
+    if (err instanceof RangeError || err instanceof SyntaxError) return [{ reason: `the command is too large or too deeply nested to read safely (${err.message}); split it into plain commands` }];
+    throw err;
+  }
+}
+
+function judgeAll(commands: readonly SimpleCommand[], ctx: GuardContext): Finding[] {
   let here: Place = { cwd: ctx.cwd, unknown: null };
   let previous: Place = here;
   const stack: Place[] = [];

@@ -923,3 +923,24 @@ describe('patterns a regular expression refuses', () => {
   });
 });
 
+
+describe('inputs past what the guard can read quickly or at all', () => {
+  const timed = (command: string) => {
+    const start = performance.now();
+    const reasons = findingsForAll(parseShell(command), ctx).map((f) => f.reason);
+    return { reasons, ms: performance.now() - start };
+  };
+  it.each(['rm -f x' + '?'.repeat(33000), 'cat > ' + '['.repeat(40000), 'find . ' + '-true '.repeat(5000) + '-delete', 'find . ' + '! '.repeat(5000) + '-name x -delete'])(
+    'a pattern too large for a regular expression, or an expression past the stack, is blocked with a reason (%#)',
+    (command) => {
+      expect(timed(command).reasons).toEqual([expect.stringContaining('too large or too deeply nested to read safely')]);
+    },
+  );
+  it('brace groups in a loop are expanded up to the limit, not all of them first', () => {
+    expect(timed(`for f in ${'{a,b}'.repeat(26)}; do :; done`).ms).toBeLessThan(1000);
+    expect(blockedBy('for f in .git/hooks/{pre-commit,commit-msg}; do rm $f; done')).not.toEqual([]);
+  });
+  it('a pattern that would backtrack on a long value leaves it unknown rather than hanging', () => {
+    expect(timed(`x=${'a'.repeat(800)}; echo "\${x%*a*a*c}"`).ms).toBeLessThan(1000);
+  });
+});
